@@ -1,0 +1,217 @@
+"""Settings of Espace professionnel, read from the environment (README "Configuration")."""
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+
+from config import env
+from mailer.email_url import parse_email_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.text("VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env.flag("DEBUG")
+SECRET_KEY = env.text("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise RuntimeError("SECRET_KEY doit être défini quand DEBUG n'est pas activé.")
+    SECRET_KEY = "dev-only-insecure-key-" + "x" * 40
+ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+# State identity (Marianne, "République française") only for a State deployment.
+ETAT_DEPLOIEMENT = env.flag("ETAT_DEPLOIEMENT")
+SERVICE_NAME = env.text("SERVICE_NAME", "Espace professionnel")
+# The site named in emails ("connectez-vous sur le site ..."): emails carry no link.
+SITE_DOMAIN = env.text("SITE_DOMAIN", "impots.gouv.fr" if ETAT_DEPLOIEMENT else ALLOWED_HOSTS[0])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "dsfr",
+    "widget_tweaks",
+    "espace",
+    "mailer",
+    "antirobot",
+    "registre",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "espace.middleware.SessionLifetimeMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "espace.context_processors.brand",
+            ],
+        },
+    },
+]
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
+DATABASE_URL = env.text("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env.text("SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
+            "OPTIONS": {
+                # WAL and a busy timeout let the web server and the mail worker
+                # share the embedded database without "database is locked".
+                "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.text("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "KEY_PREFIX": "espacepro",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Accounts -----------------------------------------------------------------
+AUTH_USER_MODEL = "espace.Space"
+AUTHENTICATION_BACKENDS = ["espace.auth.SpaceBackend"]
+LOGIN_URL = "espace:login"
+PASSWORD_HASHERS = ["espace.hashers.Argon2idHasher"]  # R-PWD-5
+AUTH_PASSWORD_VALIDATORS = [  # R-PWD-1, R-PWD-2, R-PWD-4
+    {"NAME": "espace.validators.LengthValidator", "OPTIONS": {"min_length": 20, "max_length": 128}},
+    {"NAME": "espace.validators.LeakedPasswordValidator"},
+    {"NAME": "espace.validators.ZxcvbnValidator", "OPTIONS": {"min_score": 3}},
+]
+
+# Durations of the rules, named once (STYLE §4).
+ACTIVATION_CODE_TTL = timedelta(hours=48)  # R-CODE-1
+PASSWORD_VALIDITY_YEARS = 3  # R-PWD-6
+PASSWORD_HISTORY_SIZE = 5  # R-PWD-3
+CAPTCHA_TTL = timedelta(minutes=10)
+SESSION_IDLE_TIMEOUT = timedelta(minutes=30)  # SPEC §4
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)  # SPEC §4
+
+# Rate limits as named policies (R-THROTTLE-1).
+THROTTLE_POLICIES = {
+    "account": {"free_failures": 5, "first_delay": timedelta(minutes=1), "max_delay": timedelta(hours=1)},
+    "account_checks": {"limit": 100, "window": timedelta(hours=1)},
+    "address_failures": {"limit": 50, "window": timedelta(minutes=10)},
+}
+
+CAPTCHA_TEST_MODE = env.flag("CAPTCHA_TEST_MODE")  # R-CAPTCHA-2
+
+# --- Sessions and security headers (SPEC §4) ------------------------------------
+SECURE_COOKIES = env.flag("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
+SESSION_SAVE_EVERY_REQUEST = True  # sliding idle timeout
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_NAME = "espacepro_session"
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "espace.views.errors.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = 31536000 * 2
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+X_FRAME_OPTIONS = "DENY"
+TRUSTED_PROXIES = env.items("TRUSTED_PROXIES")
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
+CLIENT_CERT_HEADER = env.text("CLIENT_CERT_HEADER", "X-SSL-Client-Cert")
+CLIENT_CA_FILE = env.text("CLIENT_CA_FILE")
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "media-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# --- Email (R-EMAIL-1..3) ---------------------------------------------------------
+EMAIL_URL = env.text("EMAIL_URL")
+DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "ne-pas-repondre@espace-professionnel.localhost")
+if EMAIL_URL:
+    globals().update(parse_email_url(EMAIL_URL))
+EMAIL_TIMEOUT = 10
+MAILER_MAX_ATTEMPTS = 12
+MAILER_FIRST_RETRY = timedelta(seconds=30)
+MAILER_MAX_RETRY = timedelta(hours=1)
+
+# --- Internationalisation (R-TIME-1) ---------------------------------------------
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files: DSFR assets served locally by whitenoise -------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG or env.flag("WHITENOISE_USE_FINDERS")
+DSFR_CONTENT_IS_SAFE = False
+DSFR_USE_INTEGRITY_CHECKSUMS = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.security": {"level": "WARNING"}},
+}
+logging.captureWarnings(True)

@@ -1,0 +1,13 @@
+"""Settings for the test suite: the real settings, with a test key and fixed switches."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("DEBUG", "0")
+os.environ["CAPTCHA_TEST_MODE"] = "0"  # tests solve captchas through antirobot.testing
+
+from config.settings import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["*"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

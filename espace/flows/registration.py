@@ -1,0 +1,110 @@
+"""J1 "Créer votre espace professionnel": a wizard whose state lives in the server-side session.
+
+Nothing reaches the database before "Confirmer" (J1.7). Secrets never sit in the session
+in clear: the password and the trust answer are hashed (Argon2id) as soon as they are
+validated, which is also why going back shows them empty.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from espace import clock
+from espace.models import PendingRequest
+from espace.services import audit, emails, requests
+from espace.services.requests import EmailOfCertificateSpace, EmailUnavailable  # noqa: F401 (re-export)
+
+SESSION_KEY = "espace_creation"
+MODES = {"simplifie": "mode simplifié", "expert": "mode expert"}
+STEPS = ("cgu", "credentials", "form", "summary")
+
+
+@dataclass
+class Wizard:
+    """The creation wizard of one browser session."""
+
+    session: object
+
+    @property
+    def state(self) -> dict:
+        return self.session.setdefault(SESSION_KEY, {})
+
+    def _save(self):
+        self.session.modified = True
+
+    def start(self, mode: str) -> None:
+        self.session[SESSION_KEY] = {"mode": mode if mode in MODES else "expert"}
+
+    @property
+    def mode(self) -> str:
+        return self.state.get("mode", "expert")
+
+    def reached(self, step: str) -> bool:
+        """Return whether the user may see step: every step before it is done."""
+        needed = {"cgu": (), "credentials": ("cgu",), "form": ("cgu", "credentials"),
+                  "summary": ("cgu", "credentials", "form")}[step]
+        return SESSION_KEY in self.session and all(self.state.get(done) for done in needed)
+
+    def accept_cgu(self) -> None:
+        self.state["cgu"] = True
+        self._save()
+
+    def set_credentials(self, *, email: str, password: str) -> None:
+        self.state["credentials"] = {"email": email, "password_hash": make_password(password)}
+        self._save()
+
+    @property
+    def email(self) -> str:
+        return self.state.get("credentials", {}).get("email", "")
+
+    def set_form(self, data: dict) -> None:
+        values = {key: value for key, value in data.items() if key not in {"trust_answer", "contact_email"}}
+        values["trust_answer_hash"] = make_password(data["trust_answer"])
+        self.state["form"] = values
+        self._save()
+
+    def form_initial(self) -> dict:
+        """Return what step 3 shows again on the way back: everything but the answer."""
+        values = dict(self.state.get("form", {}))
+        values.pop("trust_answer_hash", None)
+        if "foreign_company" in values:
+            values["foreign_company"] = "oui" if values["foreign_company"] else "non"
+        return values
+
+    def clear_form(self) -> None:
+        self.state.pop("form", None)
+        self._save()
+
+    def summary(self) -> dict:
+        return {**self.state["form"], "email": self.email, "mode": MODES[self.mode]}
+
+    def finish(self) -> None:
+        self.session.pop(SESSION_KEY, None)
+
+
+def check_email(email: str) -> None:
+    """Raise EmailUnavailable or EmailOfCertificateSpace early, at step 2 (R-MAIL-3)."""
+    now = clock.now()
+    requests.release_expired_claims(email, now)
+    requests.check_email_free(email, now)
+
+
+def confirm(request, wizard: Wizard) -> PendingRequest:
+    """Store the creation request and queue its code email, in one transaction (J1.6).
+
+    Raise EmailUnavailable / EmailOfCertificateSpace if the email was taken meanwhile.
+    """
+    now = clock.now()
+    form, email = wizard.state["form"], wizard.email
+    payload = {**form, "password_hash": wizard.state["credentials"]["password_hash"], "mode": wizard.mode}
+    with transaction.atomic():
+        pending, code = requests.open_request(kind=PendingRequest.Kind.CREATION, email=email, payload=payload, now=now)
+        emails.send("activation", to=email, code=code)
+        audit.record(request, audit.Kind.REGISTRATION_REQUESTED, email=email, mode=wizard.mode)
+    wizard.finish()
+    request.session["espace_creation_sent"] = {
+        "email": email,
+        "name": f"{form['civility'] == 'MME' and 'Madame' or 'Monsieur'} {form['last_name']} {form['first_name']}",
+    }
+    return pending

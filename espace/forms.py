@@ -1,0 +1,216 @@
+"""Forms of J1-J3. Fields carry the seeds' labels; rules live in identity.py and validators.py."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from dsfr.forms import DsfrBaseForm
+
+from antirobot.forms import CaptchaFormMixin
+from espace import identity
+from espace.messages import message
+from espace.models import TRUST_QUESTIONS, Civility, Space
+from espace.services import codes
+
+REQUIRED = {"required": message("required")}
+
+
+class EmailField(forms.CharField):
+    """An email normalised by R-MAIL-1."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", REQUIRED)
+        kwargs.setdefault("widget", forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 100}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return identity.normalize_email(value) if value else value
+
+
+class SecretField(forms.CharField):
+    """A password or answer: never stripped, never echoed back (R-PWD-1: nothing altered)."""
+
+    def __init__(self, autocomplete="new-password", **kwargs):
+        kwargs.setdefault("error_messages", REQUIRED)
+        kwargs.setdefault("strip", False)
+        kwargs.setdefault(
+            "widget", forms.PasswordInput(render_value=False, attrs={"autocomplete": autocomplete})
+        )
+        super().__init__(**kwargs)
+
+
+class TextField(forms.CharField):
+    """A free text field refusing control characters (SPEC §4 "Bad input")."""
+
+    def __init__(self, max_length, **kwargs):
+        self.limit = max_length
+        kwargs.setdefault("error_messages", REQUIRED)
+        super().__init__(**kwargs)
+        self.widget.attrs["maxlength"] = max_length
+
+    def clean(self, value):
+        value = super().clean(value)
+        return identity.clean_text(value, max_length=self.limit, required=self.required)
+
+
+class Form(DsfrBaseForm):
+    """Base of the product's forms: French messages, errors in DSFR markup."""
+
+    def add_rule_error(self, field, error: ValidationError):
+        self.add_error(field, error)
+
+
+class CguForm(Form):
+    accept = forms.BooleanField(
+        label="Je reconnais avoir pris connaissance des conditions générales et les accepte sans restriction.",
+        error_messages={"required": message("cgu_required")},
+    )
+
+
+class CredentialsForm(Form):
+    """J1 step 2 "créez vos identifiants": R-MAIL-1..3, R-PWD-1..5."""
+
+    email = EmailField(
+        label="Votre adresse électronique",
+        help_text="Format attendu : adresse@domaine.fr. Cette adresse ne pourra être utilisée que pour un seul et unique espace.",
+    )
+    email_confirm = EmailField(label="Confirmer votre adresse électronique")
+    password = SecretField(
+        label="Votre mot de passe",
+        help_text="20 caractères minimum ; tous les caractères sont autorisés (espaces, accents, symboles).",
+    )
+    password_confirm = SecretField(label="Confirmer votre mot de passe")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget.attrs.update(
+            {"data-strength-meter": "password-level", "maxlength": 128, "aria-describedby": "password-level"}
+        )
+
+    def clean(self):
+        data = super().clean()
+        email, password = data.get("email"), data.get("password")
+        if email and data.get("email_confirm") and email != data["email_confirm"]:
+            self.add_error("email_confirm", message("email_mismatch"))
+        if password is not None and data.get("password_confirm") is not None:
+            if password != data["password_confirm"]:
+                self.add_error("password_confirm", message("password_mismatch"))
+        if password:
+            try:
+                # R-PWD-2: the strength is judged against the user's own data.
+                password_validation.validate_password(password, Space(login_email=email or ""))
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class RegistrationForm(Form):
+    """J1 step 3 "remplissez votre formulaire d'inscription"."""
+
+    civility = forms.ChoiceField(
+        label="Civilité", choices=Civility.choices, widget=forms.RadioSelect, error_messages=REQUIRED
+    )
+    last_name = TextField(60, label="Nom", widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = TextField(60, label="Prénom", widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    foreign_company = forms.TypedChoiceField(
+        label="Entreprise étrangère",
+        choices=[("non", "Non"), ("oui", "Oui")],
+        coerce=lambda value: value == "oui",
+        initial="non",
+        widget=forms.RadioSelect,
+        error_messages=REQUIRED,
+    )
+    company_identifier = TextField(
+        30,
+        label="S.I.R.E.N ou équivalent",
+        help_text="Le SIREN de l'entreprise dans laquelle vous exercez votre activité (9 chiffres), "
+        "ou son identifiant pour une entreprise étrangère.",
+        widget=forms.TextInput(attrs={"inputmode": "text"}),
+    )
+    phone = TextField(
+        30,
+        label="Numéro de téléphone",
+        help_text="Exemple : 01 23 45 67 89, ou +32 2 123 45 67 pour un numéro étranger",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    contact_email = forms.CharField(label="Adresse électronique", required=False, disabled=True)
+    street_number = TextField(10, label="Numéro de la voie", required=False)
+    street_type = TextField(30, label="Nature de la voie", required=False, help_text="Exemple : rue, avenue, boulevard")
+    street_name = TextField(100, label="Libellé de la voie", required=False)
+    address_complement = TextField(100, label="Complément d'adresse", required=False)
+    postal_code = TextField(10, label="Code postal", required=False, widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
+    city = TextField(60, label="Ville")
+    country = TextField(60, label="Pays", initial="FRANCE")
+    trust_question = forms.ChoiceField(
+        label="Question", choices=[(q, q) for q in TRUST_QUESTIONS], initial=TRUST_QUESTIONS[0], error_messages=REQUIRED
+    )
+    trust_answer = SecretField(
+        label="Réponse",
+        autocomplete="off",
+        help_text="Mémorisez précisément votre réponse (majuscules, minuscules, espaces) : "
+        "elle vous sera demandée en cas d'oubli du mot de passe.",
+    )
+
+    def clean_company_identifier(self):
+        value = self.cleaned_data["company_identifier"]
+        foreign = self.data.get(self.add_prefix("foreign_company")) == "oui"
+        return identity.normalize_foreign_id(value) if foreign else identity.normalize_siren(value)
+
+    def clean_phone(self):
+        return identity.normalize_phone(self.cleaned_data["phone"])
+
+    def clean_country(self):
+        return self.cleaned_data["country"].upper()
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].upper()
+
+    def clean_trust_answer(self):
+        # R-TRUST-2: kept exactly as typed, capitals and spaces included.
+        answer = self.cleaned_data["trust_answer"]
+        if not 1 <= len(answer) <= 100 or not answer.strip():
+            raise ValidationError(message("answer_length"), code="answer_length")
+        identity.clean_text(answer, max_length=100)  # refuses control characters only
+        return answer
+
+    def clean(self):
+        data = super().clean()
+        postal = data.get("postal_code")
+        if postal and data.get("country") == "FRANCE" and not (postal.isdigit() and len(postal) == 5):
+            self.add_error("postal_code", message("postal_code_invalid"))
+        return data
+
+
+class CodeForm(CaptchaFormMixin, Form):
+    """J2 step 1: "Saisissez le code d'activation" + captcha."""
+
+    code = forms.CharField(
+        label="Saisissez le code d'activation",
+        help_text="12 caractères",
+        error_messages=REQUIRED,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "maxlength": 12, "spellcheck": "false",
+                                      "autocapitalize": "off"}),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not codes.well_formed(code):
+            raise ValidationError(message("code_format"), code="code_format")
+        return code
+
+
+class ActivationEmailForm(Form):
+    """J2 step 2: the code again (read-only) + the login email."""
+
+    code = forms.CharField(
+        label="Code d'activation", widget=forms.TextInput(attrs={"readonly": True, "class": "espace-code"}),
+        error_messages=REQUIRED,
+    )
+    email = EmailField(label="Saisissez votre adresse électronique de connexion", help_text="Format attendu : adresse@domaine.fr")
+
+
+class LoginForm(CaptchaFormMixin, Form):
+    """J3: "Connexion à votre Espace professionnel"."""
+
+    email = EmailField(label="Adresse électronique", help_text="Format attendu : adresse@domaine.fr")
+    password = SecretField(label="Mot de passe", autocomplete="current-password")

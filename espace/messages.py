@@ -1,0 +1,50 @@
+"""The one catalogue of user-facing error messages, keyed by code (STYLE §4).
+
+Generic messages are deliberately identical across causes: they must not tell an
+attacker whether an email has a space, or why a code was refused (R-CODE-2, SPEC §4).
+"""
+
+MESSAGES = {
+    "required": "Ce champ est obligatoire.",
+    "email_invalid": "Saisissez une adresse électronique valide (format attendu : adresse@domaine.fr).",
+    "email_too_long": "L'adresse électronique ne doit pas dépasser 100 caractères.",
+    "email_mismatch": "Les deux adresses électroniques saisies ne sont pas identiques.",
+    "email_taken": (
+        "Cette adresse électronique ne peut pas être utilisée pour un nouvel espace : "
+        "une adresse électronique ne peut être associée qu'à un seul espace. "
+        "Si une demande est en cours, activez-la avec le code reçu (48 h)."
+    ),
+    "email_certificate": (
+        "Vous n'avez plus accès à votre espace abonné avec certificat, vous devez utiliser "
+        "la procédure d'option à l'accès sans certificat."
+    ),
+    "password_mismatch": "Les deux mots de passe saisis ne sont pas identiques.",
+    "password_too_short": "Le mot de passe doit comporter 20 caractères minimum.",
+    "password_too_long": "Le mot de passe doit comporter 128 caractères maximum.",
+    "password_weak": "Niveau de sécurité : Faible et non autorisé. Allongez votre mot de passe ou rendez-le moins prévisible.",
+    "password_leaked": "Ce mot de passe figure dans une liste de mots de passe connus ou divulgués : choisissez-en un autre.",
+    "siren_invalid": "Le SIREN doit comporter 9 chiffres et être valide (exemple : 987 654 321).",
+    "foreign_id_invalid": "L'identifiant doit comporter de 1 à 30 lettres ou chiffres.",
+    "phone_invalid": "Saisissez un numéro de téléphone valide (exemple : 01 23 45 67 89 ou +32 2 123 45 67).",
+    "answer_length": "La réponse doit comporter de 1 à 100 caractères.",
+    "text_too_long": "Ce champ ne doit pas dépasser %(max)s caractères.",
+    "text_invalid": "Ce champ contient des caractères non autorisés.",
+    "postal_code_invalid": "Le code postal doit comporter 5 chiffres.",
+    "cgu_required": "Vous devez accepter les conditions générales pour créer votre espace.",
+    "code_format": "Le code d'activation comporte 12 lettres ou chiffres.",
+    "code_refused": (
+        "Le code d'activation ou l'adresse électronique saisis ne permettent pas l'activation. "
+        "Vérifiez votre saisie : le code est valable 48 h et ne peut être utilisé qu'une seule fois."
+    ),
+    "login_refused": "L'adresse électronique ou le mot de passe est incorrect, ou l'accès est momentanément bloqué. Réessayez.",
+    "login_expired": (
+        "Votre mot de passe a expiré : l'accès à votre espace est désactivé jusqu'à son renouvellement."
+    ),
+    "session_lost": "Votre saisie a expiré. Veuillez recommencer la procédure.",
+}
+
+
+def message(code: str, **params) -> str:
+    """Return the French message for code, formatted with params."""
+    text = MESSAGES[code]
+    return text % params if params else text

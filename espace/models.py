@@ -1,0 +1,165 @@
+"""Data model of the professional space (SPEC §1)."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+from django.db.models import Q
+
+
+class AccessMode(models.TextChoices):
+    PASSWORD = "password", "Adresse électronique et mot de passe"
+    CERTIFICATE = "certificate", "Certificat"
+
+
+class Civility(models.TextChoices):
+    MADAME = "MME", "Madame"
+    MONSIEUR = "M", "Monsieur"
+
+
+TRUST_QUESTIONS = [  # R-TRUST-1: the first entry is the default
+    "Quel est votre surnom ?",
+    "Le prénom de votre conjoint(e) ?",
+    "Le nom de votre animal de compagnie ?",
+    "Quel est votre plat préféré ?",
+    "Quelle est votre ville de naissance ?",
+    "Quel est le nom de votre école primaire ?",
+    "Quel est le prénom de votre meilleur(e) ami(e) d'enfance ?",
+]
+
+
+class Space(AbstractBaseUser):
+    """One person's professional space, opened by password or (legacy) by certificate."""
+
+    subscriber_number = models.CharField("numéro d'abonné", max_length=14, unique=True)
+    access_mode = models.CharField(max_length=12, choices=AccessMode.choices, default=AccessMode.PASSWORD)
+    # R-MAIL-3: unique among password spaces; certificate spaces have none (NULLs never clash).
+    login_email = models.EmailField("adresse électronique de connexion", max_length=100, null=True, unique=True)
+    contact_email = models.EmailField("adresse électronique", max_length=100)
+    password_changed_at = models.DateTimeField(null=True)
+    password_expires_on = models.DateField(null=True)
+
+    civility = models.CharField(max_length=3, choices=Civility.choices)
+    last_name = models.CharField(max_length=60)
+    first_name = models.CharField(max_length=60)
+    foreign_company = models.BooleanField(default=False)
+    company_identifier = models.CharField("SIREN ou équivalent", max_length=30)
+    phone = models.CharField(max_length=20)  # E.164, R-PHONE-1
+    street_number = models.CharField(max_length=10, blank=True)
+    street_type = models.CharField(max_length=30, blank=True)
+    street_name = models.CharField(max_length=100, blank=True)
+    address_complement = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    city = models.CharField(max_length=60)
+    country = models.CharField(max_length=60, default="FRANCE")
+
+    trust_question = models.CharField(max_length=100)
+    trust_answer_hash = models.CharField(max_length=256)  # R-TRUST-2, never in clear
+
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+
+    USERNAME_FIELD = "subscriber_number"
+    EMAIL_FIELD = "contact_email"
+
+    class Meta:
+        verbose_name = "espace"
+        constraints = [
+            models.CheckConstraint(
+                name="password_space_has_login_email",
+                condition=~Q(access_mode="password") | Q(login_email__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.subscriber_number
+
+    @property
+    def display_name(self) -> str:
+        """Return "NOM Prénom" as the seeds print it in the header."""
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    @property
+    def civility_short(self) -> str:
+        return "Mme" if self.civility == Civility.MADAME else "M."
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a space's previous passwords (R-PWD-3)."""
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="password_history")
+    password_hash = models.CharField(max_length=256)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class PendingRequest(models.Model):
+    """A request waiting for its activation code (R-CODE-*): creation, email change or option.
+
+    ``held_email`` carries a unique constraint: it is the claim on the email (R-MAIL-3)
+    while the request is live, cleared when the request is used or found expired. Two
+    concurrent requests for the same email cannot both hold it, on any database.
+    """
+
+    class Kind(models.TextChoices):
+        CREATION = "creation", "Création d'espace"
+        EMAIL_CHANGE = "email_change", "Modification de l'adresse électronique"
+        OPTION = "option", "Option pour l'accès sans certificat"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    email = models.EmailField(max_length=100)
+    held_email = models.EmailField(max_length=100, null=True, unique=True)
+    code_hash = models.CharField(max_length=64, unique=True)
+    payload = models.JSONField(default=dict)  # hashes only, never a secret in clear
+    space = models.ForeignKey(Space, null=True, on_delete=models.CASCADE, related_name="pending_requests")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["email"])]
+
+
+class SubscriberCounter(models.Model):
+    """Last sequence given on one activation day (R-NUM-1); the row lock serialises nodes."""
+
+    day = models.CharField(max_length=7, primary_key=True)  # YYYYDDD, Paris time
+    last = models.PositiveIntegerField(default=0)
+
+
+class AuditEvent(models.Model):
+    """One security event (SPEC §4): never a password, answer or code."""
+
+    class Kind(models.TextChoices):
+        REGISTRATION_REQUESTED = "registration_requested", "Demande de création"
+        REGISTRATION_REFUSED = "registration_refused", "Création refusée"
+        ACTIVATION_OK = "activation_ok", "Activation réussie"
+        ACTIVATION_FAILED = "activation_failed", "Activation refusée"
+        LOGIN_OK = "login_ok", "Connexion réussie"
+        LOGIN_FAILED = "login_failed", "Connexion refusée"
+        LOGIN_THROTTLED = "login_throttled", "Connexion bloquée (limitation)"
+        LOGIN_EXPIRED = "login_expired", "Connexion refusée (mot de passe expiré)"
+        LOGOUT = "logout", "Déconnexion"
+        SESSION_EXPIRED = "session_expired", "Session expirée"
+        CAPTCHA_FAILED = "captcha_failed", "Captcha refusé"
+        RECAP_DOWNLOADED = "recap_downloaded", "Récapitulatif téléchargé"
+
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    space = models.ForeignKey(Space, null=True, on_delete=models.SET_NULL, related_name="audit_events")
+    email = models.CharField(max_length=100, blank=True)
+    ip = models.GenericIPAddressField(null=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class ThrottleCounter(models.Model):
+    """A rate-limit counter kept in the database, shared by every app node (R-THROTTLE-1)."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True)

@@ -1,0 +1,20 @@
+"""The audit log of security events (SPEC §4): time, address, user agent, never a secret."""
+
+from espace import clock
+from espace.models import AuditEvent
+from espace.services.client import client_ip
+
+Kind = AuditEvent.Kind
+
+
+def record(request, kind: str, *, space=None, email: str = "", **detail) -> AuditEvent:
+    """Write one audit event for request. Callers pass no password, answer or code."""
+    return AuditEvent.objects.create(
+        at=clock.now(),
+        kind=kind,
+        space=space if getattr(space, "pk", None) else None,
+        email=(email or "")[:100],
+        ip=client_ip(request) if request is not None else None,
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
+        detail=detail,
+    )

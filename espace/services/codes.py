@@ -1,0 +1,32 @@
+"""Activation codes (R-CODE-1): 12 characters of [A-Za-z0-9] drawn with secrets, stored hashed."""
+
+import hashlib
+import hmac
+import re
+import secrets
+import string
+
+from django.conf import settings
+
+ALPHABET = string.ascii_letters + string.digits
+LENGTH = 12
+CODE_RE = re.compile(r"^[A-Za-z0-9]{12}$")
+
+
+def generate() -> str:
+    """Return a new code: 62^12 ≈ 2^71 possibilities."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+def digest(code: str) -> str:
+    """Return the stored form of a code: HMAC-SHA256 keyed with SECRET_KEY.
+
+    A fast keyed hash is enough here: 71 bits cannot be brute-forced online (codes die
+    after 48 h and attempts are throttled), and without SECRET_KEY a stolen table gives
+    nothing to try offline. Being deterministic, it lets us find a request by its code.
+    """
+    return hmac.new(settings.SECRET_KEY.encode(), b"activation-code:" + code.encode(), hashlib.sha256).hexdigest()
+
+
+def well_formed(code: str) -> bool:
+    return bool(CODE_RE.match(code or ""))

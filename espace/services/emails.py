@@ -1,0 +1,29 @@
+"""The emails of the seeds (R-EMAIL-1), written to the outbox in the caller's transaction."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from mailer import outbox
+
+SUBJECTS = {
+    "activation": "Espace professionnel - Activation de l'espace",
+    "password_changed": "Espace professionnel - Modification du mot de passe",
+    "trust_changed": "Espace professionnel - Modification de la réponse à la question de confiance",
+}
+
+
+def _context(**extra) -> dict:
+    return {
+        "site": settings.SITE_DOMAIN,
+        "service": settings.SERVICE_NAME,
+        "etat": settings.ETAT_DEPLOIEMENT,
+        "sender_domain": settings.DEFAULT_FROM_EMAIL.rpartition("@")[2],
+        "ttl_hours": int(settings.ACTIVATION_CODE_TTL.total_seconds() // 3600),
+        **extra,
+    }
+
+
+def send(kind: str, *, to: str, **context) -> None:
+    """Queue the email kind for to; it leaves after commit (R-EMAIL-2)."""
+    body = render_to_string(f"espace/emails/{kind}.txt", _context(**context))
+    outbox.enqueue(to=to, subject=SUBJECTS[kind], body=body)

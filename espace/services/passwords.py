@@ -1,0 +1,55 @@
+"""Password lifetime and history (R-PWD-3, R-PWD-5, R-PWD-6)."""
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+
+from espace import clock
+from espace.models import PasswordHistory, Space
+
+
+def expiry_date(changed_at: datetime) -> date:
+    """Return the last valid day of a password changed at changed_at (R-PWD-6).
+
+    (date of the change, Paris time) + 3 years - 1 day: 23/02/2026 -> 22/02/2029.
+    A change on 29 February counts from 1 March of the target year minus one day.
+    """
+    from datetime import timedelta
+
+    day = clock.paris(changed_at).date()
+    years = settings.PASSWORD_VALIDITY_YEARS
+    try:
+        anniversary = day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        anniversary = date(day.year + years, 3, 1)
+    return anniversary - timedelta(days=1)
+
+
+def is_expired(space: Space, today: date | None = None) -> bool:
+    """Return True after the last valid day, end of that day in Paris (R-PWD-6)."""
+    if space.password_expires_on is None:
+        return False
+    return (today or clock.paris_today()) > space.password_expires_on
+
+
+def apply_hashed_password(space: Space, password_hash: str, at: datetime) -> None:
+    """Give space an already hashed password and its validity; the caller saves."""
+    space.password = password_hash
+    space.password_changed_at = at
+    space.password_expires_on = expiry_date(at)
+
+
+def was_used(space: Space, raw: str) -> bool:
+    """Return True if raw is the current password or one of the last 5 (R-PWD-3)."""
+    if space.password and check_password(raw, space.password):
+        return True
+    recent = space.password_history.all()[: settings.PASSWORD_HISTORY_SIZE]
+    return any(check_password(raw, old.password_hash) for old in recent)
+
+
+def remember(space: Space, password_hash: str, at: datetime) -> None:
+    """Keep password_hash in the history and drop what is older than the last 5."""
+    PasswordHistory.objects.create(space=space, password_hash=password_hash, created_at=at)
+    keep = space.password_history.values_list("pk", flat=True)[: settings.PASSWORD_HISTORY_SIZE]
+    space.password_history.exclude(pk__in=list(keep)).delete()

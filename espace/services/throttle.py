@@ -1,0 +1,172 @@
+"""Rate limits (R-THROTTLE-1), as named policies over a store that every app node shares.
+
+Policies (settings.THROTTLE_POLICIES):
+- "account": after 5 consecutive failures, refuse without checking the password for a
+  delay that doubles from 1 minute up to 1 hour; a success resets it.
+- "account_checks": never more than 100 password checks per account per hour.
+- "address_failures": at most 50 failures per client address per 10 minutes.
+
+The store is the database by default and Redis when REDIS_URL is set. A refusal gets
+the same generic message as a wrong password, so throttling reveals nothing either.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Protocol
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from espace import clock
+from espace.models import ThrottleCounter
+
+CONSECUTIVE_WINDOW = timedelta(days=1)  # consecutive failures are forgotten after a quiet day
+
+
+class Store(Protocol):
+    """Counters with fixed windows and block marks, shared by all app nodes."""
+
+    def incr(self, key: str, window: timedelta) -> int:
+        """Add one to key's counter in its current window and return the new count."""
+
+    def count(self, key: str, window: timedelta) -> int:
+        """Return key's count in its current window (0 when the window is over)."""
+
+    def block(self, key: str, until: datetime) -> None: ...
+
+    def blocked_until(self, key: str) -> datetime | None: ...
+
+    def reset(self, key: str) -> None: ...
+
+
+class DatabaseStore:
+    """Counters in the ThrottleCounter table; row locks keep increments exact."""
+
+    def incr(self, key, window):
+        now = clock.now()
+        for _ in range(3):
+            try:
+                with transaction.atomic():
+                    updated = ThrottleCounter.objects.filter(key=key, window_start__gt=now - window).update(
+                        count=F("count") + 1
+                    )
+                    if not updated:
+                        row, created = ThrottleCounter.objects.select_for_update().get_or_create(
+                            key=key, defaults={"count": 1, "window_start": now}
+                        )
+                        if not created:
+                            if row.window_start <= now - window:
+                                row.count, row.window_start = 1, now
+                            else:
+                                row.count += 1
+                            row.save(update_fields=["count", "window_start"])
+                    return ThrottleCounter.objects.get(key=key).count
+            except IntegrityError:  # two nodes created the row at once: count again
+                continue
+        raise RuntimeError("compteur de limitation indisponible")
+
+    def count(self, key, window):
+        row = ThrottleCounter.objects.filter(key=key, window_start__gt=clock.now() - window).first()
+        return row.count if row else 0
+
+    def block(self, key, until):
+        ThrottleCounter.objects.update_or_create(
+            key=f"block:{key}", defaults={"blocked_until": until, "window_start": clock.now()}
+        )
+
+    def blocked_until(self, key):
+        row = ThrottleCounter.objects.filter(key=f"block:{key}").first()
+        return row.blocked_until if row else None
+
+    def reset(self, key):
+        ThrottleCounter.objects.filter(key__in=[key, f"block:{key}"]).delete()
+
+
+class RedisStore:
+    """Counters in Redis: INCR with an expiry is atomic on a single key."""
+
+    prefix = "espacepro:throttle:"
+
+    def __init__(self):
+        from django_redis import get_redis_connection
+
+        self.redis = get_redis_connection("default")
+
+    def incr(self, key, window):
+        name = self.prefix + key
+        pipe = self.redis.pipeline()
+        pipe.incr(name)
+        pipe.expire(name, int(window.total_seconds()), nx=True)
+        return int(pipe.execute()[0])
+
+    def count(self, key, window):
+        return int(self.redis.get(self.prefix + key) or 0)
+
+    def block(self, key, until):
+        milliseconds = max(1, int((until - clock.now()).total_seconds() * 1000))
+        self.redis.set(self.prefix + "block:" + key, until.timestamp(), px=milliseconds)
+
+    def blocked_until(self, key):
+        value = self.redis.get(self.prefix + "block:" + key)
+        if value is None:
+            return None
+        until = datetime.fromtimestamp(float(value), tz=clock.now().tzinfo)
+        return until if until > clock.now() else None
+
+    def reset(self, key):
+        self.redis.delete(self.prefix + key, self.prefix + "block:" + key)
+
+
+@lru_cache(maxsize=1)
+def default_store() -> Store:
+    return RedisStore() if settings.REDIS_URL else DatabaseStore()
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """The R-THROTTLE-1 policies for one kind of secret check (password, answer...)."""
+
+    store: Store
+
+    @classmethod
+    def default(cls) -> "Throttle":
+        return cls(default_store())
+
+    @staticmethod
+    def _policy(name):
+        return settings.THROTTLE_POLICIES[name]
+
+    def allows(self, *, account: str, address: str | None) -> bool:
+        """Return whether one more check may run; count it against the hourly budget."""
+        now = clock.now()
+        if address and self.store.count(f"ip:{address}", self._policy("address_failures")["window"]) >= (
+            self._policy("address_failures")["limit"]
+        ):
+            return False
+        until = self.store.blocked_until(f"acct:{account}")
+        if until is not None and until > now:
+            return False
+        checks = self._policy("account_checks")
+        return self.store.incr(f"checks:{account}", checks["window"]) <= checks["limit"]
+
+    def failed(self, *, account: str, address: str | None) -> None:
+        """Record a failed check; block the account once past its free failures."""
+        policy = self._policy("account")
+        failures = self.store.incr(f"acct:{account}", CONSECUTIVE_WINDOW)
+        if failures >= policy["free_failures"]:
+            doublings = failures - policy["free_failures"]
+            delay = min(policy["first_delay"] * (2 ** min(doublings, 20)), policy["max_delay"])
+            self.store.block(f"acct:{account}", clock.now() + delay)
+        if address:
+            self.store.incr(f"ip:{address}", self._policy("address_failures")["window"])
+
+    def succeeded(self, *, account: str) -> None:
+        """Reset the consecutive failures of account (a success resets the delay)."""
+        self.store.reset(f"acct:{account}")
+
+    def lift(self, *, account: str) -> None:
+        """Let support lift an account's delay (SPEC §4)."""
+        self.store.reset(f"acct:{account}")
+        self.store.reset(f"checks:{account}")

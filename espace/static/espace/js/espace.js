@@ -1,0 +1,40 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+
+  // R-PWD-2: live strength level, computed by the server (one policy, one place).
+  function strengthMeter(input) {
+    var output = document.getElementById(input.getAttribute("data-strength-meter"));
+    if (!output) { return; }
+    var form = input.form;
+    var url = output.getAttribute("data-level-url");
+    var timer = null;
+    var serial = 0;
+    function update() {
+      var mine = ++serial;
+      var body = new URLSearchParams();
+      body.set("password", input.value);
+      var email = form.querySelector("input[type=email]");
+      if (email) { body.set("email", email.value); }
+      var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+      fetch(url, {
+        method: "POST",
+        headers: {"X-CSRFToken": token ? token.value : "", "Content-Type": "application/x-www-form-urlencoded"},
+        body: body.toString(),
+        credentials: "same-origin"
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+        if (!data || mine !== serial) { return; }
+        output.textContent = "Niveau de sécurité : " + data.niveau;
+        output.classList.toggle("fr-message--error", !data.autorise);
+        output.classList.toggle("fr-message--valid", data.autorise);
+      }).catch(function () {});
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      if (!input.value) { output.textContent = "Niveau de sécurité : à évaluer"; return; }
+      timer = setTimeout(update, 250);
+    });
+  }
+
+  document.querySelectorAll("input[data-strength-meter]").forEach(strengthMeter);
+})();

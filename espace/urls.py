@@ -1,0 +1,28 @@
+from django.urls import path
+
+from espace.views import activation, home, login, registration
+
+app_name = "espace"
+
+urlpatterns = [
+    # J3
+    path("", login.login_view, name="login"),
+    path("deconnexion", login.logout_view, name="logout"),
+    path("espace", home.home_view, name="home"),
+    path("espace/gerer", home.manage_view, name="manage"),
+    path("espace/recapitulatif.pdf", home.recap_pdf_view, name="recap_pdf"),
+    path("mot-de-passe/niveau", registration.password_level_view, name="password_level"),
+    # J1
+    path("creation", registration.choice_view, name="creation_choice"),
+    path("creation/conditions-generales", registration.cgu_step_view, name="creation_cgu"),
+    path("creation/identifiants", registration.credentials_step_view, name="creation_credentials"),
+    path("creation/formulaire", registration.form_step_view, name="creation_form"),
+    path("creation/inscription", registration.summary_step_view, name="creation_summary"),
+    path("creation/code-envoye", registration.sent_view, name="creation_sent"),
+    path("conditions-generales", registration.cgu_view, name="cgu"),
+    # J2
+    path("activation", activation.code_step_view, name="activation"),
+    path("activation/identifiants", activation.email_step_view, name="activation_email"),
+    path("activation/recapitulatif", activation.done_view, name="activation_done"),
+    path("activation/recapitulatif.pdf", activation.recap_pdf_view, name="activation_recap_pdf"),
+]

@@ -1,0 +1,120 @@
+"""Password policy as Django validators, chosen in AUTH_PASSWORD_VALIDATORS (R-PWD-1..4)."""
+
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from zxcvbn import zxcvbn
+
+from espace.messages import message
+
+LEAKED_LIST = Path(__file__).resolve().parent / "data" / "leaked-passwords.txt.gz"
+LEVELS = {0: "Faible et non autorisé", 1: "Faible et non autorisé", 2: "Faible et non autorisé", 3: "Normal", 4: "Fort"}
+ZXCVBN_MAX_INPUT = 100  # zxcvbn is quadratic; the first 100 characters decide the score
+
+
+def user_inputs(user=None, extra=()) -> list[str]:
+    """Return the user's own data that a password must not be built from (R-PWD-2)."""
+    values = list(extra)
+    if user is not None:
+        for attr in ("login_email", "contact_email", "last_name", "first_name", "subscriber_number"):
+            value = getattr(user, attr, None)
+            if value:
+                values.append(str(value))
+    inputs = []
+    for value in values:
+        inputs.append(value)
+        if "@" in value:
+            inputs.extend(part for part in value.replace("@", ".").split(".") if len(part) > 2)
+    return inputs
+
+
+def strength(password: str, inputs=()) -> int:
+    """Return the zxcvbn score 0-4 of password, fed with the user's own data (R-PWD-2)."""
+    if not password:
+        return 0
+    return zxcvbn(password[:ZXCVBN_MAX_INPUT], user_inputs=list(inputs))["score"]
+
+
+def level(score: int) -> str:
+    """Return the label the forms show for a score: Faible et non autorisé / Normal / Fort."""
+    return LEVELS[score]
+
+
+class LengthValidator:
+    """R-PWD-1: 20 to 128 characters, every character allowed, nothing truncated."""
+
+    def __init__(self, min_length=20, max_length=128):
+        self.min_length, self.max_length = min_length, max_length
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(message("password_too_short"), code="password_too_short")
+        if len(password) > self.max_length:
+            raise ValidationError(message("password_too_long"), code="password_too_long")
+
+    def get_help_text(self):
+        return f"{self.min_length} caractères minimum, {self.max_length} au plus ; tous les caractères sont autorisés."
+
+
+@lru_cache(maxsize=1)
+def _leaked() -> frozenset[str]:
+    with gzip.open(LEAKED_LIST, "rt", encoding="utf-8") as f:
+        return frozenset(line.strip() for line in f if line.strip())
+
+
+class LeakedPasswordValidator:
+    """R-PWD-4: refuse passwords of the shipped list of common or leaked passwords.
+
+    A listed word repeated to reach the minimum length ("motdepassemotdepasse...") is
+    refused too: length alone does not make a known password unknown.
+    """
+
+    def validate(self, password, user=None):
+        candidate = password.strip().lower()
+        leaked = _leaked()
+        if candidate in leaked or self._repeats_listed(candidate, leaked):
+            raise ValidationError(message("password_leaked"), code="password_leaked")
+
+    @staticmethod
+    def _repeats_listed(candidate: str, leaked: frozenset[str]) -> bool:
+        for size in range(1, len(candidate) // 2 + 1):
+            if len(candidate) % size == 0 and candidate[:size] * (len(candidate) // size) == candidate:
+                return candidate[:size] in leaked or size <= 4
+        return False
+
+    def get_help_text(self):
+        return "Le mot de passe ne doit pas figurer dans une liste de mots de passe connus."
+
+
+class ZxcvbnValidator:
+    """R-PWD-2: refuse a score below min_score ("Faible et non autorisé")."""
+
+    def __init__(self, min_score=3):
+        self.min_score = min_score
+
+    def validate(self, password, user=None, inputs=()):
+        if strength(password, user_inputs(user, inputs)) < self.min_score:
+            raise ValidationError(message("password_weak"), code="password_weak")
+
+    def get_help_text(self):
+        return "Le niveau de sécurité doit être Normal ou Fort."
+
+
+def password_level(password: str, *, user=None, email: str = "") -> tuple[str, bool]:
+    """Return the level shown to the user and whether the whole policy accepts password.
+
+    "Faible et non autorisé" whenever any validator refuses (too short, leaked, weak).
+    """
+    from django.contrib.auth import password_validation
+
+    from espace.models import Space
+
+    subject = user or Space(login_email=email)
+    try:
+        password_validation.validate_password(password, subject)
+    except ValidationError:
+        return LEVELS[0], False
+    score = strength(password, user_inputs(subject))
+    return LEVELS[score], score >= 3

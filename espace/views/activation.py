@@ -1,0 +1,72 @@
+"""J2 views: code + captcha, then email, then the confirmation with the recap."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from espace import clock
+from espace.flows import activation
+from espace.forms import ActivationEmailForm, CodeForm
+from espace.messages import message
+from espace.services import audit, spaces
+from espace.services.requests import CodeRefused
+from recapitulatif import render as render_pdf
+
+STEPPER = ["Code d'activation", "Identifiants", "Récapitulatif"]
+
+
+@require_http_methods(["GET", "POST"])
+def code_step_view(request):
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        activation.remember_code(request.session, form.cleaned_data["code"])
+        return render(request, "espace/activation/email.html",
+                      {"steps": STEPPER, "step": 2, "form": ActivationEmailForm(initial={"code": form.cleaned_data["code"]})})
+    return render(request, "espace/activation/code.html", {"steps": STEPPER, "step": 1, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def email_step_view(request):
+    if request.method == "GET" or request.POST.get("action") == "previous":
+        return redirect("espace:activation")
+    form = ActivationEmailForm(request.POST)
+    if not form.is_valid() or not activation.code_matches_step(request.session, form.cleaned_data["code"]):
+        if not form.errors:
+            return redirect("espace:activation")
+        return render(request, "espace/activation/email.html", {"steps": STEPPER, "step": 2, "form": form}, status=400)
+    try:
+        activation.activate(request, code=form.cleaned_data["code"], email=form.cleaned_data["email"])
+    except CodeRefused:
+        form.add_error("email", message("code_refused"))
+        return render(request, "espace/activation/email.html", {"steps": STEPPER, "step": 2, "form": form}, status=400)
+    return redirect("espace:activation_done")
+
+
+@require_GET
+def done_view(request):
+    found = activation.activated_space(request.session)
+    if found is None:
+        return redirect("espace:activation")
+    space, _ = found
+    return render(request, "espace/activation/done.html", {"steps": STEPPER, "step": 3, "space": space})
+
+
+def recap_response(request, space) -> HttpResponse:
+    """Return the récapitulatif PDF of space (R-PDF-1) as a download."""
+    now = clock.now()
+    pdf = render_pdf(spaces.recap_data(space, now))
+    audit.record(request, audit.Kind.RECAP_DOWNLOADED, space=space)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="recapitulatif-{space.subscriber_number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def recap_pdf_view(request):
+    """R-PDF-2: only the browser session that activated the space gets it from here."""
+    found = activation.activated_space(request.session)
+    if found is None:
+        raise Http404
+    return recap_response(request, found[0])

@@ -1,0 +1,28 @@
+"""J3 views: the login page and logout."""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from espace.flows import login as login_flow
+from espace.forms import LoginForm
+from espace.messages import message
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect("espace:home")
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = login_flow.log_in(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        if outcome is login_flow.Outcome.OK:
+            return redirect("espace:home")
+        code = "login_expired" if outcome is login_flow.Outcome.EXPIRED else "login_refused"
+        form.add_error(None, message(code))
+    return render(request, "espace/login.html", {"form": form}, status=400 if form.is_bound else 200)
+
+
+@require_POST
+def logout_view(request):
+    login_flow.log_out(request)
+    return redirect("espace:login")

@@ -1,0 +1,138 @@
+"""J1 views: parse, call the wizard, render."""
+
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from espace.flows import registration
+from espace.flows.registration import EmailOfCertificateSpace, EmailUnavailable, Wizard
+from espace.forms import CguForm, CredentialsForm, RegistrationForm
+from espace.messages import message
+from espace.identity import format_phone, format_siren
+from espace.validators import password_level
+from registre.selectors import company_name
+
+STEPPER = ["Conditions générales", "Identifiants", "Formulaire d'inscription", "Récapitulatif"]
+
+
+def _page(request, template, step, **context):
+    return render(request, template, {"steps": STEPPER, "step": step, **context}, status=context.pop("status", 200))
+
+
+def _restart(request):
+    from django.contrib import messages
+
+    messages.error(request, message("session_lost"))
+    return redirect("espace:creation_choice")
+
+
+@require_GET
+def choice_view(request):
+    return render(request, "espace/creation/choice.html")
+
+
+@require_GET
+def cgu_view(request):
+    return render(request, "espace/creation/cgu_text.html")
+
+
+@require_http_methods(["GET", "POST"])
+def cgu_step_view(request):
+    wizard = Wizard(request.session)
+    if request.method == "GET" and "mode" in request.GET:
+        wizard.start(request.GET["mode"])
+    if not wizard.reached("cgu"):
+        wizard.start("expert")
+    form = CguForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wizard.accept_cgu()
+        return redirect("espace:creation_credentials")
+    return _page(request, "espace/creation/cgu.html", 1, form=form, mode=wizard.mode)
+
+
+@require_http_methods(["GET", "POST"])
+def credentials_step_view(request):
+    wizard = Wizard(request.session)
+    if not wizard.reached("credentials"):
+        return _restart(request)
+    initial = {"email": wizard.email, "email_confirm": wizard.email}
+    form = CredentialsForm(request.POST or None, initial=initial)
+    certificate = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration.check_email(form.cleaned_data["email"])
+        except EmailOfCertificateSpace:
+            certificate = True
+            form.add_error("email", message("email_certificate"))
+        except EmailUnavailable:
+            form.add_error("email", message("email_taken"))
+        else:
+            wizard.set_credentials(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+            return redirect("espace:creation_form")
+    return _page(request, "espace/creation/credentials.html", 2, form=form, certificate=certificate)
+
+
+@require_http_methods(["GET", "POST"])
+def form_step_view(request):
+    wizard = Wizard(request.session)
+    if not wizard.reached("form"):
+        return _restart(request)
+    action = request.POST.get("action")
+    if action == "previous":
+        return redirect("espace:creation_credentials")
+    if action == "clear":
+        wizard.clear_form()
+        return redirect("espace:creation_form")
+    initial = {"country": "FRANCE", **wizard.form_initial(), "contact_email": wizard.email}
+    form = RegistrationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        wizard.set_form(form.cleaned_data)
+        return redirect("espace:creation_summary")
+    return _page(request, "espace/creation/form.html", 3, form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def summary_step_view(request):
+    wizard = Wizard(request.session)
+    if not wizard.reached("summary"):
+        return _restart(request)
+    if request.method == "POST":
+        if request.POST.get("action") == "previous":
+            return redirect("espace:creation_form")
+        try:
+            registration.confirm(request, wizard)
+        except (EmailUnavailable, EmailOfCertificateSpace):
+            from django.contrib import messages
+
+            messages.error(request, message("email_taken"))
+            return redirect("espace:creation_credentials")
+        return redirect("espace:creation_sent")
+    data = wizard.summary()
+    context = {
+        "data": data,
+        "company_name": None if data["foreign_company"] else company_name(data["company_identifier"]),
+        "siren": data["company_identifier"] if data["foreign_company"] else format_siren(data["company_identifier"]),
+        "phone": format_phone(data["phone"]),
+        "civility": "Madame" if data["civility"] == "MME" else "Monsieur",
+    }
+    return _page(request, "espace/creation/summary.html", 4, **context)
+
+
+@require_GET
+def sent_view(request):
+    sent = request.session.get("espace_creation_sent")
+    if not sent:
+        return redirect("espace:creation_choice")
+    return render(request, "espace/creation/sent.html", {"sent": sent})
+
+
+@require_POST
+def password_level_view(request):
+    """Return the strength level of a password as the user types (R-PWD-2, progressive
+    enhancement: the server decides; the page works without it). POST so that the
+    password never lands in a URL or an access log."""
+    user = request.user if request.user.is_authenticated else None
+    label, allowed = password_level(request.POST.get("password", "")[:129], user=user,
+                                    email=request.POST.get("email", "")[:100])
+    return JsonResponse({"niveau": label, "autorise": allowed})
