@@ -130,7 +130,7 @@ class RegistrationForm(Form):
     phone = TextField(
         30,
         label="Numéro de téléphone",
-        help_text="Exemple : 01 23 45 67 89, ou +32 2 123 45 67 pour un numéro étranger",
+        help_text="Exemple : 01 23 45 67 89, ou +32 2 555 12 12 pour un numéro étranger",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     contact_email = forms.CharField(label="Adresse électronique", required=False, disabled=True)

@@ -25,7 +25,7 @@ MESSAGES = {
     "password_leaked": "Ce mot de passe figure dans une liste de mots de passe connus ou divulgués : choisissez-en un autre.",
     "siren_invalid": "Le SIREN doit comporter 9 chiffres et être valide (exemple : 987 654 321).",
     "foreign_id_invalid": "L'identifiant doit comporter de 1 à 30 lettres ou chiffres.",
-    "phone_invalid": "Saisissez un numéro de téléphone valide (exemple : 01 23 45 67 89 ou +32 2 123 45 67).",
+    "phone_invalid": "Saisissez un numéro de téléphone valide (exemple : 01 23 45 67 89 ou +32 2 555 12 12).",
     "answer_length": "La réponse doit comporter de 1 à 100 caractères.",
     "text_too_long": "Ce champ ne doit pas dépasser %(max)s caractères.",
     "text_invalid": "Ce champ contient des caractères non autorisés.",

@@ -1,6 +1,6 @@
 """Data model of the professional space (SPEC §1)."""
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 
@@ -26,8 +26,14 @@ TRUST_QUESTIONS = [  # R-TRUST-1: the first entry is the default
 ]
 
 
+class SpaceManager(BaseUserManager):
+    """Spaces are created by activation (services.spaces), never by createsuperuser."""
+
+
 class Space(AbstractBaseUser):
     """One person's professional space, opened by password or (legacy) by certificate."""
+
+    objects = SpaceManager()
 
     subscriber_number = models.CharField("numéro d'abonné", max_length=14, unique=True)
     access_mode = models.CharField(max_length=12, choices=AccessMode.choices, default=AccessMode.PASSWORD)

@@ -11,7 +11,9 @@ from espace.messages import message
 
 LEAKED_LIST = Path(__file__).resolve().parent / "data" / "leaked-passwords.txt.gz"
 LEVELS = {0: "Faible et non autorisé", 1: "Faible et non autorisé", 2: "Faible et non autorisé", 3: "Normal", 4: "Fort"}
-ZXCVBN_MAX_INPUT = 100  # zxcvbn is quadratic; the first 100 characters decide the score
+# zxcvbn refuses more than 72 characters (its matching is quadratic): the first 72
+# characters decide the score, and a longer password is at least that strong.
+ZXCVBN_MAX_INPUT = 72
 
 
 def user_inputs(user=None, extra=()) -> list[str]:

@@ -17,7 +17,7 @@ STEPPER = ["Code d'activation", "Identifiants", "Récapitulatif"]
 
 @require_http_methods(["GET", "POST"])
 def code_step_view(request):
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         activation.remember_code(request.session, form.cleaned_data["code"])
         return render(request, "espace/activation/email.html",

@@ -44,7 +44,7 @@ def cgu_step_view(request):
         wizard.start(request.GET["mode"])
     if not wizard.reached("cgu"):
         wizard.start("expert")
-    form = CguForm(request.POST or None)
+    form = CguForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         wizard.accept_cgu()
         return redirect("espace:creation_credentials")
@@ -57,7 +57,7 @@ def credentials_step_view(request):
     if not wizard.reached("credentials"):
         return _restart(request)
     initial = {"email": wizard.email, "email_confirm": wizard.email}
-    form = CredentialsForm(request.POST or None, initial=initial)
+    form = CredentialsForm(request.POST if request.method == "POST" else None, initial=initial)
     certificate = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,7 +85,7 @@ def form_step_view(request):
         wizard.clear_form()
         return redirect("espace:creation_form")
     initial = {"country": "FRANCE", **wizard.form_initial(), "contact_email": wizard.email}
-    form = RegistrationForm(request.POST or None, initial=initial)
+    form = RegistrationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         wizard.set_form(form.cleaned_data)
         return redirect("espace:creation_summary")

@@ -1,0 +1,77 @@
+"""R-NUM-1 and J2 "exactly once" under concurrent activations, on the real PostgreSQL."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+
+from espace.models import PendingRequest, Space
+from espace.services import numbers
+from tests.conftest import need
+from tests.espace import journey
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def postgres_only():
+    need(connection.vendor == "postgresql", "PostgreSQL requis (DATABASE_URL)")
+
+
+def run_threads(count, target):
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(target())
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def test_r_num_1_concurrent_allocations_never_collide():
+    from espace import clock
+
+    now = clock.now()
+    results, errors = run_threads(12, lambda: [numbers.allocate(now) for _ in range(5)])
+    assert not errors
+    allocated = [number for batch in results for number in batch]
+    assert len(allocated) == 60 and len(set(allocated)) == 60
+
+
+def test_j2_one_code_activated_from_many_threads_gives_one_space_one_number():
+    journey.register(Client(), "concurrence@exemple.fr")
+    code = journey.last_code("concurrence@exemple.fr")
+    clients = []
+    for _ in range(8):  # each thread passes the captcha step first, as a browser would
+        client = Client()
+        page = client.get("/activation")
+        from antirobot.testing import captcha_post_data
+
+        assert client.post("/activation", {"code": code, **captcha_post_data(page)}).status_code == 200
+        clients.append(client)
+    iterator = iter(clients)
+    lock = threading.Lock()
+
+    def activate():
+        with lock:
+            client = next(iterator)
+        return client.post("/activation/identifiants",
+                           {"code": code, "email": "concurrence@exemple.fr", "action": "continue"}).status_code
+
+    statuses, errors = run_threads(8, activate)
+    assert not errors
+    assert sorted(statuses) == [302] + [400] * 7
+    assert Space.objects.count() == 1
+    assert PendingRequest.objects.get().used_at is not None
