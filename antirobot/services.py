@@ -9,6 +9,7 @@ wrong, by an atomic DELETE: on any number of nodes, one answer per challenge.
 import hashlib
 import hmac
 import io
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,7 @@ LENGTH = 6
 TEST_WORD = "PASSED"
 VOICES = Path(__file__).resolve().parent / "voices"
 PURGE_ONE_IN = 50
+KEY_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # token_urlsafe(32): anything else is not ours
 
 
 def answer_for(key: str) -> str:
@@ -42,8 +44,12 @@ def new_challenge() -> str:
     return key
 
 
+def _well_formed(key) -> bool:
+    return isinstance(key, str) and bool(KEY_RE.match(key))
+
+
 def _live(key) -> bool:
-    return isinstance(key, str) and 0 < len(key) <= 43 and Challenge.objects.filter(
+    return _well_formed(key) and Challenge.objects.filter(
         key=key, created_at__gt=clock.now() - settings.CAPTCHA_TTL
     ).exists()
 
@@ -55,7 +61,7 @@ def verify(key, answer) -> bool:
     CAPTCHA_TEST_MODE, the word PASSED is accepted (end-to-end tests only).
     """
     consumed = False
-    if isinstance(key, str) and 0 < len(key) <= 43:
+    if _well_formed(key):
         deleted, _ = Challenge.objects.filter(key=key, created_at__gt=clock.now() - settings.CAPTCHA_TTL).delete()
         consumed = deleted == 1
     answer = answer.strip() if isinstance(answer, str) else ""

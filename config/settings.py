@@ -137,6 +137,8 @@ THROTTLE_POLICIES = {
     "address_failures": {"limit": 50, "window": timedelta(minutes=10)},
 }
 
+THROTTLE_REDIS_PREFIX = "espacepro:throttle:"
+
 CAPTCHA_TEST_MODE = env.flag("CAPTCHA_TEST_MODE")  # R-CAPTCHA-2
 
 # --- Sessions and security headers (SPEC §4) ------------------------------------

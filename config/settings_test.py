@@ -11,3 +11,6 @@ from config.settings import *  # noqa: E402,F403
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Each pytest-xdist worker counts in its own Redis keys, cleared before every test.
+THROTTLE_REDIS_PREFIX = f"espacepro-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}:throttle:"

@@ -91,3 +91,8 @@ def clean_text(raw: str, *, max_length: int, required: bool = False) -> str:
     if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} for ch in value):
         raise ValidationError(message("text_invalid"), code="text_invalid")
     return value
+
+
+def printable(raw: str) -> str:
+    """Return raw without control characters (for logs and the audit table)."""
+    return "".join(ch for ch in str(raw) if unicodedata.category(ch) not in {"Cc", "Cf", "Cs"})

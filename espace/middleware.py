@@ -5,14 +5,15 @@ from espace import clock
 from espace.services import audit
 
 AUTH_AT_KEY = "espace_auth_at"
+SEEN_AT_KEY = "espace_seen_at"
 
 
 class SessionLifetimeMiddleware:
-    """End a session 12 h after login whatever the activity (SPEC §4 absolute timeout).
+    """End a session after 30 minutes idle or 12 hours after login (SPEC §4).
 
-    The 30-minute idle timeout is the session's own expiry, slid at every request
-    (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST), enforced server-side by the
-    session store.
+    The session store also expires idle sessions by itself (SESSION_COOKIE_AGE slid at
+    every request); checking here too makes both limits hold on any store, by the same
+    clock, whatever a cache's own expiry does.
     """
 
     def __init__(self, get_response):
@@ -20,9 +21,16 @@ class SessionLifetimeMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated:
+            now = clock.now().timestamp()
             started = request.session.get(AUTH_AT_KEY)
-            limit = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
-            if started is None or clock.now().timestamp() - started > limit:
+            seen = request.session.get(SEEN_AT_KEY, started)
+            if (
+                started is None
+                or now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+                or now - seen > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            ):
                 audit.record(request, audit.Kind.SESSION_EXPIRED, space=request.user)
                 logout(request)
+            else:
+                request.session[SEEN_AT_KEY] = now
         return self.get_response(request)

@@ -1,6 +1,7 @@
 """The audit log of security events (SPEC §4): time, address, user agent, never a secret."""
 
 from espace import clock
+from espace.identity import printable
 from espace.models import AuditEvent
 from espace.services.client import client_ip
 
@@ -13,8 +14,8 @@ def record(request, kind: str, *, space=None, email: str = "", **detail) -> Audi
         at=clock.now(),
         kind=kind,
         space=space if getattr(space, "pk", None) else None,
-        email=(email or "")[:100],
+        email=printable(email or "")[:100],
         ip=client_ip(request) if request is not None else None,
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
+        user_agent=printable(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
         detail=detail,
     )

@@ -87,12 +87,11 @@ class DatabaseStore:
 class RedisStore:
     """Counters in Redis: INCR with an expiry is atomic on a single key."""
 
-    prefix = "espacepro:throttle:"
-
     def __init__(self):
         from django_redis import get_redis_connection
 
         self.redis = get_redis_connection("default")
+        self.prefix = settings.THROTTLE_REDIS_PREFIX
 
     def incr(self, key, window):
         name = self.prefix + key
