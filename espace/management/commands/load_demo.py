@@ -15,7 +15,7 @@ DEMO_EMAIL = "lila.rosemonde@demo.espace-pro.fr"
 DEMO_PASSWORD = "Cerf-volant sous la pluie d'automne 42"
 DEMO_PROFILE = {
     "civility": "MME", "last_name": "ROSEMONDE", "first_name": "Lila", "foreign_company": False,
-    "company_identifier": "987654321", "phone": "+33124578877", "street_number": "10",
+    "company_identifier": "987654324", "phone": "+33124578877", "street_number": "10",
     "street_type": "rue", "street_name": "de la Paix", "address_complement": "", "postal_code": "75002",
     "city": "PARIS", "country": "FRANCE", "trust_question": "Le nom de votre animal de compagnie ?",
 }
