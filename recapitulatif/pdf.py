@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 PARIS = ZoneInfo("Europe/Paris")
-TITLE = ("VOTRE ESPACE PROFESSIONNEL", "RÉCAPITULATIF DE VOS DONNÉES PERSONNELLES")
+TITLE = "VOTRE ESPACE PROFESSIONNEL — RÉCAPITULATIF DE VOS DONNÉES PERSONNELLES"
 UNKNOWN_COMPANY = (
     "Non connue — si la raison sociale est erronée ou absente, veuillez prendre contact avec "
     "votre Service des Impôts des Entreprises."
@@ -130,12 +130,13 @@ def _draw(data: RecapData, created_at: datetime, size: float, force: bool = Fals
     canvas.setCreator("Espace professionnel")
     canvas.setSubject("")
     y = height - margin
-    canvas.setFont("DejaVu-Bold", 14)
-    for line in TITLE:
-        canvas.drawCentredString(width / 2, y, line)
-        y -= 18
-    y -= 12
-    label_width = 62 * mm
+    title_size = 14  # one line, as the spec writes it: shrink to fit the width
+    while pdfmetrics.stringWidth(TITLE, "DejaVu-Bold", title_size) > width - 2 * margin:
+        title_size -= 0.5
+    canvas.setFont("DejaVu-Bold", title_size)
+    canvas.drawCentredString(width / 2, y, TITLE)
+    y -= 30
+    label_width = 68 * mm
     value_width = width - 2 * margin - label_width
     lead = size * 1.35
     for title, rows in _sections(data):
