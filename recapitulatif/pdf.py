@@ -124,7 +124,8 @@ def _draw(data: RecapData, created_at: datetime, size: float, force: bool = Fals
     buffer = BytesIO()
     width, height = A4
     margin = 20 * mm
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    # The initial font too: otherwise a non-embedded Helvetica is referenced on the page.
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName="DejaVu", initialFontSize=size)
     canvas.setTitle("Récapitulatif de vos données personnelles")
     canvas.setAuthor("")
     canvas.setCreator("Espace professionnel")
@@ -136,7 +137,7 @@ def _draw(data: RecapData, created_at: datetime, size: float, force: bool = Fals
     canvas.setFont("DejaVu-Bold", title_size)
     canvas.drawCentredString(width / 2, y, TITLE)
     y -= 30
-    label_width = 68 * mm
+    label_width = 80 * mm  # "Adresse électronique de connexion :" on one line
     value_width = width - 2 * margin - label_width
     lead = size * 1.35
     for title, rows in _sections(data):
