@@ -1,0 +1,7 @@
+"""The URLs as mounted with DEBUG=1 (config.urls decides at import time)."""
+
+from django.urls import include, path
+
+from config.urls import urlpatterns as product
+
+urlpatterns = [*product, path("dev/courriels/", include("mailer.urls"))]
