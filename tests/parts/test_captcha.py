@@ -1,6 +1,7 @@
 """R-CAPTCHA-1/2: image and French audio, single use across nodes, test mode."""
 
 import io
+import logging
 import wave
 from datetime import timedelta
 
@@ -84,3 +85,12 @@ def test_r_captcha_2_test_mode_accepts_passed_only_when_enabled(settings):
 def test_r_captcha_2_test_mode_is_announced_on_every_page(client, settings):
     settings.CAPTCHA_TEST_MODE = True
     assert "Mode de test du captcha activé" in client.get("/").content.decode()
+
+
+def test_r_captcha_2_start_up_logs_a_warning(settings, caplog):
+    from django.apps import apps
+
+    settings.CAPTCHA_TEST_MODE = True
+    with caplog.at_level(logging.WARNING, logger="espace"):
+        apps.get_app_config("espace").ready()
+    assert "CAPTCHA_TEST_MODE=1" in caplog.text
