@@ -28,7 +28,7 @@ def code_step_view(request):
 
 @require_http_methods(["GET", "POST"])
 def email_step_view(request):
-    if request.method == "GET" or request.POST.get("action") == "previous":
+    if request.method == "GET":
         return redirect("espace:activation")
     form = ActivationEmailForm(request.POST)
     if not form.is_valid() or not activation.code_matches_step(request.session, form.cleaned_data["code"]):

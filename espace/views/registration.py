@@ -78,10 +78,7 @@ def form_step_view(request):
     wizard = Wizard(request.session)
     if not wizard.reached("form"):
         return _restart(request)
-    action = request.POST.get("action")
-    if action == "previous":
-        return redirect("espace:creation_credentials")
-    if action == "clear":
+    if request.POST.get("action") == "clear":
         wizard.clear_form()
         return redirect("espace:creation_form")
     initial = {"country": "FRANCE", **wizard.form_initial(), "contact_email": wizard.email}
@@ -98,8 +95,6 @@ def summary_step_view(request):
     if not wizard.reached("summary"):
         return _restart(request)
     if request.method == "POST":
-        if request.POST.get("action") == "previous":
-            return redirect("espace:creation_form")
         try:
             registration.confirm(request, wizard)
         except (EmailUnavailable, EmailOfCertificateSpace):
