@@ -135,6 +135,9 @@ THROTTLE_POLICIES = {
     "account": {"free_failures": 5, "first_delay": timedelta(minutes=1), "max_delay": timedelta(hours=1)},
     "account_checks": {"limit": 100, "window": timedelta(hours=1)},
     "address_failures": {"limit": 50, "window": timedelta(minutes=10)},
+    # Each creation request emails a code: a ceiling per address keeps the service from
+    # being used to flood mailboxes or fill the request table.
+    "creations_per_address": {"limit": 10, "window": timedelta(hours=1)},
 }
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"

@@ -40,6 +40,7 @@ MESSAGES = {
     "login_expired": (
         "Votre mot de passe a expiré : l'accès à votre espace est désactivé jusqu'à son renouvellement."
     ),
+    "too_many_creations": "Trop de demandes de création depuis votre connexion. Réessayez dans une heure.",
     "session_lost": "Votre saisie a expiré. Veuillez recommencer la procédure.",
 }
 

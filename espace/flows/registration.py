@@ -13,11 +13,17 @@ from django.db import transaction
 from espace import clock
 from espace.models import PendingRequest
 from espace.services import audit, emails, requests
+from espace.services.client import client_ip
 from espace.services.requests import EmailOfCertificateSpace, EmailUnavailable  # noqa: F401 (re-export)
+from espace.services.throttle import Throttle
 
 SESSION_KEY = "espace_creation"
 MODES = {"simplifie": "mode simplifié", "expert": "mode expert"}
 STEPS = ("cgu", "credentials", "form", "summary")
+
+
+class TooManyRequests(Exception):
+    """Too many creation requests from one client address (R-THROTTLE-1 spirit)."""
 
 
 @dataclass
@@ -93,8 +99,12 @@ def check_email(email: str) -> None:
 def confirm(request, wizard: Wizard) -> PendingRequest:
     """Store the creation request and queue its code email, in one transaction (J1.6).
 
-    Raise EmailUnavailable / EmailOfCertificateSpace if the email was taken meanwhile.
+    Raise EmailUnavailable / EmailOfCertificateSpace if the email was taken meanwhile, and
+    TooManyRequests past the hourly ceiling of requests from one address.
     """
+    if not Throttle.default().counts_creation(address=client_ip(request)):
+        audit.record(request, audit.Kind.REGISTRATION_REFUSED, email=wizard.email, reason="throttled")
+        raise TooManyRequests()
     now = clock.now()
     form, email = wizard.state["form"], wizard.email
     payload = {**form, "password_hash": wizard.state["credentials"]["password_hash"], "mode": wizard.mode}

@@ -165,6 +165,11 @@ class Throttle:
         """Reset the consecutive failures of account (a success resets the delay)."""
         self.store.reset(f"acct:{account}")
 
+    def counts_creation(self, *, address: str | None) -> bool:
+        """Count one creation request from address; return False past the hourly ceiling."""
+        policy = self._policy("creations_per_address")
+        return self.store.incr(f"creation:{address or 'inconnue'}", policy["window"]) <= policy["limit"]
+
     def lift(self, *, account: str) -> None:
         """Let support lift an account's delay (SPEC §4)."""
         self.store.reset(f"acct:{account}")

@@ -1,12 +1,12 @@
 """J1 views: parse, call the wizard, render."""
 
+from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from espace.flows import registration
-from espace.flows.registration import EmailOfCertificateSpace, EmailUnavailable, Wizard
+from espace.flows.registration import EmailOfCertificateSpace, EmailUnavailable, TooManyRequests, Wizard
 from espace.forms import CguForm, CredentialsForm, RegistrationForm
 from espace.messages import message
 from espace.identity import format_phone, format_siren
@@ -21,8 +21,6 @@ def _page(request, template, step, **context):
 
 
 def _restart(request):
-    from django.contrib import messages
-
     messages.error(request, message("session_lost"))
     return redirect("espace:creation_choice")
 
@@ -98,10 +96,11 @@ def summary_step_view(request):
         try:
             registration.confirm(request, wizard)
         except (EmailUnavailable, EmailOfCertificateSpace):
-            from django.contrib import messages
-
             messages.error(request, message("email_taken"))
             return redirect("espace:creation_credentials")
+        except TooManyRequests:
+            messages.error(request, message("too_many_creations"))
+            return redirect("espace:creation_summary")
         return redirect("espace:creation_sent")
     data = wizard.summary()
     context = {

@@ -357,3 +357,22 @@ def test_health_reports_captcha_test_mode(client, settings):
     assert client.get("/sante").json() == {"statut": "ok", "base": "ok", "captcha_test_mode": False}
     settings.CAPTCHA_TEST_MODE = True
     assert client.get("/sante").json()["captcha_test_mode"] is True
+
+
+def test_r_throttle_1_creation_requests_are_capped_per_address(client, settings):
+    settings.THROTTLE_POLICIES = {**settings.THROTTLE_POLICIES,
+                                  "creations_per_address": {"limit": 2, "window": timedelta(hours=1)}}
+    for n in range(2):
+        assert journey.register(client.__class__(), f"usager{n}@exemple.fr")["Location"] == "/creation/code-envoye"
+    response = journey.register(client, "usager9@exemple.fr")
+    assert response["Location"] == "/creation/inscription"
+    assert "Trop de demandes de création" in client.get("/creation/inscription").content.decode()
+    assert PendingRequest.objects.count() == 2 and OutboxEmail.objects.count() == 2
+
+
+@pytest.mark.parametrize("etat", [False, True])
+def test_brand_is_the_states_only_when_declared(client, settings, etat):
+    settings.ETAT_DEPLOIEMENT = etat
+    page = client.get("/").content.decode()
+    assert ("République<br>française" in page) is etat
+    assert ("neutral.css" in page) is not etat
