@@ -16,8 +16,10 @@ from registre.selectors import company_name
 STEPPER = ["Conditions générales", "Identifiants", "Formulaire d'inscription", "Récapitulatif"]
 
 
-def _page(request, template, step, **context):
-    return render(request, template, {"steps": STEPPER, "step": step, **context}, status=context.pop("status", 200))
+def _page(request, template, step, form=None, **context):
+    """Render a wizard step; a refused submission answers 400 with the errors by the fields."""
+    status = 400 if form is not None and form.is_bound and form.errors else 200
+    return render(request, template, {"steps": STEPPER, "step": step, "form": form, **context}, status=status)
 
 
 def _restart(request):

@@ -73,14 +73,14 @@ def test_j1_wizard_steps_cannot_be_skipped(client):
 def test_j1_cgu_must_be_accepted(client):
     client.get("/creation/conditions-generales?mode=expert")
     response = client.post("/creation/conditions-generales", {})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Vous devez accepter les conditions générales" in response.content.decode()
 
 
 def test_r_mail_2_both_emails_must_match(client):
     journey.start(client)
     response = journey.credentials(client, EMAIL, email_confirm="autre@exemple.fr")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Les deux adresses électroniques saisies ne sont pas identiques." in response.content.decode()
 
 
@@ -96,7 +96,7 @@ def test_r_mail_3_email_of_a_password_space_is_refused(client):
     SpaceFactory(login_email=EMAIL)
     journey.start(client)
     response = journey.credentials(client, EMAIL.upper())
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "ne peut être associée qu&#x27;à un seul espace" in response.content.decode()
 
 
@@ -111,7 +111,7 @@ def test_r_code_3_no_second_request_for_the_same_email_within_48_hours(client):
     journey.register(client, EMAIL)
     other = client.__class__()
     journey.start(other)
-    assert journey.credentials(other, EMAIL).status_code == 200  # refused at step 2
+    assert journey.credentials(other, EMAIL).status_code == 400  # refused at step 2
     with time_machine.travel(clock.now() + timedelta(hours=48, seconds=1), tick=False):
         assert journey.register(other, EMAIL).status_code == 302
     assert PendingRequest.objects.filter(email=EMAIL).count() == 2
