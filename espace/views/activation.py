@@ -15,15 +15,18 @@ from recapitulatif import render as render_pdf
 STEPPER = ["Code d'activation", "Identifiants", "Récapitulatif"]
 
 
+def _step(request, template, step, form, status=200):
+    return render(request, f"espace/activation/{template}.html", {"steps": STEPPER, "step": step, "form": form},
+                  status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def code_step_view(request):
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         activation.remember_code(request.session, form.cleaned_data["code"])
-        return render(request, "espace/activation/email.html",
-                      {"steps": STEPPER, "step": 2, "form": ActivationEmailForm(initial={"code": form.cleaned_data["code"]})})
-    return render(request, "espace/activation/code.html", {"steps": STEPPER, "step": 1, "form": form},
-                  status=400 if form.is_bound else 200)
+        return _step(request, "email", 2, ActivationEmailForm(initial={"code": form.cleaned_data["code"]}))
+    return _step(request, "code", 1, form, status=400 if form.is_bound else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,14 +35,14 @@ def email_step_view(request):
         return redirect("espace:activation")
     form = ActivationEmailForm(request.POST)
     if not form.is_valid() or not activation.code_matches_step(request.session, form.cleaned_data["code"]):
-        if not form.errors:
+        if not form.errors:  # a code that did not pass step 1 here: start again there
             return redirect("espace:activation")
-        return render(request, "espace/activation/email.html", {"steps": STEPPER, "step": 2, "form": form}, status=400)
+        return _step(request, "email", 2, form, status=400)
     try:
         activation.activate(request, code=form.cleaned_data["code"], email=form.cleaned_data["email"])
     except CodeRefused:
         form.add_error("email", message("code_refused"))
-        return render(request, "espace/activation/email.html", {"steps": STEPPER, "step": 2, "form": form}, status=400)
+        return _step(request, "email", 2, form, status=400)
     return redirect("espace:activation_done")
 
 
