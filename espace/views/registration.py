@@ -93,6 +93,8 @@ def form_step_view(request):
 def summary_step_view(request):
     wizard = Wizard(request.session)
     if not wizard.reached("summary"):
+        if request.session.get("espace_creation_sent"):  # "Confirmer" clicked twice
+            return redirect("espace:creation_sent")
         return _restart(request)
     if request.method == "POST":
         try:

@@ -376,3 +376,10 @@ def test_brand_is_the_states_only_when_declared(client, settings, etat):
     page = client.get("/").content.decode()
     assert ("République<br>française" in page) is etat
     assert ("neutral.css" in page) is not etat
+
+
+def test_j1_confirm_clicked_twice_sends_one_code(client):
+    journey.register(client, EMAIL)
+    again = client.post("/creation/inscription", {"action": "confirm"})
+    assert again["Location"] == "/creation/code-envoye"
+    assert PendingRequest.objects.count() == 1 and OutboxEmail.objects.count() == 1
