@@ -54,10 +54,7 @@ class TextField(forms.CharField):
 
 
 class Form(DsfrBaseForm):
-    """Base of the product's forms: French messages, errors in DSFR markup."""
-
-    def add_rule_error(self, field, error: ValidationError):
-        self.add_error(field, error)
+    """Base of the product's forms: DSFR markup for every field."""
 
 
 class CguForm(Form):

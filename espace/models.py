@@ -147,7 +147,6 @@ class AuditEvent(models.Model):
         LOGIN_EXPIRED = "login_expired", "Connexion refusée (mot de passe expiré)"
         LOGOUT = "logout", "Déconnexion"
         SESSION_EXPIRED = "session_expired", "Session expirée"
-        CAPTCHA_FAILED = "captcha_failed", "Captcha refusé"
         RECAP_DOWNLOADED = "recap_downloaded", "Récapitulatif téléchargé"
 
     at = models.DateTimeField(db_index=True)

@@ -4,7 +4,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from espace.models import AccessMode, PendingRequest, Space
 from espace.services import codes
@@ -67,11 +66,9 @@ def find_live(code: str, email: str, now: datetime) -> PendingRequest:
     """Return the live request of code and email, or raise CodeRefused (R-CODE-2)."""
     if not codes.well_formed(code):
         raise CodeRefused()
-    request = (
-        PendingRequest.objects.filter(code_hash=codes.digest(code), used_at__isnull=True, expires_at__gt=now)
-        .filter(Q(email=email))
-        .first()
-    )
+    request = PendingRequest.objects.filter(
+        code_hash=codes.digest(code), email=email, used_at__isnull=True, expires_at__gt=now
+    ).first()
     if request is None:
         raise CodeRefused()
     return request
