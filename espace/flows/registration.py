@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from espace import clock
-from espace.models import PendingRequest
+from espace.models import Civility, PendingRequest
 from espace.services import audit, emails, requests
 from espace.services.client import client_ip
 from espace.services.requests import EmailOfCertificateSpace, EmailUnavailable  # noqa: F401 (re-export)
@@ -48,9 +48,8 @@ class Wizard:
 
     def reached(self, step: str) -> bool:
         """Return whether the user may see step: every step before it is done."""
-        needed = {"cgu": (), "credentials": ("cgu",), "form": ("cgu", "credentials"),
-                  "summary": ("cgu", "credentials", "form")}[step]
-        return SESSION_KEY in self.session and all(self.state.get(done) for done in needed)
+        done_before = STEPS[: STEPS.index(step)]
+        return SESSION_KEY in self.session and all(self.state.get(done) for done in done_before)
 
     def accept_cgu(self) -> None:
         self.state["cgu"] = True
@@ -115,6 +114,6 @@ def confirm(request, wizard: Wizard) -> PendingRequest:
     wizard.finish()
     request.session["espace_creation_sent"] = {
         "email": email,
-        "name": f"{form['civility'] == 'MME' and 'Madame' or 'Monsieur'} {form['last_name']} {form['first_name']}",
+        "name": f"{Civility(form['civility']).label} {form['last_name']} {form['first_name']}",
     }
     return pending

@@ -9,6 +9,7 @@ from espace.flows import registration
 from espace.flows.registration import EmailOfCertificateSpace, EmailUnavailable, TooManyRequests, Wizard
 from espace.forms import CguForm, CredentialsForm, RegistrationForm
 from espace.messages import message
+from espace.models import Civility
 from espace.identity import format_phone, format_siren
 from espace.validators import password_level
 from registre.selectors import company_name
@@ -112,7 +113,7 @@ def summary_step_view(request):
         "company_name": None if data["foreign_company"] else company_name(data["company_identifier"]),
         "siren": data["company_identifier"] if data["foreign_company"] else format_siren(data["company_identifier"]),
         "phone": format_phone(data["phone"]),
-        "civility": "Madame" if data["civility"] == "MME" else "Monsieur",
+        "civility": Civility(data["civility"]).label,
     }
     return _page(request, "espace/creation/summary.html", 4, **context)
 
