@@ -63,7 +63,8 @@ def tab_to(page, name: str, max_tabs: int = 80) -> None:
         page.keyboard.press("Tab")
         if focused_name(page).startswith(name):
             return
-    raise AssertionError(f"« {name} » n'est pas atteignable au clavier")
+    page.screenshot(path="/tmp/keyboard-failure.png", full_page=True)
+    raise AssertionError(f"« {name} » n'est pas atteignable au clavier ({page.url})")
 
 
 def type_into(page, name: str, text: str) -> None:
