@@ -147,7 +147,10 @@ CAPTCHA_TEST_MODE = env.flag("CAPTCHA_TEST_MODE")  # R-CAPTCHA-2
 # --- Sessions and security headers (SPEC §4) ------------------------------------
 SECURE_COOKIES = env.flag("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
-SESSION_SAVE_EVERY_REQUEST = True  # sliding idle timeout
+# The idle expiry slides when SessionLifetimeMiddleware refreshes the session (at most once a
+# minute), not at every request: saving every request would let a slow request (the live
+# password level, say) write back a stale copy over a wizard step saved meanwhile.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = SECURE_COOKIES

@@ -130,6 +130,7 @@ def test_keyboard_only_journey(page, smtp_settings):
     helpers.type_into(page, "Confirmer votre adresse électronique", email)
     helpers.type_into(page, "Votre mot de passe", STRONG_PASSWORD)
     helpers.type_into(page, "Confirmer votre mot de passe", STRONG_PASSWORD)
+    expect(page.locator("#password-level")).to_have_text(re.compile(r"Niveau de sécurité : (Normal|Fort)"))
     helpers.follow(page, "Enter")
 
     helpers.tab_to(page, "Madame")
