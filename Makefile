@@ -18,6 +18,7 @@ run: install
 	mkdir -p var
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
+	if [ "$${DEBUG:-1}" != "1" ]; then $(PY) manage.py collectstatic --noinput -v0; fi
 	DEBUG=$${DEBUG:-1} PORT=$(PORT) bin/serve
 
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set.
