@@ -49,9 +49,10 @@ def _well_formed(key) -> bool:
 
 
 def _live(key) -> bool:
-    return _well_formed(key) and Challenge.objects.filter(
-        key=key, created_at__gt=clock.now() - settings.CAPTCHA_TTL
-    ).exists()
+    return (
+        _well_formed(key)
+        and Challenge.objects.filter(key=key, created_at__gt=clock.now() - settings.CAPTCHA_TTL).exists()
+    )
 
 
 def verify(key, answer) -> bool:

@@ -29,5 +29,6 @@ def audio(request, key: str):
 def new(request):
     """Return a fresh challenge for "Changer l'image" without reloading the page."""
     key = services.new_challenge()
-    return JsonResponse({"key": key, "image": reverse("antirobot:image", args=[key]),
-                         "audio": reverse("antirobot:audio", args=[key])})
+    return JsonResponse(
+        {"key": key, "image": reverse("antirobot:image", args=[key]), "audio": reverse("antirobot:audio", args=[key])}
+    )

@@ -58,17 +58,23 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     spaces = [SpaceFactory() for _ in range(args.logins)]
     hasher = get_hasher()
-    print(f"Argon2id m={hasher.memory_cost} KiB t={hasher.time_cost} p={hasher.parallelism}, "
-          f"SQLite en mémoire, {args.logins} connexions, un seul processus")
+    print(
+        f"Argon2id m={hasher.memory_cost} KiB t={hasher.time_cost} p={hasher.parallelism}, "
+        f"SQLite en mémoire, {args.logins} connexions, un seul processus"
+    )
     rates = {}
     for label, run in (("stock Django LoginView", stock), ("Espace professionnel", ours)):
         run(spaces[0])  # warm-up
         times = [run(space) for space in spaces]
         rates[label] = len(times) / sum(times)
-        print(f"{label:24s} {rates[label]:7.1f} connexions/s  "
-              f"médiane {statistics.median(times) * 1000:6.1f} ms  p95 {sorted(times)[int(len(times) * .95) - 1] * 1000:6.1f} ms")
-    print(f"rapport Espace professionnel / stock : {rates['Espace professionnel'] / rates['stock Django LoginView']:.2f} "
-          "(captcha, limitation, journal d'audit compris)")
+        print(
+            f"{label:24s} {rates[label]:7.1f} connexions/s  "
+            f"médiane {statistics.median(times) * 1000:6.1f} ms  p95 {sorted(times)[int(len(times) * 0.95) - 1] * 1000:6.1f} ms"
+        )
+    print(
+        f"rapport Espace professionnel / stock : {rates['Espace professionnel'] / rates['stock Django LoginView']:.2f} "
+        "(captcha, limitation, journal d'audit compris)"
+    )
 
 
 if __name__ == "__main__":

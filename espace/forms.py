@@ -33,9 +33,7 @@ class SecretField(forms.CharField):
     def __init__(self, autocomplete="new-password", **kwargs):
         kwargs.setdefault("error_messages", REQUIRED)
         kwargs.setdefault("strip", False)
-        kwargs.setdefault(
-            "widget", forms.PasswordInput(render_value=False, attrs={"autocomplete": autocomplete})
-        )
+        kwargs.setdefault("widget", forms.PasswordInput(render_value=False, attrs={"autocomplete": autocomplete}))
         super().__init__(**kwargs)
 
 
@@ -135,7 +133,9 @@ class RegistrationForm(Form):
     street_type = TextField(30, label="Nature de la voie", required=False, help_text="Exemple : rue, avenue, boulevard")
     street_name = TextField(100, label="Libellé de la voie", required=False)
     address_complement = TextField(100, label="Complément d'adresse", required=False)
-    postal_code = TextField(10, label="Code postal", required=False, widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
+    postal_code = TextField(
+        10, label="Code postal", required=False, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
+    )
     city = TextField(60, label="Ville")
     country = TextField(60, label="Pays", initial="FRANCE")
     trust_question = forms.ChoiceField(
@@ -185,8 +185,9 @@ class CodeForm(CaptchaFormMixin, Form):
         label="Saisissez le code d'activation",
         help_text="12 caractères",
         error_messages=REQUIRED,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "maxlength": 12, "spellcheck": "false",
-                                      "autocapitalize": "off"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "maxlength": 12, "spellcheck": "false", "autocapitalize": "off"}
+        ),
     )
 
     def clean_code(self):
@@ -200,10 +201,13 @@ class ActivationEmailForm(Form):
     """J2 step 2: the code again (read-only) + the login email."""
 
     code = forms.CharField(
-        label="Code d'activation", widget=forms.TextInput(attrs={"readonly": True, "class": "espace-code"}),
+        label="Code d'activation",
+        widget=forms.TextInput(attrs={"readonly": True, "class": "espace-code"}),
         error_messages=REQUIRED,
     )
-    email = EmailField(label="Saisissez votre adresse électronique de connexion", help_text="Format attendu : adresse@domaine.fr")
+    email = EmailField(
+        label="Saisissez votre adresse électronique de connexion", help_text="Format attendu : adresse@domaine.fr"
+    )
 
 
 class LoginForm(CaptchaFormMixin, Form):

@@ -37,9 +37,7 @@ MESSAGES = {
         "Vérifiez votre saisie : le code est valable 48 h et ne peut être utilisé qu'une seule fois."
     ),
     "login_refused": "L'adresse électronique ou le mot de passe est incorrect, ou l'accès est momentanément bloqué. Réessayez.",
-    "login_expired": (
-        "Votre mot de passe a expiré : l'accès à votre espace est désactivé jusqu'à son renouvellement."
-    ),
+    "login_expired": ("Votre mot de passe a expiré : l'accès à votre espace est désactivé jusqu'à son renouvellement."),
     "too_many_creations": "Trop de demandes de création depuis votre connexion. Réessayez dans une heure.",
     "session_lost": "Votre saisie a expiré. Veuillez recommencer la procédure.",
 }

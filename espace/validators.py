@@ -96,8 +96,8 @@ class ZxcvbnValidator:
     def __init__(self, min_score=3):
         self.min_score = min_score
 
-    def validate(self, password, user=None, inputs=()):
-        if strength(password, user_inputs(user, inputs)) < self.min_score:
+    def validate(self, password, user=None):
+        if strength(password, user_inputs(user)) < self.min_score:
             raise ValidationError(message("password_weak"), code="password_weak")
 
     def get_help_text(self):

@@ -72,7 +72,9 @@ def _keep(email: OutboxEmail) -> None:
 def _send(smtp, email: OutboxEmail) -> int:
     email.attempts += 1
     try:
-        EmailMessage(email.subject, decrypt_body(email), settings.DEFAULT_FROM_EMAIL, [email.to], connection=smtp).send()
+        EmailMessage(
+            email.subject, decrypt_body(email), settings.DEFAULT_FROM_EMAIL, [email.to], connection=smtp
+        ).send()
     except Exception as error:  # any SMTP or network failure: retry later, never lose the mail
         _failed(email, error)
         return 0

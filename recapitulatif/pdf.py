@@ -36,7 +36,7 @@ class RecapData:
     login_email: str
     address_lines: list[str] = field(default_factory=list)
     foreign_company: bool = False
-    company_identifier: str = ""
+    company_identifier: str = ""  # as displayed ("987 654 324")
     company_name: str | None = None
     trust_question: str = ""
     created_at: datetime | None = None
@@ -76,13 +76,6 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def _format_siren(data: RecapData) -> str:
-    value = data.company_identifier
-    if not data.foreign_company and len(value) == 9 and value.isdigit():
-        return f"{value[:3]} {value[3:6]} {value[6:]}"
-    return value
-
-
 def footer_text(created_at: datetime) -> str:
     """Return "Votre espace professionnel : document créé le 23/02/2026 à 16h05mn25s" (Paris)."""
     local = created_at.astimezone(PARIS)
@@ -91,20 +84,26 @@ def footer_text(created_at: datetime) -> str:
 
 def _sections(data: RecapData) -> list[tuple[str, list[tuple[str, str]]]]:
     return [
-        ("Vos coordonnées", [
-            ("Civilité :", data.civility),
-            ("Nom :", data.last_name),
-            ("Prénom :", data.first_name),
-            ("N° d'abonné :", data.subscriber_number),
-            ("Téléphone :", data.phone),
-            ("Adresse électronique de connexion :", data.login_email),
-            ("Adresse :", " / ".join(data.address_lines)),
-        ]),
-        ("Votre entreprise d'appartenance", [
-            ("Entreprise étrangère :", "oui" if data.foreign_company else "non"),
-            ("SIREN ou équivalent :", _format_siren(data)),
-            ("Dénomination :", data.company_name or UNKNOWN_COMPANY),
-        ]),
+        (
+            "Vos coordonnées",
+            [
+                ("Civilité :", data.civility),
+                ("Nom :", data.last_name),
+                ("Prénom :", data.first_name),
+                ("N° d'abonné :", data.subscriber_number),
+                ("Téléphone :", data.phone),
+                ("Adresse électronique de connexion :", data.login_email),
+                ("Adresse :", " / ".join(data.address_lines)),
+            ],
+        ),
+        (
+            "Votre entreprise d'appartenance",
+            [
+                ("Entreprise étrangère :", "oui" if data.foreign_company else "non"),
+                ("SIREN ou équivalent :", data.company_identifier),
+                ("Dénomination :", data.company_name or UNKNOWN_COMPANY),
+            ],
+        ),
         ("Votre question de confiance", [("Question de confiance :", data.trust_question)]),
     ]
 

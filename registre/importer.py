@@ -15,8 +15,14 @@ from pathlib import Path
 
 from registre.models import Company
 
-REQUIRED = ("siren", "statutDiffusionUniteLegale", "etatAdministratifUniteLegale", "categorieJuridiqueUniteLegale",
-            "denominationUniteLegale", "nomUniteLegale")
+REQUIRED = (
+    "siren",
+    "statutDiffusionUniteLegale",
+    "etatAdministratifUniteLegale",
+    "categorieJuridiqueUniteLegale",
+    "denominationUniteLegale",
+    "nomUniteLegale",
+)
 NOT_DIFFUSED = "[ND]"
 SIREN_RE = re.compile(r"^\d{9}$")
 BATCH = 5000
@@ -80,7 +86,9 @@ def import_rows(rows: Iterable[dict]) -> Summary:
         if not SIREN_RE.match(siren):
             summary.skipped += 1
             continue
-        batch.append(Company(siren=siren, name=company_name(row), active=row.get("etatAdministratifUniteLegale") == "A"))
+        batch.append(
+            Company(siren=siren, name=company_name(row), active=row.get("etatAdministratifUniteLegale") == "A")
+        )
         if len(batch) >= BATCH:
             summary.imported += _flush(batch)
     summary.imported += _flush(batch)
@@ -91,6 +99,8 @@ def _flush(batch: list[Company]) -> int:
     if not batch:
         return 0
     unique = list({company.siren: company for company in batch}.values())
-    Company.objects.bulk_create(unique, update_conflicts=True, unique_fields=["siren"], update_fields=["name", "active", "updated_at"])
+    Company.objects.bulk_create(
+        unique, update_conflicts=True, unique_fields=["siren"], update_fields=["name", "active", "updated_at"]
+    )
     batch.clear()
     return len(unique)

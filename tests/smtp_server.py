@@ -32,8 +32,15 @@ class SmtpServer:
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=default_policy)
         part = message.get_body(preferencelist=("plain",)) or message
         with self.arrived:
-            self.messages.append(Received(list(envelope.rcpt_tos), envelope.mail_from, str(message["Subject"]),
-                                          part.get_content(), envelope.original_content or envelope.content))
+            self.messages.append(
+                Received(
+                    list(envelope.rcpt_tos),
+                    envelope.mail_from,
+                    str(message["Subject"]),
+                    part.get_content(),
+                    envelope.original_content or envelope.content,
+                )
+            )
             self.arrived.notify_all()
         return "250 Message accepted for delivery"
 

@@ -37,12 +37,8 @@ def code_matches_step(session, code: str) -> bool:
     return bool(expected) and codes.well_formed(code) and codes.digest(code) == expected
 
 
-def _create(pending: PendingRequest, now) -> Space:
-    return spaces.create_from_request(pending, now)
-
-
 # What each kind of request does on activation; J4 and J8 add their own entry.
-HANDLERS = {PendingRequest.Kind.CREATION: _create}
+HANDLERS = {PendingRequest.Kind.CREATION: spaces.create_from_request}
 
 
 def activate(request, *, code: str, email: str) -> Activated:

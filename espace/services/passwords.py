@@ -1,6 +1,6 @@
 """Password lifetime and history (R-PWD-3, R-PWD-5, R-PWD-6)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
@@ -15,8 +15,6 @@ def expiry_date(changed_at: datetime) -> date:
     (date of the change, Paris time) + 3 years - 1 day: 23/02/2026 -> 22/02/2029.
     A change on 29 February counts from 1 March of the target year minus one day.
     """
-    from datetime import timedelta
-
     day = clock.paris(changed_at).date()
     years = settings.PASSWORD_VALIDITY_YEARS
     try:

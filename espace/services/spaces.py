@@ -4,14 +4,25 @@ from datetime import datetime
 
 from espace.models import AccessMode, PendingRequest, Space
 from espace.services import numbers, passwords
-from espace.identity import format_phone
+from espace.identity import format_phone, format_siren
 from recapitulatif import RecapData
 from registre.selectors import company_name
 
 PROFILE_FIELDS = (
-    "civility", "last_name", "first_name", "foreign_company", "company_identifier", "phone",
-    "street_number", "street_type", "street_name", "address_complement", "postal_code", "city",
-    "country", "trust_question",
+    "civility",
+    "last_name",
+    "first_name",
+    "foreign_company",
+    "company_identifier",
+    "phone",
+    "street_number",
+    "street_type",
+    "street_name",
+    "address_complement",
+    "postal_code",
+    "city",
+    "country",
+    "trust_question",
 )
 
 
@@ -56,7 +67,9 @@ def recap_data(space: Space, now: datetime) -> RecapData:
         login_email=space.login_email or "",
         address_lines=address_lines(space),
         foreign_company=space.foreign_company,
-        company_identifier=space.company_identifier,
+        company_identifier=(
+            space.company_identifier if space.foreign_company else format_siren(space.company_identifier)
+        ),
         company_name=company_display_name(space),
         trust_question=space.trust_question,
         created_at=now,

@@ -140,8 +140,10 @@ class Throttle:
     def allows(self, *, account: str, address: str | None) -> bool:
         """Return whether one more check may run; count it against the hourly budget."""
         now = clock.now()
-        if address and self.store.count(f"ip:{address}", self._policy("address_failures")["window"]) >= (
-            self._policy("address_failures")["limit"]
+        if (
+            address
+            and self.store.count(f"ip:{address}", self._policy("address_failures")["window"])
+            >= (self._policy("address_failures")["limit"])
         ):
             return False
         until = self.store.blocked_until(f"acct:{account}")

@@ -16,8 +16,9 @@ STEPPER = ["Code d'activation", "Identifiants", "Récapitulatif"]
 
 
 def _step(request, template, step, form, status=200):
-    return render(request, f"espace/activation/{template}.html", {"steps": STEPPER, "step": step, "form": form},
-                  status=status)
+    return render(
+        request, f"espace/activation/{template}.html", {"steps": STEPPER, "step": step, "form": form}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])

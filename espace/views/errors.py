@@ -20,12 +20,16 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    return _error(request, 500, "Erreur inattendue", "Le service rencontre une difficulté. Veuillez réessayer plus tard.")
+    return _error(
+        request, 500, "Erreur inattendue", "Le service rencontre une difficulté. Veuillez réessayer plus tard."
+    )
 
 
 def csrf_failure(request, reason=""):
     return _error(
-        request, 403, "Session expirée",
+        request,
+        403,
+        "Session expirée",
         "Votre formulaire a expiré ou votre navigateur bloque les cookies. Revenez à la page précédente, "
         "rechargez-la et recommencez.",
     )

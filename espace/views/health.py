@@ -15,7 +15,10 @@ def health(request):
         database = "indisponible"
     status = 200 if database == "ok" else 503
     return JsonResponse(
-        {"statut": "ok" if status == 200 else "degrade", "base": database,
-         "captcha_test_mode": settings.CAPTCHA_TEST_MODE},
+        {
+            "statut": "ok" if status == 200 else "degrade",
+            "base": database,
+            "captcha_test_mode": settings.CAPTCHA_TEST_MODE,
+        },
         status=status,
     )

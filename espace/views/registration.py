@@ -132,6 +132,7 @@ def password_level_view(request):
     enhancement: the server decides; the page works without it). POST so that the
     password never lands in a URL or an access log."""
     user = request.user if request.user.is_authenticated else None
-    label, allowed = password_level(request.POST.get("password", "")[:129], user=user,
-                                    email=request.POST.get("email", "")[:100])
+    label, allowed = password_level(
+        request.POST.get("password", "")[:129], user=user, email=request.POST.get("email", "")[:100]
+    )
     return JsonResponse({"niveau": label, "autorise": allowed})

@@ -21,8 +21,16 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -31,8 +39,9 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context; console errors and CSP refusals are collected."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900},
-                                  accept_downloads=True, locale="fr-FR")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="fr-FR"
+    )
     context.set_default_timeout(8000)
     page = context.new_page()
     page.problems = []

@@ -16,8 +16,12 @@ _axe = Axe()
 def check_accessibility(page) -> None:
     """Fail on any serious or critical axe-core violation of the current page."""
     violations = [v for v in _axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not violations, page.url + "\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations
+    assert not violations, (
+        page.url
+        + "\n"
+        + "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations
+        )
     )
 
 

@@ -67,8 +67,9 @@ def test_j2_one_code_activated_from_many_threads_gives_one_space_one_number():
     def activate():
         with lock:
             client = next(iterator)
-        return client.post("/activation/identifiants",
-                           {"code": code, "email": "concurrence@exemple.fr", "action": "continue"}).status_code
+        return client.post(
+            "/activation/identifiants", {"code": code, "email": "concurrence@exemple.fr", "action": "continue"}
+        ).status_code
 
     statuses, errors = run_threads(8, activate)
     assert not errors

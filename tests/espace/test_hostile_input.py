@@ -15,12 +15,28 @@ pytestmark = pytest.mark.django_db
 HOSTILE = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1000, max_size=5000),
-    st.sampled_from(["\x00", "' OR 1=1 --", "<script>alert(1)</script>", "../../etc/passwd", "%00", "\u202e",
-                     "🙂" * 50, "a" * 10000, " ", "0" * 9, "000 000 000"]),
+    st.sampled_from(
+        [
+            "\x00",
+            "' OR 1=1 --",
+            "<script>alert(1)</script>",
+            "../../etc/passwd",
+            "%00",
+            "\u202e",
+            "🙂" * 50,
+            "a" * 10000,
+            " ",
+            "0" * 9,
+            "000 000 000",
+        ]
+    ),
 )
 # FUZZ_EXAMPLES=300 make test for a longer hunt; the default keeps the suite fast.
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 def nothing_written():
@@ -33,8 +49,10 @@ def nothing_written():
 @given(email=HOSTILE, confirm=HOSTILE, password=HOSTILE)
 def test_credentials_step_never_fails(client, email, confirm, password):
     journey.start(client)
-    response = client.post("/creation/identifiants",
-                           {"email": email, "email_confirm": confirm, "password": password, "password_confirm": password})
+    response = client.post(
+        "/creation/identifiants",
+        {"email": email, "email_confirm": confirm, "password": password, "password_confirm": password},
+    )
     assert response.status_code in (302, 400)
     nothing_written()
 
@@ -80,13 +98,25 @@ def test_unknown_urls_answer_404_in_french(client, path):
     assert response.status_code < 500
 
 
-@pytest.mark.parametrize("url", ["/creation/conditions-generales", "/creation/formulaire", "/creation/inscription",
-                                 "/activation", "/activation/identifiants", "/", "/mot-de-passe/niveau"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/creation/conditions-generales",
+        "/creation/formulaire",
+        "/creation/inscription",
+        "/activation",
+        "/activation/identifiants",
+        "/",
+        "/mot-de-passe/niveau",
+    ],
+)
 def test_truncated_and_malformed_posts(client, url):
     journey.start(client)
-    for body, content_type in ((b"\xff\xfe\x00garbage", "application/x-www-form-urlencoded"),
-                               (b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\ntrunc", "multipart/form-data; boundary=x"),
-                               (b"{\"json\": true}", "application/json")):
+    for body, content_type in (
+        (b"\xff\xfe\x00garbage", "application/x-www-form-urlencoded"),
+        (b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\ntrunc', "multipart/form-data; boundary=x"),
+        (b'{"json": true}', "application/json"),
+    ):
         response = client.generic("POST", url, body, content_type=content_type)
         assert response.status_code < 500
     nothing_written()

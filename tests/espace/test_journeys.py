@@ -148,8 +148,9 @@ def test_r_siren_2_summary_shows_unknown_siren_with_advice(client):
 def test_r_siren_1_foreign_company_takes_a_free_identifier(client):
     journey.start(client)
     journey.credentials(client, EMAIL)
-    response = journey.profile(client, foreign_company="oui", company_identifier="BE0123456789", country="Belgique",
-                               postal_code="1000")
+    response = journey.profile(
+        client, foreign_company="oui", company_identifier="BE0123456789", country="Belgique", postal_code="1000"
+    )
     assert response.status_code == 302
 
 
@@ -360,8 +361,10 @@ def test_health_reports_captcha_test_mode(client, settings):
 
 
 def test_r_throttle_1_creation_requests_are_capped_per_address(client, settings):
-    settings.THROTTLE_POLICIES = {**settings.THROTTLE_POLICIES,
-                                  "creations_per_address": {"limit": 2, "window": timedelta(hours=1)}}
+    settings.THROTTLE_POLICIES = {
+        **settings.THROTTLE_POLICIES,
+        "creations_per_address": {"limit": 2, "window": timedelta(hours=1)},
+    }
     for n in range(2):
         assert journey.register(client.__class__(), f"usager{n}@exemple.fr")["Location"] == "/creation/code-envoye"
     response = journey.register(client, "usager9@exemple.fr")

@@ -185,6 +185,9 @@ def test_r_num_1_year_day_of_year_and_sequence():
 # --- R-TRUST-1 -----------------------------------------------------------------------------
 def test_r_trust_1_default_question_and_seed_questions():
     assert TRUST_QUESTIONS[0] == "Quel est votre surnom ?"
-    for question in ("Le prénom de votre conjoint(e) ?", "Le nom de votre animal de compagnie ?",
-                     "Quel est votre plat préféré ?"):
+    for question in (
+        "Le prénom de votre conjoint(e) ?",
+        "Le nom de votre animal de compagnie ?",
+        "Quel est votre plat préféré ?",
+    ):
         assert question in TRUST_QUESTIONS

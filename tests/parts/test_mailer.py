@@ -55,7 +55,9 @@ def test_r_email_2_smtp_down_retries_with_back_off_then_delivers(settings, smtp_
     with time_machine.travel(start, tick=False) as traveller:
         assert deliver_due() == 0
         email.refresh_from_db()
-        assert email.status == "pending" and email.attempts == 1 and email.next_attempt_at >= start + timedelta(seconds=30)
+        assert (
+            email.status == "pending" and email.attempts == 1 and email.next_attempt_at >= start + timedelta(seconds=30)
+        )
         assert deliver_due() == 0  # not due yet: no new attempt
         email.refresh_from_db()
         assert email.attempts == 1
@@ -122,12 +124,17 @@ def test_r_email_3_development_mailbox_not_mounted_without_debug(client):
     assert client.get("/dev/courriels/").status_code == 404
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("smtp://127.0.0.1:2525", {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": 2525, "EMAIL_USE_TLS": False}),
-    ("smtp+tls://user:p%40ss@mail.example.fr:587", {"EMAIL_HOST_USER": "user", "EMAIL_HOST_PASSWORD": "p@ss",
-                                                    "EMAIL_USE_TLS": True, "EMAIL_PORT": 587}),
-    ("smtps://mail.example.fr", {"EMAIL_USE_SSL": True, "EMAIL_PORT": 465}),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("smtp://127.0.0.1:2525", {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": 2525, "EMAIL_USE_TLS": False}),
+        (
+            "smtp+tls://user:p%40ss@mail.example.fr:587",
+            {"EMAIL_HOST_USER": "user", "EMAIL_HOST_PASSWORD": "p@ss", "EMAIL_USE_TLS": True, "EMAIL_PORT": 587},
+        ),
+        ("smtps://mail.example.fr", {"EMAIL_USE_SSL": True, "EMAIL_PORT": 465}),
+    ],
+)
 def test_r_email_3_email_url(url, expected):
     parsed = parse_email_url(url)
     assert {key: parsed[key] for key in expected} == expected

@@ -15,10 +15,18 @@ UTC = timezone.utc
 
 def data(**overrides) -> RecapData:
     values = dict(
-        civility="Madame", last_name="ÉLOÏSE-ŒUVRE", first_name="Gaëlle-Åsa Ñúñez", subscriber_number="20260540000101",
-        phone="01 24 57 88 77", login_email="gaelle@exemple.fr", address_lines=["10 rue de l'Église", "25000 BESANÇON", "FRANCE"],
-        foreign_company=False, company_identifier="732829320", company_name="MARTIN DISTRIBUTION",
-        trust_question="Quel est votre plat préféré ?", created_at=datetime(2026, 2, 23, 15, 5, 25, tzinfo=UTC),
+        civility="Madame",
+        last_name="ÉLOÏSE-ŒUVRE",
+        first_name="Gaëlle-Åsa Ñúñez",
+        subscriber_number="20260540000101",
+        phone="01 24 57 88 77",
+        login_email="gaelle@exemple.fr",
+        address_lines=["10 rue de l'Église", "25000 BESANÇON", "FRANCE"],
+        foreign_company=False,
+        company_identifier="732 829 320",
+        company_name="MARTIN DISTRIBUTION",
+        trust_question="Quel est votre plat préféré ?",
+        created_at=datetime(2026, 2, 23, 15, 5, 25, tzinfo=UTC),
     )
     values.update(overrides)
     return RecapData(**values)
@@ -38,11 +46,26 @@ def test_r_pdf_1_one_page_with_every_label_and_value_accents_right():
     assert len(read(pdf).pages) == 1
     text = text_of(pdf)
     for expected in (
-        "VOTRE ESPACE PROFESSIONNEL — RÉCAPITULATIF DE VOS DONNÉES PERSONNELLES", "Civilité :", "Madame",
-        "Nom :", "ÉLOÏSE-ŒUVRE", "Prénom :", "Gaëlle-Åsa Ñúñez", "N° d'abonné :", "20260540000101",
-        "Téléphone :", "01 24 57 88 77", "Adresse électronique de connexion :", "gaelle@exemple.fr",
-        "BESANÇON", "Entreprise étrangère :", "non", "732 829 320", "MARTIN DISTRIBUTION",
-        "Question de confiance :", "Quel est votre plat préféré ?",
+        "VOTRE ESPACE PROFESSIONNEL — RÉCAPITULATIF DE VOS DONNÉES PERSONNELLES",
+        "Civilité :",
+        "Madame",
+        "Nom :",
+        "ÉLOÏSE-ŒUVRE",
+        "Prénom :",
+        "Gaëlle-Åsa Ñúñez",
+        "N° d'abonné :",
+        "20260540000101",
+        "Téléphone :",
+        "01 24 57 88 77",
+        "Adresse électronique de connexion :",
+        "gaelle@exemple.fr",
+        "BESANÇON",
+        "Entreprise étrangère :",
+        "non",
+        "732 829 320",
+        "MARTIN DISTRIBUTION",
+        "Question de confiance :",
+        "Quel est votre plat préféré ?",
         "Votre espace professionnel : document créé le 23/02/2026 à 16h05mn25s",
     ):
         assert expected in text, expected
@@ -67,8 +90,13 @@ def test_r_pdf_1_unknown_company_gets_the_advice_and_foreign_company_says_oui():
 
 
 def test_r_pdf_1_long_values_stay_on_one_page():
-    long = data(last_name="N" * 60, first_name="P" * 60, login_email="a" * 60 + "@" + "b" * 36 + ".fr",
-                address_lines=["X" * 100, "Y" * 100, "Z" * 60, "FRANCE"], company_name="C" * 255)
+    long = data(
+        last_name="N" * 60,
+        first_name="P" * 60,
+        login_email="a" * 60 + "@" + "b" * 36 + ".fr",
+        address_lines=["X" * 100, "Y" * 100, "Z" * 60, "FRANCE"],
+        company_name="C" * 255,
+    )
     assert len(read(render(long)).pages) == 1
 
 

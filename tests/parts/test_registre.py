@@ -23,13 +23,27 @@ def write(path, rows, columns=COLUMNS):
 
 
 def test_r_siren_2_imports_names_of_legal_and_natural_persons(tmp_path):
-    path = write(tmp_path / "stock.csv", [
-        row(siren="732829320", denominationUniteLegale="MARTIN DISTRIBUTION", categorieJuridiqueUniteLegale="5499"),
-        row(siren="552100554", categorieJuridiqueUniteLegale="1000", prenom1UniteLegale="Hélène",
-            prenomUsuelUniteLegale="Léna", nomUniteLegale="GARÇON", nomUsageUniteLegale=""),
-        row(siren="987654324", statutDiffusionUniteLegale="P", categorieJuridiqueUniteLegale="1000", nomUniteLegale="[ND]"),
-        row(siren="12345", denominationUniteLegale="TROP COURT"),
-    ])
+    path = write(
+        tmp_path / "stock.csv",
+        [
+            row(siren="732829320", denominationUniteLegale="MARTIN DISTRIBUTION", categorieJuridiqueUniteLegale="5499"),
+            row(
+                siren="552100554",
+                categorieJuridiqueUniteLegale="1000",
+                prenom1UniteLegale="Hélène",
+                prenomUsuelUniteLegale="Léna",
+                nomUniteLegale="GARÇON",
+                nomUsageUniteLegale="",
+            ),
+            row(
+                siren="987654324",
+                statutDiffusionUniteLegale="P",
+                categorieJuridiqueUniteLegale="1000",
+                nomUniteLegale="[ND]",
+            ),
+            row(siren="12345", denominationUniteLegale="TROP COURT"),
+        ],
+    )
     call_command("import_sirene", path, verbosity=0)
     assert company_name("732829320") == "MARTIN DISTRIBUTION"
     assert company_name("552100554") == "Léna GARÇON"
@@ -41,8 +55,10 @@ def test_r_siren_2_imports_names_of_legal_and_natural_persons(tmp_path):
 def test_r_siren_2_reimport_updates_and_reads_inseee_zip(tmp_path):
     write(tmp_path / "a.csv", [row(siren="732829320", denominationUniteLegale="ANCIEN NOM")])
     call_command("import_sirene", str(tmp_path / "a.csv"), verbosity=0)
-    csv_path = write(tmp_path / "StockUniteLegale_utf8.csv",
-                     [row(siren="732829320", denominationUniteLegale="NOUVEAU NOM", etatAdministratifUniteLegale="C")])
+    csv_path = write(
+        tmp_path / "StockUniteLegale_utf8.csv",
+        [row(siren="732829320", denominationUniteLegale="NOUVEAU NOM", etatAdministratifUniteLegale="C")],
+    )
     archive = tmp_path / "StockUniteLegale_utf8.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.write(csv_path, "StockUniteLegale_utf8.csv")

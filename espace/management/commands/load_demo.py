@@ -14,10 +14,20 @@ SAMPLE = Path(__file__).resolve().parents[3] / "registre" / "data" / "sirene_sam
 DEMO_EMAIL = "lila.rosemonde@demo.espace-pro.fr"
 DEMO_PASSWORD = "Cerf-volant sous la pluie d'automne 42"
 DEMO_PROFILE = {
-    "civility": "MME", "last_name": "ROSEMONDE", "first_name": "Lila", "foreign_company": False,
-    "company_identifier": "987654324", "phone": "+33124578877", "street_number": "10",
-    "street_type": "rue", "street_name": "de la Paix", "address_complement": "", "postal_code": "75002",
-    "city": "PARIS", "country": "FRANCE", "trust_question": "Le nom de votre animal de compagnie ?",
+    "civility": "MME",
+    "last_name": "ROSEMONDE",
+    "first_name": "Lila",
+    "foreign_company": False,
+    "company_identifier": "987654324",
+    "phone": "+33124578877",
+    "street_number": "10",
+    "street_type": "rue",
+    "street_name": "de la Paix",
+    "address_complement": "",
+    "postal_code": "75002",
+    "city": "PARIS",
+    "country": "FRANCE",
+    "trust_question": "Le nom de votre animal de compagnie ?",
 }
 
 
@@ -29,8 +39,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             space = Space.objects.filter(login_email=DEMO_EMAIL).first()
             if space is None:
-                payload = {**DEMO_PROFILE, "password_hash": make_password(DEMO_PASSWORD),
-                           "trust_answer_hash": make_password("Lili")}
+                payload = {
+                    **DEMO_PROFILE,
+                    "password_hash": make_password(DEMO_PASSWORD),
+                    "trust_answer_hash": make_password("Lili"),
+                }
                 space = spaces.create_from_request(PendingRequest(email=DEMO_EMAIL, payload=payload), clock.now())
         self.stdout.write(
             "Espace de démonstration :\n"

@@ -11,24 +11,71 @@ from django.core.management import BaseCommand
 from stdnum import luhn
 
 COLUMNS = [
-    "siren", "statutDiffusionUniteLegale", "unitePurgeeUniteLegale", "dateCreationUniteLegale", "sigleUniteLegale",
-    "sexeUniteLegale", "prenom1UniteLegale", "prenom2UniteLegale", "prenom3UniteLegale", "prenom4UniteLegale",
-    "prenomUsuelUniteLegale", "pseudonymeUniteLegale", "identifiantAssociationUniteLegale",
-    "trancheEffectifsUniteLegale", "anneeEffectifsUniteLegale", "dateDernierTraitementUniteLegale",
-    "nombrePeriodesUniteLegale", "categorieEntreprise", "anneeCategorieEntreprise", "dateDebut",
-    "etatAdministratifUniteLegale", "nomUniteLegale", "nomUsageUniteLegale", "denominationUniteLegale",
-    "denominationUsuelle1UniteLegale", "denominationUsuelle2UniteLegale", "denominationUsuelle3UniteLegale",
-    "categorieJuridiqueUniteLegale", "activitePrincipaleUniteLegale", "nomenclatureActivitePrincipaleUniteLegale",
-    "nicSiegeUniteLegale", "economieSocialeSolidaireUniteLegale", "societeMissionUniteLegale",
+    "siren",
+    "statutDiffusionUniteLegale",
+    "unitePurgeeUniteLegale",
+    "dateCreationUniteLegale",
+    "sigleUniteLegale",
+    "sexeUniteLegale",
+    "prenom1UniteLegale",
+    "prenom2UniteLegale",
+    "prenom3UniteLegale",
+    "prenom4UniteLegale",
+    "prenomUsuelUniteLegale",
+    "pseudonymeUniteLegale",
+    "identifiantAssociationUniteLegale",
+    "trancheEffectifsUniteLegale",
+    "anneeEffectifsUniteLegale",
+    "dateDernierTraitementUniteLegale",
+    "nombrePeriodesUniteLegale",
+    "categorieEntreprise",
+    "anneeCategorieEntreprise",
+    "dateDebut",
+    "etatAdministratifUniteLegale",
+    "nomUniteLegale",
+    "nomUsageUniteLegale",
+    "denominationUniteLegale",
+    "denominationUsuelle1UniteLegale",
+    "denominationUsuelle2UniteLegale",
+    "denominationUsuelle3UniteLegale",
+    "categorieJuridiqueUniteLegale",
+    "activitePrincipaleUniteLegale",
+    "nomenclatureActivitePrincipaleUniteLegale",
+    "nicSiegeUniteLegale",
+    "economieSocialeSolidaireUniteLegale",
+    "societeMissionUniteLegale",
     "caractereEmployeurUniteLegale",
 ]
 FIXED = [  # (siren, name, legal category) shown in the guides or used by the demo space
     ("987654324", "SARLALERIS", "5499"),  # the guide's 987 654 321 is not Luhn-valid
     ("732829320", "MARTIN DISTRIBUTION", "5499"),
 ]
-WORDS = ["ATELIER", "BOULANGERIE", "CABINET", "COMPTOIR", "CONSEIL", "GARAGE", "IMPRIMERIE", "MENUISERIE",
-         "PHARMACIE", "TRANSPORTS", "HORIZON", "ÉTOILE", "DU LAC", "DES ALPES", "SAINT-MICHEL", "CÔTE D'ARGENT",
-         "LUMIÈRE", "FORÊT", "MOULIN", "VERGER", "OCÉAN", "PLATEAU", "RIVIÈRE", "SOLEIL"]
+WORDS = [
+    "ATELIER",
+    "BOULANGERIE",
+    "CABINET",
+    "COMPTOIR",
+    "CONSEIL",
+    "GARAGE",
+    "IMPRIMERIE",
+    "MENUISERIE",
+    "PHARMACIE",
+    "TRANSPORTS",
+    "HORIZON",
+    "ÉTOILE",
+    "DU LAC",
+    "DES ALPES",
+    "SAINT-MICHEL",
+    "CÔTE D'ARGENT",
+    "LUMIÈRE",
+    "FORÊT",
+    "MOULIN",
+    "VERGER",
+    "OCÉAN",
+    "PLATEAU",
+    "RIVIÈRE",
+    "SOLEIL",
+]
 FORMS = [("SARL", "5499"), ("SAS", "5710"), ("SA", "5599"), ("EURL", "5498"), ("SCI", "6540")]
 FIRST = ["Lila", "Hélène", "François", "Zoé", "Noël", "Anaïs", "Jérôme", "Maëlle"]
 LAST = ["ROSEMONDE", "LEFÈVRE", "DUPONT", "GARÇON", "MÜLLER", "N'DIAYE"]
@@ -41,11 +88,21 @@ def siren(rng: random.Random) -> str:
 
 def row(**values) -> dict:
     base = dict.fromkeys(COLUMNS, "")
-    base.update(statutDiffusionUniteLegale="O", etatAdministratifUniteLegale="A", dateCreationUniteLegale="2010-06-10",
-                dateDebut="2010-06-10", nombrePeriodesUniteLegale="1", nicSiegeUniteLegale="00011",
-                activitePrincipaleUniteLegale="69.20Z", nomenclatureActivitePrincipaleUniteLegale="NAFRev2",
-                categorieEntreprise="PME", anneeCategorieEntreprise="2022", caractereEmployeurUniteLegale="N",
-                dateDernierTraitementUniteLegale="2024-03-01T09:00:00", unitePurgeeUniteLegale="")
+    base.update(
+        statutDiffusionUniteLegale="O",
+        etatAdministratifUniteLegale="A",
+        dateCreationUniteLegale="2010-06-10",
+        dateDebut="2010-06-10",
+        nombrePeriodesUniteLegale="1",
+        nicSiegeUniteLegale="00011",
+        activitePrincipaleUniteLegale="69.20Z",
+        nomenclatureActivitePrincipaleUniteLegale="NAFRev2",
+        categorieEntreprise="PME",
+        anneeCategorieEntreprise="2022",
+        caractereEmployeurUniteLegale="N",
+        dateDernierTraitementUniteLegale="2024-03-01T09:00:00",
+        unitePurgeeUniteLegale="",
+    )
     base.update(values)
     return base
 
@@ -61,17 +118,37 @@ def sample(count: int) -> list[dict]:
         seen.add(number)
         index = len(rows)
         if index % 17 == 0:  # a natural person (entrepreneur individuel)
-            rows.append(row(siren=number, categorieJuridiqueUniteLegale="1000", sexeUniteLegale="F",
-                            prenom1UniteLegale=rng.choice(FIRST), prenomUsuelUniteLegale=rng.choice(FIRST),
-                            nomUniteLegale=rng.choice(LAST)))
+            rows.append(
+                row(
+                    siren=number,
+                    categorieJuridiqueUniteLegale="1000",
+                    sexeUniteLegale="F",
+                    prenom1UniteLegale=rng.choice(FIRST),
+                    prenomUsuelUniteLegale=rng.choice(FIRST),
+                    nomUniteLegale=rng.choice(LAST),
+                )
+            )
         elif index == 5:  # not diffusible: no name may be shown
-            rows.append(row(siren=number, statutDiffusionUniteLegale="P", categorieJuridiqueUniteLegale="1000",
-                            nomUniteLegale="[ND]", prenom1UniteLegale="[ND]"))
+            rows.append(
+                row(
+                    siren=number,
+                    statutDiffusionUniteLegale="P",
+                    categorieJuridiqueUniteLegale="1000",
+                    nomUniteLegale="[ND]",
+                    prenom1UniteLegale="[ND]",
+                )
+            )
         else:
             form, category = rng.choice(FORMS)
             name = f"{form} {rng.choice(WORDS)} {rng.choice(WORDS)}"
-            rows.append(row(siren=number, denominationUniteLegale=name, categorieJuridiqueUniteLegale=category,
-                            etatAdministratifUniteLegale="C" if index == 7 else "A"))
+            rows.append(
+                row(
+                    siren=number,
+                    denominationUniteLegale=name,
+                    categorieJuridiqueUniteLegale=category,
+                    etatAdministratifUniteLegale="C" if index == 7 else "A",
+                )
+            )
     return rows
 
 
