@@ -167,10 +167,18 @@ class Throttle:
         """Reset the consecutive failures of account (a success resets the delay)."""
         self.store.reset(f"acct:{account}")
 
+    def within_limit(self, policy_name: str, *, key: str | None) -> bool:
+        """Count one use of a ceiling policy ({"limit", "window"}) for key; False past it.
+
+        A missing key (no client address) is counted under one shared name rather than not
+        at all, so that the ceiling can never be switched off by an unparseable address.
+        """
+        policy = self._policy(policy_name)
+        return self.store.incr(f"{policy_name}:{key or 'inconnue'}", policy["window"]) <= policy["limit"]
+
     def counts_creation(self, *, address: str | None) -> bool:
         """Count one creation request from address; return False past the hourly ceiling."""
-        policy = self._policy("creations_per_address")
-        return self.store.incr(f"creation:{address or 'inconnue'}", policy["window"]) <= policy["limit"]
+        return self.within_limit("creations_per_address", key=address)
 
     def lift(self, *, account: str) -> None:
         """Let support lift an account's delay (SPEC §4)."""
