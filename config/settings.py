@@ -82,18 +82,10 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env.text("SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
-            "OPTIONS": {
-                # WAL and a busy timeout let the web server and the mail worker
-                # share the embedded database without "database is locked".
-                "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-            },
-        }
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": env.text("SQLITE_PATH", str(VAR_DIR / "db.sqlite3"))}
     }
+# WAL, busy timeout and IMMEDIATE transactions on any SQLite database, DATABASE_URL=sqlite:///… included.
+env.tune_sqlite(DATABASES)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.text("REDIS_URL")

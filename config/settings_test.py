@@ -14,3 +14,10 @@ WHITENOISE_AUTOREFRESH = True
 
 # Each pytest-xdist worker counts in its own Redis keys, cleared before every test.
 THROTTLE_REDIS_PREFIX = f"espacepro-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}:throttle:"
+
+# SQLite pass: a file database (one per xdist worker, pytest-django adds the suffix), not the
+# in-memory default, so that tests with threads meet SQLite's real locking, WAL included.
+for _database in DATABASES.values():  # noqa: F405
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        _database.setdefault("TEST", {}).setdefault("NAME", str(VAR_DIR / "test-db.sqlite3"))  # noqa: F405
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -4,6 +4,7 @@ import logging
 import signal
 import time
 
+from django.conf import settings
 from django.core.management import BaseCommand
 from django.db import close_old_connections
 
@@ -20,6 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=2.0, help="secondes entre deux passages")
 
     def handle(self, *args, once=False, interval=2.0, **options):
+        if not settings.EMAIL_URL and not settings.DEBUG:
+            # Outside development the bodies (activation codes) are never logged: the mails
+            # wait in the outbox, retried with back-off, until EMAIL_URL is set.
+            logger.error("EMAIL_URL absent : les courriels restent en file d'attente jusqu'à sa définition")
         if once:
             self.stdout.write(f"{deliver_due()} courriel(s) traité(s)")
             return

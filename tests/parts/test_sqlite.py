@@ -1,0 +1,66 @@
+"""Item 6 of issue 5: WAL, synchronous=NORMAL, busy timeout and IMMEDIATE transactions on any
+SQLite database, however it is named (SQLITE_PATH, default, or DATABASE_URL=sqlite:///…)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dj_database_url
+import pytest
+
+from config import env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import json, sqlite3
+import django
+django.setup()
+from django.db import connection, transaction
+with connection.cursor() as cursor:
+    pragmas = {name: cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in ("journal_mode", "synchronous", "busy_timeout")}
+with transaction.atomic():
+    # An IMMEDIATE transaction holds the write lock from BEGIN: another writer cannot start.
+    connection.ensure_connection()
+    other = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        locked = False
+    except sqlite3.OperationalError as error:
+        locked = "locked" in str(error)
+    other.close()
+print(json.dumps({**pragmas, "locked_by_atomic": locked}))
+"""
+
+
+def probe(tmp_path, **variables) -> dict:
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH", "REDIS_URL"}}
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", VAR_DIR=str(tmp_path), **variables)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("how", ["DATABASE_URL", "SQLITE_PATH", "default"])
+def test_every_sqlite_database_gets_wal_busy_timeout_and_immediate_transactions(tmp_path, how):
+    path = tmp_path / "base.sqlite3"
+    variables = {"DATABASE_URL": f"sqlite:///{path}", "SQLITE_PATH": str(path), "default": str(path)}
+    found = probe(tmp_path, **({how: variables[how]} if how != "default" else {}))
+    assert found == {"journal_mode": "wal", "synchronous": 1, "busy_timeout": 20000, "locked_by_atomic": True}
+    assert (path if how != "default" else tmp_path / "db.sqlite3").exists()
+
+
+def test_tune_sqlite_leaves_other_engines_alone_and_keeps_given_options():
+    databases = {
+        "default": dj_database_url.parse("postgres://u@h:5432/d"),
+        "url": dj_database_url.parse("sqlite:////tmp/x.sqlite3"),
+        "given": {"ENGINE": "django.db.backends.sqlite3", "NAME": "y", "OPTIONS": {"timeout": 5}},
+    }
+    env.tune_sqlite(databases)
+    assert "init_command" not in databases["default"].get("OPTIONS", {})
+    assert databases["url"]["OPTIONS"] == env.SQLITE_OPTIONS
+    assert databases["given"]["OPTIONS"] == {**env.SQLITE_OPTIONS, "timeout": 5}
