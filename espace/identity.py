@@ -17,10 +17,13 @@ FOREIGN_ID_RE = re.compile(r"^[A-Za-z0-9]{1,30}$")
 def normalize_email(raw: str) -> str:
     """Return the stored form of an email (R-MAIL-1): syntax checked, lowercased, <= 100.
 
+    NFKC first: compatibility look-alikes (full-width "ｌｉｌａ＠ｏｒａｎｇｅ．ｆｒ", ligatures,
+    circled or superscript letters) fold to the characters they stand for, so that two
+    addresses a person reads as one are one address for the uniqueness of logins.
     No DNS look-up: a deliverability check would leak timing and fail offline; the
     activation code proves the mailbox anyway.
     """
-    value = (raw or "").strip()
+    value = unicodedata.normalize("NFKC", raw or "").strip()
     if not value:
         raise ValidationError(message("required"), code="required")
     if len(value) > EMAIL_MAX * 4:

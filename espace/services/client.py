@@ -1,20 +1,40 @@
+"""The client's address, for the audit log and the per-address rate limits."""
+
 import ipaddress
+from functools import lru_cache
 
 from django.conf import settings
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-def _trusted(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    for proxy in settings.TRUSTED_PROXIES:
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    networks = []
+    for proxy in proxies:
         try:
-            if ip in ipaddress.ip_network(proxy, strict=False):
-                return True
-        except ValueError:
+            networks.append(ipaddress.ip_network(proxy, strict=False))
+        except ValueError:  # a typo in TRUSTED_PROXIES trusts nothing more
             continue
-    return False
+    return tuple(networks)
+
+
+def _parse(text: str) -> Address | None:
+    """Return the address in text ("203.0.113.7", "2001:db8::1", "[2001:db8::1]:443",
+    "203.0.113.7:51000"), or None when it holds none ("unknown", garbage)."""
+    text = text.strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _trusted(address: Address) -> bool:
+    return any(address in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
 def client_ip(request) -> str | None:
@@ -22,20 +42,23 @@ def client_ip(request) -> str | None:
 
     Walk the forwarded chain from the right and return the first hop that is not one of
     our proxies, so that a client cannot choose its own address by sending the header.
+    A hop that holds no address (garbage, "unknown") stops the walk at the trusted proxy
+    that reported it: that proxy's own address is counted, so the per-address limits never
+    fall back to "no address". None only when the connection itself has no address.
     """
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote = _parse(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return None
     if not _trusted(remote):
-        return remote if _valid(remote) else None
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-    for hop in reversed(hops):
+        return str(remote)
+    reporter = remote
+    for text in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        if not text.strip():
+            continue
+        hop = _parse(text)
+        if hop is None:
+            return str(reporter)
         if not _trusted(hop):
-            return hop if _valid(hop) else None
-    return remote
-
-
-def _valid(address: str) -> bool:
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return True
+            return str(hop)
+        reporter = hop
+    return str(reporter)
