@@ -9,6 +9,7 @@ import http.client
 import os
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,6 +22,11 @@ GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 
 
 def scheme_seen(trusted: str | None, **extra_env) -> str:
+    with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
+        return _scheme_seen(log, trusted, **extra_env)
+
+
+def _scheme_seen(log, trusted: str | None, **extra_env) -> str:
     """Start gunicorn with bin/gunicorn.conf.py, send X-Forwarded-Proto: https from
     127.0.0.1 and return the scheme the application was given."""
     port = free_port()
@@ -29,17 +35,17 @@ def scheme_seen(trusted: str | None, **extra_env) -> str:
     if trusted is not None:
         environment["TRUSTED_PROXIES"] = trusted
     server = subprocess.Popen(
-        [str(GUNICORN), "-c", "bin/gunicorn.conf.py", "tests.parts.scheme_app:application"],
+        [str(GUNICORN), "-c", "bin/gunicorn.conf.py", "--graceful-timeout", "2", "tests.parts.scheme_app:application"],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 30
         while True:
-            assert server.poll() is None, server.stderr.read().decode()
+            assert server.poll() is None, Path(log.name).read_text()
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                 try:
@@ -51,8 +57,12 @@ def scheme_seen(trusted: str | None, **extra_env) -> str:
                 assert time.monotonic() < deadline, "gunicorn n'a pas démarré"
                 time.sleep(0.05)  # waiting for the server to listen, not for a result
     finally:
-        os.killpg(server.pid, signal.SIGINT)  # quick shutdown
-        server.wait(timeout=30)
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)  # the answer is in; only the stop was slow
+            server.wait(timeout=15)
 
 
 @pytest.mark.parametrize("trusted", [None, "", " , "])
