@@ -46,7 +46,9 @@ def main(argv=None) -> int:
     for package in sorted(packages):
         statements, covered, branches, covered_branches = packages[package]
         total = statements + branches
-        percent = 100.0 * (covered + covered_branches) / total if total else 100.0
+        if not total:  # a package of empty __init__.py files
+            continue
+        percent = 100.0 * (covered + covered_branches) / total
         print(
             f"{package:<28} {statements:>7} {statements - covered:>6} {branches:>9} "
             f"{branches - covered_branches:>6} {percent:>6.1f}%"

@@ -329,3 +329,36 @@ def test_r_email_2_a_broken_close_does_not_undo_what_was_sent(smtp_settings, mon
         assert deliver_due() == 1
     email.refresh_from_db()
     assert email.status == "sent" and "Fermeture" in caplog.text
+
+
+def test_r_email_2_worker_loop_delivers_survives_errors_and_stops_on_a_signal(smtp_settings, monkeypatch, caplog):
+    """The mail_worker loop: delivers until nothing is due, logs an error and waits longer
+    when the database is away, stops cleanly on SIGTERM/SIGINT (no sleep: time.sleep is the
+    hook that drives the passes)."""
+    from mailer.management.commands import mail_worker
+
+    outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
+    command = mail_worker.Command(stdout=io.StringIO())
+    passes, pauses = [], []
+    real_deliver = mail_worker.deliver_due
+
+    def deliver():
+        passes.append(1)
+        if len(passes) == 3:
+            raise RuntimeError("base absente")
+        return real_deliver()
+
+    def sleep(seconds):
+        pauses.append(seconds)
+        if len(pauses) == 3:
+            command._stop()
+
+    monkeypatch.setattr(mail_worker, "deliver_due", deliver)
+    monkeypatch.setattr(mail_worker.time, "sleep", sleep)
+    monkeypatch.setattr(mail_worker.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(mail_worker, "close_old_connections", lambda: None)  # the test's transaction
+    with caplog.at_level(logging.INFO, logger="mailer"):
+        command.handle(interval=2.0)
+    assert len(smtp_settings.wait_for(1)) == 1
+    assert pauses == [2.0, 4.0, 2.0]  # the failed pass doubled the pause, the next reset it
+    assert "erreur" in caplog.text and "arrêté" in caplog.text

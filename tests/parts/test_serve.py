@@ -2,8 +2,8 @@
 TRUSTED_PROXIES; with none set it trusts no peer, 127.0.0.1 included.
 
 Before, bin/serve passed --forwarded-allow-ips "${TRUSTED_PROXIES:-127.0.0.1}": any local
-process could make Django see https. These tests start the real gunicorn with the very
-settings file bin/serve uses (bin/gunicorn.conf.py)."""
+process could make Django see https. This test starts the real gunicorn with the very
+settings file bin/serve uses (bin/gunicorn.conf.py), once per case, side by side."""
 
 import http.client
 import os
@@ -13,25 +13,28 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.smtp_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 
+# case: (TRUSTED_PROXIES or None for unset, other environment, scheme the application sees
+# for a request from 127.0.0.1 carrying X-Forwarded-Proto: https)
+CASES = {
+    "unset": (None, {}, "http"),
+    "empty": ("", {}, "http"),
+    "only separators": (" , ", {}, "http"),
+    "gunicorn's own FORWARDED_ALLOW_IPS does not widen it": (None, {"FORWARDED_ALLOW_IPS": "*"}, "http"),
+    "another proxy": ("10.0.0.1", {}, "http"),
+    "the local proxy": ("127.0.0.1", {}, "https"),
+    "networks, host bits tolerated as in client_ip": ("127.0.0.5/8, 10.0.0.0/8", {}, "https"),
+}
 
-def scheme_seen(trusted: str | None, **extra_env) -> str:
-    with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
-        return _scheme_seen(log, trusted, **extra_env)
 
-
-def _scheme_seen(log, trusted: str | None, **extra_env) -> str:
-    """Start gunicorn with bin/gunicorn.conf.py, send X-Forwarded-Proto: https from
-    127.0.0.1 and return the scheme the application was given."""
+def start(trusted: str | None, extra: dict, log) -> tuple[subprocess.Popen, int]:
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if k not in {"TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS"}}
-    environment.update(PORT=str(port), WEB_WORKERS="1", **extra_env)
+    environment.update(PORT=str(port), WEB_WORKERS="1", **extra)
     if trusted is not None:
         environment["TRUSTED_PROXIES"] = trusted
     server = subprocess.Popen(
@@ -42,42 +45,44 @@ def _scheme_seen(log, trusted: str | None, **extra_env) -> str:
         stderr=log,
         start_new_session=True,
     )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert server.poll() is None, Path(log.name).read_text()
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                try:
-                    connection.request("GET", "/", headers={"X-Forwarded-Proto": "https"})
-                    return connection.getresponse().read().decode()
-                finally:
-                    connection.close()
-            except ConnectionRefusedError:
-                assert time.monotonic() < deadline, "gunicorn n'a pas démarré"
-                time.sleep(0.05)  # waiting for the server to listen, not for a result
-    finally:
-        server.terminate()
+    return server, port
+
+
+def scheme_seen(server: subprocess.Popen, port: int, log) -> str:
+    deadline = time.monotonic() + 30
+    while True:
+        assert server.poll() is None, Path(log.name).read_text()
         try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)  # the answer is in; only the stop was slow
-            server.wait(timeout=15)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            try:
+                connection.request("GET", "/", headers={"X-Forwarded-Proto": "https"})
+                return connection.getresponse().read().decode()
+            finally:
+                connection.close()
+        except ConnectionRefusedError:
+            assert time.monotonic() < deadline, "gunicorn n'a pas démarré"
+            time.sleep(0.05)  # waiting for the server to listen, not for a result
 
 
-@pytest.mark.parametrize("trusted", [None, "", " , "])
-def test_without_trusted_proxies_no_peer_is_believed(trusted):
-    assert scheme_seen(trusted) == "http"
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)  # the answer is in; only the stop was slow
+        server.wait(timeout=15)
 
 
-def test_gunicorn_s_own_environment_default_does_not_widen_it():
-    assert scheme_seen(None, FORWARDED_ALLOW_IPS="*") == "http"
-
-
-def test_a_trusted_proxy_is_believed():
-    assert scheme_seen("127.0.0.1") == "https"
-    assert scheme_seen("127.0.0.5/8, 10.0.0.0/8") == "https"  # host bits tolerated, as in client_ip
-
-
-def test_another_proxy_is_not_believed():
-    assert scheme_seen("10.0.0.1") == "http"
+def test_x_forwarded_proto_is_believed_only_from_trusted_proxies():
+    with tempfile.TemporaryDirectory() as logs:
+        servers = {}
+        try:
+            for name, (trusted, extra, _) in CASES.items():
+                log = open(Path(logs) / f"{len(servers)}.log", "w+")
+                servers[name] = (*start(trusted, extra, log), log)
+            seen = {name: scheme_seen(*servers[name]) for name in CASES}
+        finally:
+            for server, _, log in servers.values():
+                stop(server)
+                log.close()
+    assert seen == {name: expected for name, (_, _, expected) in CASES.items()}

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-import pytest
 
 from config import env
 
@@ -35,23 +34,30 @@ print(json.dumps({**pragmas, "locked_by_atomic": locked}))
 """
 
 
-def probe(tmp_path, **variables) -> dict:
+def start_probe(var_dir: Path, **variables) -> subprocess.Popen:
     environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH", "REDIS_URL"}}
-    environment.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", VAR_DIR=str(tmp_path), **variables)
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", VAR_DIR=str(var_dir), **variables)
+    return subprocess.Popen(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("how", ["DATABASE_URL", "SQLITE_PATH", "default"])
-def test_every_sqlite_database_gets_wal_busy_timeout_and_immediate_transactions(tmp_path, how):
-    path = tmp_path / "base.sqlite3"
-    variables = {"DATABASE_URL": f"sqlite:///{path}", "SQLITE_PATH": str(path), "default": str(path)}
-    found = probe(tmp_path, **({how: variables[how]} if how != "default" else {}))
-    assert found == {"journal_mode": "wal", "synchronous": 1, "busy_timeout": 20000, "locked_by_atomic": True}
-    assert (path if how != "default" else tmp_path / "db.sqlite3").exists()
+def test_every_sqlite_database_gets_wal_busy_timeout_and_immediate_transactions(tmp_path):
+    """However the database is named: DATABASE_URL=sqlite:///… (which skipped them before),
+    SQLITE_PATH, or the default var/db.sqlite3. The three probes run side by side."""
+    cases = {
+        "DATABASE_URL": ({"DATABASE_URL": f"sqlite:///{tmp_path / 'url.sqlite3'}"}, tmp_path / "url.sqlite3"),
+        "SQLITE_PATH": ({"SQLITE_PATH": str(tmp_path / "path.sqlite3")}, tmp_path / "path.sqlite3"),
+        "default": ({}, tmp_path / "db.sqlite3"),
+    }
+    probes = {name: start_probe(tmp_path, **variables) for name, (variables, _) in cases.items()}
+    for name, process in probes.items():
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        found = json.loads(out.strip().splitlines()[-1])
+        expected = {"journal_mode": "wal", "synchronous": 1, "busy_timeout": 20000, "locked_by_atomic": True}
+        assert (name, found) == (name, expected)
+        assert cases[name][1].exists()
 
 
 def test_tune_sqlite_leaves_other_engines_alone_and_keeps_given_options():
