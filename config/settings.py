@@ -83,7 +83,10 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     DATABASES = {
-        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": env.text("SQLITE_PATH", str(VAR_DIR / "db.sqlite3"))}
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env.text("SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
+        }
     }
 # WAL, busy timeout and IMMEDIATE transactions on any SQLite database, DATABASE_URL=sqlite:///… included.
 env.tune_sqlite(DATABASES)

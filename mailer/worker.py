@@ -160,7 +160,9 @@ def _failed(email: OutboxEmail, error: Exception) -> None:
     last_error = f"{type(error).__name__}: {error}"[:200]
     if attempts >= settings.MAILER_MAX_ATTEMPTS:
         _record(email, attempts=attempts, last_error=last_error, status=OutboxEmail.Status.FAILED)
-        logger.error("Courriel %s pour %s (%s) abandonné après %s tentatives", email.pk, email.to, email.subject, attempts)
+        logger.error(
+            "Courriel %s pour %s (%s) abandonné après %s tentatives", email.pk, email.to, email.subject, attempts
+        )
     else:
         next_attempt_at = clock.now() + backoff(attempts)
         _record(email, attempts=attempts, last_error=last_error, next_attempt_at=next_attempt_at)

@@ -10,10 +10,9 @@ import time_machine
 from django.db import connection, transaction
 
 from espace import clock
-from mailer import outbox
+from mailer import outbox, worker
 from mailer.email_url import parse_email_url
 from mailer.models import OutboxEmail
-from mailer import worker
 from mailer.worker import deliver_due
 from tests.smtp_server import SmtpServer, free_port
 

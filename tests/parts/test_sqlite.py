@@ -18,8 +18,9 @@ import json, sqlite3
 import django
 django.setup()
 from django.db import connection, transaction
+names = ("journal_mode", "synchronous", "busy_timeout")
 with connection.cursor() as cursor:
-    pragmas = {name: cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in ("journal_mode", "synchronous", "busy_timeout")}
+    pragmas = {name: cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in names}
 with transaction.atomic():
     # An IMMEDIATE transaction holds the write lock from BEGIN: another writer cannot start.
     connection.ensure_connection()
@@ -38,7 +39,12 @@ def start_probe(var_dir: Path, **variables) -> subprocess.Popen:
     environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH", "REDIS_URL"}}
     environment.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", VAR_DIR=str(var_dir), **variables)
     return subprocess.Popen(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
