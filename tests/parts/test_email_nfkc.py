@@ -34,3 +34,9 @@ def test_every_email_field_of_the_forms_folds_look_alikes():
     from espace.forms import EmailField
 
     assert EmailField().clean("ｌｉｌａ＠ｏｒａｎｇｅ．ｆｒ") == "lila@orange.fr"
+
+
+def test_an_address_that_folds_to_nothing_is_required():
+    with pytest.raises(ValidationError) as refused:
+        normalize_email("\u3000\u3000")
+    assert refused.value.code == "required"

@@ -46,6 +46,7 @@ def test_r_email_1_real_smtp_delivery_utf8_and_body_wiped(smtp_settings, setting
     assert "accents éàù" in received.body and "AbCdEfGhIjKl" in received.body
     email.refresh_from_db()
     assert email.status == "sent" and email.body_encrypted == "" and email.attempts == 1
+    assert outbox.decrypt_body(email) == ""  # wiped: nothing left to read
 
 
 def test_r_email_2_smtp_down_retries_with_back_off_then_delivers(settings, smtp_server):
@@ -163,6 +164,7 @@ def test_r_email_3_development_mailbox_not_mounted_without_debug(client):
             {"EMAIL_HOST_USER": "user", "EMAIL_HOST_PASSWORD": "p@ss", "EMAIL_USE_TLS": True, "EMAIL_PORT": 587},
         ),
         ("smtps://mail.example.fr", {"EMAIL_USE_SSL": True, "EMAIL_PORT": 465}),
+        ("smtp://127.0.0.1:2525?timeout=3", {"EMAIL_TIMEOUT": 3}),
     ],
 )
 def test_r_email_3_email_url(url, expected):
@@ -361,3 +363,18 @@ def test_r_email_2_worker_loop_delivers_survives_errors_and_stops_on_a_signal(sm
     assert len(smtp_settings.wait_for(1)) == 1
     assert pauses == [2.0, 4.0, 2.0]  # the failed pass doubled the pause, the next reset it
     assert "erreur" in caplog.text and "arrêté" in caplog.text
+
+
+def test_r_email_2_a_mail_whose_lease_was_lost_before_sending_is_left_to_its_new_holder(smtp_settings, monkeypatch):
+    email = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
+    real_claim = worker.claim
+
+    def claim_then_lose_it(limit):
+        claimed = real_claim(limit)
+        OutboxEmail.objects.filter(pk=email.pk).update(claimed_by="un-autre-distributeur")
+        return claimed
+
+    monkeypatch.setattr(worker, "claim", claim_then_lose_it)
+    assert deliver_due() == 0 and smtp_settings.messages == []
+    email.refresh_from_db()
+    assert email.status == "pending" and email.attempts == 0 and email.claimed_by == "un-autre-distributeur"
