@@ -1,6 +1,7 @@
 """Forms of J1-J3. Fields carry the seeds' labels; rules live in identity.py and validators.py."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
@@ -28,13 +29,25 @@ class EmailField(forms.CharField):
 
 
 class SecretField(forms.CharField):
-    """A password or answer: never stripped, never echoed back (R-PWD-1: nothing altered)."""
+    """A password or answer: never stripped, never echoed back (R-PWD-1: nothing altered).
+
+    A value longer than SECRET_MAX_BYTES is refused here, before any form or flow hashes
+    it: Argon2 hashes its whole input, and a 1 MB "password" would cost five logins.
+    """
 
     def __init__(self, autocomplete="new-password", **kwargs):
         kwargs.setdefault("error_messages", REQUIRED)
         kwargs.setdefault("strip", False)
         kwargs.setdefault("widget", forms.PasswordInput(render_value=False, attrs={"autocomplete": autocomplete}))
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if len(value.encode("utf-8", "surrogatepass")) > settings.SECRET_MAX_BYTES:
+            raise ValidationError(
+                message("password_too_long", max=settings.PASSWORD_MAX_LENGTH), code="password_too_long"
+            )
+        return value
 
 
 class TextField(forms.CharField):

@@ -19,8 +19,12 @@ MESSAGES = {
         "la procédure d'option à l'accès sans certificat."
     ),
     "password_mismatch": "Les deux mots de passe saisis ne sont pas identiques.",
-    "password_too_short": "Le mot de passe doit comporter 20 caractères minimum.",
-    "password_too_long": "Le mot de passe doit comporter 128 caractères maximum.",
+    "password_too_short": "Le mot de passe doit comporter %(min)s caractères minimum.",
+    "password_too_long": "Le mot de passe doit comporter %(max)s caractères maximum.",
+    "password_reused": (
+        "Le nouveau mot de passe doit être différent de votre mot de passe actuel "
+        "et de vos %(count)s mots de passe précédents."
+    ),
     "password_weak": "Niveau de sécurité : Faible et non autorisé. Allongez votre mot de passe ou rendez-le moins prévisible.",
     "password_leaked": "Ce mot de passe figure dans une liste de mots de passe connus ou divulgués : choisissez-en un autre.",
     "siren_invalid": "Le SIREN doit comporter 9 chiffres et être valide (exemple : 987 654 321).",
@@ -39,6 +43,7 @@ MESSAGES = {
     "login_refused": "L'adresse électronique ou le mot de passe est incorrect, ou l'accès est momentanément bloqué. Réessayez.",
     "login_expired": ("Votre mot de passe a expiré : l'accès à votre espace est désactivé jusqu'à son renouvellement."),
     "too_many_creations": "Trop de demandes de création depuis votre connexion. Réessayez dans une heure.",
+    "too_many_levels": "Trop de demandes d'évaluation du mot de passe. Réessayez dans quelques minutes.",
     "session_lost": "Votre saisie a expiré. Veuillez recommencer la procédure.",
 }
 

@@ -4,6 +4,7 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from zxcvbn import zxcvbn
 
@@ -47,14 +48,15 @@ def level(score: int) -> str:
 class LengthValidator:
     """R-PWD-1: 20 to 128 characters, every character allowed, nothing truncated."""
 
-    def __init__(self, min_length=20, max_length=128):
-        self.min_length, self.max_length = min_length, max_length
+    def __init__(self, min_length=None, max_length=None):
+        self.min_length = min_length or settings.PASSWORD_MIN_LENGTH
+        self.max_length = max_length or settings.PASSWORD_MAX_LENGTH
 
     def validate(self, password, user=None):
         if len(password) < self.min_length:
-            raise ValidationError(message("password_too_short"), code="password_too_short")
+            raise ValidationError(message("password_too_short", min=self.min_length), code="password_too_short")
         if len(password) > self.max_length:
-            raise ValidationError(message("password_too_long"), code="password_too_long")
+            raise ValidationError(message("password_too_long", max=self.max_length), code="password_too_long")
 
     def get_help_text(self):
         return f"{self.min_length} caractères minimum, {self.max_length} au plus ; tous les caractères sont autorisés."
@@ -93,8 +95,8 @@ class LeakedPasswordValidator:
 class ZxcvbnValidator:
     """R-PWD-2: refuse a score below min_score ("Faible et non autorisé")."""
 
-    def __init__(self, min_score=3):
-        self.min_score = min_score
+    def __init__(self, min_score=None):
+        self.min_score = min_score if min_score is not None else settings.PASSWORD_MIN_SCORE
 
     def validate(self, password, user=None):
         if strength(password, user_inputs(user)) < self.min_score:
@@ -104,19 +106,44 @@ class ZxcvbnValidator:
         return "Le niveau de sécurité doit être Normal ou Fort."
 
 
+class PasswordHistoryValidator:
+    """R-PWD-3: a space's new password differs from its current one and its last 5.
+
+    Applies to a saved space only (a space being created has no history). It costs up to
+    six Argon2 verifications, which is why it comes last: the cheap rules refuse first.
+    """
+
+    def validate(self, password, user=None):
+        from espace.services import passwords
+
+        if getattr(user, "pk", None) and passwords.was_used(user, password):
+            raise ValidationError(
+                message("password_reused", count=settings.PASSWORD_HISTORY_SIZE), code="password_reused"
+            )
+
+    def get_help_text(self):
+        return f"Le mot de passe doit différer de l'actuel et des {settings.PASSWORD_HISTORY_SIZE} précédents."
+
+
 def password_level(password: str, *, user=None, email: str = "") -> tuple[str, bool]:
     """Return the level shown to the user and whether the whole policy accepts password.
 
-    "Faible et non autorisé" whenever any validator refuses (too short, leaked, weak).
+    "Faible et non autorisé" whenever any validator refuses (too short, too long, leaked,
+    weak, already used). An input longer than the policy allows is not scored at all.
     """
     from django.contrib.auth import password_validation
 
     from espace.models import Space
 
-    subject = user or Space(login_email=email)
+    if len(password) > settings.PASSWORD_MAX_LENGTH:
+        return LEVELS[0], False
+    # An unsaved copy of the user's own data: the meter scores, it does not consult the
+    # history (six Argon2 checks per keystroke pause, and an oracle on old passwords).
+    fields = ("login_email", "contact_email", "last_name", "first_name", "subscriber_number")
+    subject = Space(**{f: getattr(user, f) for f in fields}) if user is not None else Space(login_email=email)
     try:
         password_validation.validate_password(password, subject)
     except ValidationError:
         return LEVELS[0], False
     score = strength(password, user_inputs(subject))
-    return LEVELS[score], score >= 3
+    return LEVELS[score], score >= settings.PASSWORD_MIN_SCORE

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from espace import clock
 from espace.models import Civility, PendingRequest
-from espace.services import audit, emails, requests
+from espace.services import audit, requests
 from espace.services.client import client_ip
 from espace.services.requests import EmailOfCertificateSpace, EmailUnavailable  # noqa: F401 (re-export)
 from espace.services.throttle import Throttle
@@ -88,11 +88,16 @@ class Wizard:
         self.session.pop(SESSION_KEY, None)
 
 
-def check_email(email: str) -> None:
-    """Raise EmailUnavailable or EmailOfCertificateSpace early, at step 2 (R-MAIL-3)."""
-    now = clock.now()
-    requests.release_expired_claims(email, now)
-    requests.check_email_free(email, now)
+def check_email(request, email: str) -> None:
+    """Raise EmailUnavailable or EmailOfCertificateSpace early, at step 2 (R-MAIL-3).
+
+    The guides require telling that an email is taken; the per-address ceiling keeps
+    this answer from being used to list registered addresses. Raise TooManyRequests past it.
+    """
+    if not Throttle.default().within_limit("email_checks_per_address", key=client_ip(request)):
+        audit.record(request, audit.Kind.REGISTRATION_REFUSED, email=email, reason="throttled")
+        raise TooManyRequests()
+    requests.check_available(PendingRequest.Kind.CREATION, email, clock.now())
 
 
 def confirm(request, wizard: Wizard) -> PendingRequest:
@@ -101,15 +106,14 @@ def confirm(request, wizard: Wizard) -> PendingRequest:
     Raise EmailUnavailable / EmailOfCertificateSpace if the email was taken meanwhile, and
     TooManyRequests past the hourly ceiling of requests from one address.
     """
-    if not Throttle.default().counts_creation(address=client_ip(request)):
+    if not Throttle.default().within_limit("creations_per_address", key=client_ip(request)):
         audit.record(request, audit.Kind.REGISTRATION_REFUSED, email=wizard.email, reason="throttled")
         raise TooManyRequests()
     now = clock.now()
     form, email = wizard.state["form"], wizard.email
     payload = {**form, "password_hash": wizard.state["credentials"]["password_hash"], "mode": wizard.mode}
     with transaction.atomic():
-        pending, code = requests.open_request(kind=PendingRequest.Kind.CREATION, email=email, payload=payload, now=now)
-        emails.send("activation", to=email, code=code)
+        pending = requests.open_request(kind=PendingRequest.Kind.CREATION, email=email, payload=payload, now=now)
         audit.record(request, audit.Kind.REGISTRATION_REQUESTED, email=email, mode=wizard.mode)
     wizard.finish()
     request.session["espace_creation_sent"] = {

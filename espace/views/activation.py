@@ -53,7 +53,7 @@ def done_view(request):
     if found is None:
         return redirect("espace:activation")
     space, _ = found
-    return render(request, "espace/activation/done.html", {"steps": STEPPER, "step": 3, "space": space})
+    return render(request, activation.done_template(request.session), {"steps": STEPPER, "step": 3, "space": space})
 
 
 def recap_response(request, space) -> HttpResponse:

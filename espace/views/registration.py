@@ -1,5 +1,6 @@
 """J1 views: parse, call the wizard, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -11,6 +12,9 @@ from espace.forms import CguForm, CredentialsForm, RegistrationForm
 from espace.messages import message
 from espace.models import Civility
 from espace.identity import format_phone, format_siren
+from espace.middleware import reads_session_only
+from espace.services.client import client_ip
+from espace.services.throttle import Throttle
 from espace.validators import password_level
 from registre.selectors import company_name
 
@@ -62,7 +66,9 @@ def credentials_step_view(request):
     certificate = False
     if request.method == "POST" and form.is_valid():
         try:
-            registration.check_email(form.cleaned_data["email"])
+            registration.check_email(request, form.cleaned_data["email"])
+        except TooManyRequests:
+            form.add_error("email", message("too_many_creations"))
         except EmailOfCertificateSpace:
             certificate = True
             form.add_error("email", message("email_certificate"))
@@ -126,13 +132,19 @@ def sent_view(request):
     return render(request, "espace/creation/sent.html", {"sent": sent})
 
 
+@reads_session_only
 @require_POST
 def password_level_view(request):
     """Return the strength level of a password as the user types (R-PWD-2, progressive
     enhancement: the server decides; the page works without it). POST so that the
-    password never lands in a URL or an access log."""
+    password never lands in a URL or an access log. zxcvbn costs CPU: the calls are
+    capped per client address, and an input past the policy's length is not scored."""
+    if not Throttle.default().within_limit("password_levels_per_address", key=client_ip(request)):
+        return JsonResponse({"erreur": message("too_many_levels")}, status=429)
     user = request.user if request.user.is_authenticated else None
     label, allowed = password_level(
-        request.POST.get("password", "")[:129], user=user, email=request.POST.get("email", "")[:100]
+        request.POST.get("password", "")[: settings.PASSWORD_MAX_LENGTH + 1],
+        user=user,
+        email=request.POST.get("email", "")[:100],
     )
     return JsonResponse({"niveau": label, "autorise": allowed})

@@ -127,18 +127,25 @@ def test_r_pwd_5_argon2id_with_owasp_parameters():
 
 
 @pytest.mark.django_db
-def test_r_pwd_3_detects_current_and_last_five(settings):
+def test_r_pwd_3_refuses_current_and_last_five_and_only_them():
+    """Through the one set_password service and the validator of AUTH_PASSWORD_VALIDATORS."""
+    from django.contrib.auth.password_validation import validate_password
+
     from tests.factories import SpaceFactory
 
-    space = SpaceFactory()
-    assert passwords.was_used(space, STRONG_PASSWORD)
-    assert not passwords.was_used(space, OTHER_STRONG_PASSWORD)
+    passwords_in_order = [f"Le phare de Sein veille la nuit numéro {n}" for n in range(7)]
+    space = SpaceFactory(raw_password=passwords_in_order[0])
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    for n in range(6):
-        passwords.remember(space, make_password(f"ancien mot de passe numéro {n}"), now)
+    for new in passwords_in_order[1:]:
+        validate_password(new, space)  # never used before: accepted
+        passwords.set_password(space, raw=new, at=now)
+    # Current: number 6; the last five before it: 5, 4, 3, 2, 1; number 0 is forgotten.
     assert space.password_history.count() == 5
-    assert passwords.was_used(space, "ancien mot de passe numéro 5")
-    assert not passwords.was_used(space, "ancien mot de passe numéro 0")  # the sixth is forgotten
+    for used in passwords_in_order[1:]:
+        with pytest.raises(ValidationError) as refused:
+            validate_password(used, space)
+        assert [e.code for e in refused.value.error_list] == ["password_reused"]
+    validate_password(passwords_in_order[0], space)
 
 
 # --- R-PWD-6 -------------------------------------------------------------------------------
