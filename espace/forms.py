@@ -85,14 +85,15 @@ class CredentialsForm(Form):
     email_confirm = EmailField(label="Confirmer votre adresse électronique")
     password = SecretField(
         label="Votre mot de passe",
-        help_text="20 caractères minimum ; tous les caractères sont autorisés (espaces, accents, symboles).",
+        help_text=f"{settings.PASSWORD_MIN_LENGTH} caractères minimum ; tous les caractères sont autorisés "
+        "(espaces, accents, symboles).",
     )
     password_confirm = SecretField(label="Confirmer votre mot de passe")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].widget.attrs.update(
-            {"data-strength-meter": "password-level", "maxlength": 128, "aria-describedby": "password-level"}
+            {"data-strength-meter": "password-level", "maxlength": settings.PASSWORD_MAX_LENGTH, "aria-describedby": "password-level"}
         )
 
     def clean(self):

@@ -4,6 +4,8 @@ Generic messages are deliberately identical across causes: they must not tell an
 attacker whether an email has a space, or why a code was refused (R-CODE-2, SPEC §4).
 """
 
+from django.conf import settings
+
 MESSAGES = {
     "required": "Ce champ est obligatoire.",
     "email_invalid": "Saisissez une adresse électronique valide (format attendu : adresse@domaine.fr).",
@@ -12,7 +14,7 @@ MESSAGES = {
     "email_taken": (
         "Cette adresse électronique ne peut pas être utilisée pour un nouvel espace : "
         "une adresse électronique ne peut être associée qu'à un seul espace. "
-        "Si une demande est en cours, activez-la avec le code reçu (48 h)."
+        "Si une demande est en cours, activez-la avec le code reçu (%(code_hours)s h)."
     ),
     "email_certificate": (
         "Vous n'avez plus accès à votre espace abonné avec certificat, vous devez utiliser "
@@ -38,7 +40,7 @@ MESSAGES = {
     "code_format": "Le code d'activation comporte 12 lettres ou chiffres.",
     "code_refused": (
         "Le code d'activation ou l'adresse électronique saisis ne permettent pas l'activation. "
-        "Vérifiez votre saisie : le code est valable 48 h et ne peut être utilisé qu'une seule fois."
+        "Vérifiez votre saisie : le code est valable %(code_hours)s h et ne peut être utilisé qu'une seule fois."
     ),
     "login_refused": "L'adresse électronique ou le mot de passe est incorrect, ou l'accès est momentanément bloqué. Réessayez.",
     "login_expired": ("Votre mot de passe a expiré : l'accès à votre espace est désactivé jusqu'à son renouvellement."),
@@ -48,7 +50,18 @@ MESSAGES = {
 }
 
 
+def rule_values() -> dict:
+    """Return the rule values that messages and templates quote, read from settings (STYLE §4)."""
+    return {
+        "code_hours": int(settings.ACTIVATION_CODE_TTL.total_seconds() // 3600),
+        "reset_code_hours": int(settings.RESET_CODE_TTL.total_seconds() // 3600),
+        "password_min": settings.PASSWORD_MIN_LENGTH,
+        "password_max": settings.PASSWORD_MAX_LENGTH,
+        "password_validity_years": settings.PASSWORD_VALIDITY_YEARS,
+        "password_history": settings.PASSWORD_HISTORY_SIZE,
+    }
+
+
 def message(code: str, **params) -> str:
-    """Return the French message for code, formatted with params."""
-    text = MESSAGES[code]
-    return text % params if params else text
+    """Return the French message for code, formatted with the rule values and params."""
+    return MESSAGES[code] % {**rule_values(), **params}
