@@ -135,6 +135,8 @@ SECRET_MAX_BYTES = 4 * PASSWORD_MAX_LENGTH
 PASSWORD_MIN_SCORE = 3  # R-PWD-2: zxcvbn 0-2 Faible (refused), 3 Normal, 4 Fort
 PASSWORD_VALIDITY_YEARS = 3  # R-PWD-6
 PASSWORD_HISTORY_SIZE = 5  # R-PWD-3
+EXPIRY_ALERT_DAYS = 60  # R-EXP-1: the alert after login, and the home's countdown
+EXPIRY_REMINDER_DAYS = (60, 7)  # R-EXP-4: reminder emails, each once per password
 CAPTCHA_TTL = timedelta(minutes=10)
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)  # SPEC §4
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)  # SPEC §4

@@ -43,6 +43,10 @@ class Space(AbstractBaseUser):
     contact_email = models.EmailField("adresse électronique", max_length=100)
     password_changed_at = models.DateTimeField(null=True)
     password_expires_on = models.DateField(null=True)
+    # R-EXP-4: the expiry date each reminder was last sent for, so that each is sent once
+    # per password (a new password has a new date) even when several nodes run the command.
+    reminded_60_days_for = models.DateField(null=True)
+    reminded_7_days_for = models.DateField(null=True)
 
     civility = models.CharField(max_length=3, choices=Civility.choices)
     last_name = models.CharField(max_length=60)
@@ -165,6 +169,7 @@ class AuditEvent(models.Model):
         SESSION_EXPIRED = "session_expired", "Session expirée"
         SESSION_BLOCKED = "session_blocked", "Session fermée (mot de passe expiré)"
         RECAP_DOWNLOADED = "recap_downloaded", "Récapitulatif téléchargé"
+        ACCOUNT_UNBLOCKED = "account_unblocked", "Blocage levé par l'assistance"
 
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=40, choices=Kind.choices)
