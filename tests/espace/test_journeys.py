@@ -305,16 +305,28 @@ def test_r_exp_3_expired_password_opens_no_session(client):
     assert AuditEvent.objects.filter(kind="login_expired", space=space).exists()
 
 
-def test_spec_4_idle_timeout_is_30_minutes(client):
-    SpaceFactory(login_email=EMAIL)
-    journey.login(client, EMAIL)
+@pytest.mark.parametrize("store_age", [None, timedelta(hours=12)], ids=["store-30-min", "store-12-h"])
+def test_spec_4_idle_timeout_is_30_minutes(client, settings, store_age):
+    """30 minutes idle end the session, whatever the session store's own expiry: with a
+    store that keeps sessions 12 hours, only SessionLifetimeMiddleware's check holds it."""
+    if store_age:
+        settings.SESSION_COOKIE_AGE = int(store_age.total_seconds())
+    space = SpaceFactory(login_email=EMAIL)
     start = clock.now()
-    with time_machine.travel(start + timedelta(minutes=29), tick=False):
+    with time_machine.travel(start, tick=False) as traveller:
+        journey.login(client, EMAIL)
+        traveller.shift(timedelta(minutes=29))
         assert client.get("/espace").status_code == 200  # activity slides the expiry
-    with time_machine.travel(start + timedelta(minutes=58), tick=False):
+        traveller.shift(timedelta(minutes=29))
         assert client.get("/espace").status_code == 200
-    with time_machine.travel(start + timedelta(minutes=89), tick=False):
-        assert client.get("/espace").status_code == 302
+        assert not AuditEvent.objects.filter(kind="session_expired").exists()
+        traveller.shift(timedelta(minutes=30, seconds=2))
+        response = client.get("/espace")
+        assert response.status_code == 302 and response["Location"] == "/"
+        assert "_auth_user_id" not in client.session
+        assert client.get("/espace/gerer").status_code == 302
+    if store_age:  # the store still had the session: the middleware ended it, and said so
+        assert AuditEvent.objects.filter(kind="session_expired", space=space).count() == 1
 
 
 def test_spec_4_absolute_session_lifetime_is_12_hours(client):
