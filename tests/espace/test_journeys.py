@@ -398,15 +398,3 @@ def test_j1_confirm_clicked_twice_sends_one_code(client):
     again = client.post("/creation/inscription", {"action": "confirm"})
     assert again["Location"] == "/creation/code-envoye"
     assert PendingRequest.objects.count() == 1 and OutboxEmail.objects.count() == 1
-
-
-def test_a_slow_request_cannot_write_back_a_stale_wizard(client):
-    """The live password level must not save the session: a stale copy written back would
-    undo a wizard step saved meanwhile by the form's own submission."""
-    from unittest import mock
-
-    journey.start(client)
-    store_class = import_module(django_settings.SESSION_ENGINE).SessionStore
-    with mock.patch.object(store_class, "save", autospec=True) as save:
-        assert client.post("/mot-de-passe/niveau", {"password": "x" * 25}).status_code == 200
-    save.assert_not_called()
