@@ -1,5 +1,6 @@
 """Unit tests of the identity, password, code and number rules (SPEC §2), named after them."""
 
+import hashlib
 from datetime import date, datetime, timezone
 
 import pytest
@@ -174,9 +175,23 @@ def test_r_code_1_twelve_characters_of_the_alphabet_and_hashed():
     drawn = {codes.generate() for _ in range(200)}
     assert len(drawn) == 200
     assert all(codes.CODE_RE.match(code) for code in drawn)
-    code = next(iter(drawn))
-    assert codes.digest(code) != code and code not in codes.digest(code)
-    assert codes.digest(code) != codes.digest(code.swapcase())  # case-sensitive
+
+
+def test_r_code_1_stored_digest_is_keyed_with_the_secret_key(settings):
+    """A stolen table gives nothing to try offline: the digest needs SECRET_KEY (decisions.md)."""
+    code = "Ab3dEf6hIj9k"
+    stored = codes.digest(code)
+    assert stored == codes.digest(code)  # deterministic: a request is found by its code
+    assert stored != codes.digest(code.swapcase())  # case-sensitive
+    assert stored != codes.digest("Ab3dEf6hIj9l")
+    unkeyed = {
+        getattr(hashlib, name)(prefix + code.encode()).hexdigest()
+        for name in ("md5", "sha1", "sha256", "sha512", "blake2b", "sha3_256")
+        for prefix in (b"", b"activation-code:")
+    }
+    assert stored not in unkeyed
+    settings.SECRET_KEY = "another-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    assert codes.digest(code) != stored  # another key, another digest
 
 
 # --- R-NUM-1 -------------------------------------------------------------------------------
