@@ -78,16 +78,7 @@ def log_in(client):
     assert journey.login(client, EMAIL).status_code == 302
 
 
-LOGGED_IN_STALE_WRITE = pytest.mark.xfail(
-    strict=True,
-    reason="known defect (issue 5 item 2): a logged-in request writes its whole session back "
-    "(the idle clock refresh marks it modified), undoing what a concurrent request saved",
-)
-
-
-@pytest.mark.parametrize(
-    "logged_in", [pytest.param(False, id="anonymous"), pytest.param(True, id="logged-in", marks=LOGGED_IN_STALE_WRITE)]
-)
+@pytest.mark.parametrize("logged_in", [pytest.param(False, id="anonymous"), pytest.param(True, id="logged-in")])
 def test_spec_4_a_slow_meter_request_cannot_undo_a_wizard_step(client, logged_in):
     start = clock.now()
     with time_machine.travel(start, tick=False) as traveller:
