@@ -114,6 +114,9 @@ POLICIES: dict[str, Policy] = {
     ),
     Kind.OPTION: Policy(Kind.OPTION, "ACTIVATION_CODE_TTL", True, login_email_available, "activation", True),
     Kind.PASSWORD_RESET: Policy(Kind.PASSWORD_RESET, "RESET_CODE_TTL", False, no_check, "password_reset", True),
+    # J8 outside the space (lost certificate): a 1 h code to the email on file, which proves
+    # the mailbox before the same steps as the option inside the space.
+    Kind.OPTION_RECOVERY: Policy(Kind.OPTION_RECOVERY, "RESET_CODE_TTL", False, no_check, "option_recovery", True),
 }
 
 
