@@ -102,7 +102,11 @@ def walk_the_journey(page, smtp_server, visits: Visits, person: dict) -> None:
     # J1.3 identifiants, with the live strength level (fetch to /mot-de-passe/niveau)
     expect(page.get_by_role("heading", name="2ème étape : créez vos identifiants")).to_be_visible()
     level = page.locator("#password-level")
-    expect(level).to_have_text("Niveau de sécurité : à évaluer")
+    expect(level).to_have_text("Niveau de sécurité de votre mot de passe")  # guide 002, before typing
+    # Guide 001's advice beside the new password, not the 2011 "Notez votre mot de passe".
+    expect(page.get_by_role("heading", name="Recommandations pour prévenir les usurpations")).to_be_visible()
+    expect(page.get_by_text("ne l'écrivez jamais")).to_be_visible()
+    expect(page.get_by_text("Notez votre mot de passe")).to_have_count(0)
     field(page, "Votre adresse électronique").fill(email)
     field(page, "Confirmer votre adresse électronique").fill(email)
     with page.expect_response(re.compile(r"/mot-de-passe/niveau$")) as answer:
@@ -191,12 +195,20 @@ def walk_the_journey(page, smtp_server, visits: Visits, person: dict) -> None:
     expect(page.get_by_text(f"Abonné : {number}")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Expiration du mot de passe : \d{2}/\d{2}/\d{4}"))).to_be_visible()
     expect(page.get_by_text("Vous avez créé votre espace professionnel")).to_be_visible()
+    # Guide 000 screen 1: "Mes services", its entries shown but not yet built, so not links.
+    services = page.locator("section", has=page.get_by_role("heading", name="Mes services", exact=True))
+    expect(services.get_by_text("Je souhaite adhérer")).to_have_attribute("aria-disabled", "true")
+    expect(services.get_by_role("link")).to_have_count(0)
     visits.check("accueil de l'espace")
     page.get_by_role("link", name="Gérer les services").click()
 
     expect(page.get_by_role("heading", name="Gérer mon espace", exact=True)).to_be_visible()
     for block in ("Services", "Données personnelles", "Partage des services", "Données de l'entreprise"):
         expect(page.get_by_role("heading", name=block, exact=True)).to_be_visible()
+    expect(page.get_by_text("Les rubriques grisées ne sont pas encore disponibles dans cette version.")).to_be_visible()
+    expect(page.get_by_text("ne sont pas proposées sur ce site")).to_have_count(0)
+    # Panels, not DSFR tiles: nothing that looks clickable around entries that are not links.
+    expect(page.locator(".fr-tile")).to_have_count(0)
     visits.check("gérer mon espace")
     page.get_by_role("link", name="Retour à l'accueil de mon espace").click()
 
@@ -315,7 +327,7 @@ def test_keyboard_only_journey(page, smtp_settings, company):
     type_into(page, field(page, "Adresse électronique"), email)
     type_into(page, field(page, "Mot de passe"), STRONG_PASSWORD)
     # "Afficher" shows the password, with Space on its box
-    show = page.get_by_role("checkbox", name="Afficher le mot de passe")
+    show = page.get_by_role("checkbox", name="Afficher : Mot de passe")
     tab_to(page, show)
     keyboard.press("Space")
     expect(field(page, "Mot de passe")).to_have_attribute("type", "text")
@@ -347,6 +359,7 @@ def test_mobile_width_login_and_registration_form(mobile_page, company):
     page.get_by_role("link", name="Créer votre espace professionnel").click()
     visits.check("choix du mode")
     page.get_by_role("link", name="1ère étape : Créez votre espace (mode simplifié)").click()
+    expect(page.get_by_text("Pour créer votre espace (mode simplifié), vous devez :")).to_be_visible()
     visits.check("conditions générales")
     tick(page, field(page, "Je reconnais avoir pris connaissance"))
     page.get_by_role("button", name="Valider").click()
