@@ -62,7 +62,7 @@ class DsfrErrorList(ErrorList):
     template_name = "espace/forms/errors.html"
 
     def get_context(self):
-        return {"errors": [self[0]] if self else []}
+        return {"errors": list(self)[:1]}
 
 
 class BoundField(DsfrBoundField):
