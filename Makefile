@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: install run test test-sqlite test-postgres bench clean
+.PHONY: install run test test-sqlite test-postgres bench clean screenshots
 
 $(STAMP): requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -30,3 +30,9 @@ bench: install
 
 clean:
 	rm -rf var .pytest_cache
+
+# Every J1–J3 page, the help, legal and error pages at 1280 and 375 px, into var/screenshots/.
+screenshots: install
+	rm -rf var/screenshots && mkdir -p var/screenshots
+	$(VENV)/bin/pytest tests/browser/screenshots.py -q -p no:randomly -p no:xdist
+	@ls var/screenshots | wc -l | xargs echo "captures dans var/screenshots :"

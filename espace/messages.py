@@ -27,9 +27,9 @@ MESSAGES = {
         "Le nouveau mot de passe doit être différent de votre mot de passe actuel "
         "et de vos %(count)s mots de passe précédents."
     ),
-    "password_weak": "Niveau de sécurité : Faible et non autorisé. Allongez votre mot de passe ou rendez-le moins prévisible.",
+    "password_weak": "Le niveau de sécurité de votre mot de passe est trop faible, veuillez ressayer.",  # guide 002
     "password_leaked": "Ce mot de passe figure dans une liste de mots de passe connus ou divulgués : choisissez-en un autre.",
-    "siren_invalid": "Le SIREN doit comporter 9 chiffres et être valide (exemple : 987 654 321).",
+    "siren_invalid": "Le SIREN doit comporter 9 chiffres et être valide (exemple : 123 456 782).",
     "foreign_id_invalid": "L'identifiant doit comporter de 1 à 30 lettres ou chiffres.",
     "phone_invalid": "Saisissez un numéro de téléphone valide (exemple : 01 23 45 67 89 ou +32 2 555 12 12).",
     "answer_length": "La réponse doit comporter de 1 à 100 caractères.",
@@ -46,7 +46,9 @@ MESSAGES = {
     "login_expired": ("Votre mot de passe a expiré : l'accès à votre espace est désactivé jusqu'à son renouvellement."),
     "too_many_creations": "Trop de demandes de création depuis votre connexion. Réessayez dans une heure.",
     "too_many_levels": "Trop de demandes d'évaluation du mot de passe. Réessayez dans quelques minutes.",
-    "session_lost": "Votre saisie a expiré. Veuillez recommencer la procédure.",
+    # Shown as a neutral notice (not an error) on a new start: a browser back or an old tab
+    # brings a person here as often as an expired session does.
+    "session_lost": "Cette page de création n'est plus en cours. Vous pouvez commencer une nouvelle création ci-dessous.",
 }
 
 

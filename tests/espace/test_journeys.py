@@ -67,7 +67,7 @@ def test_j1_secrets_never_in_clear_in_the_database(client):
 def test_j1_wizard_steps_cannot_be_skipped(client):
     for url in ("/creation/identifiants", "/creation/formulaire", "/creation/inscription"):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"] == "/creation"
+        assert response.status_code == 302 and response["Location"] == "/creation?reprise=1"
 
 
 def test_j1_cgu_must_be_accepted(client):

@@ -109,7 +109,7 @@ def test_r_pwd_2_uses_the_users_own_data():
     password = email  # the login email typed as a password
     assert password_level(password, email="autre@exemple.fr")[1] is True  # strong for a stranger
     assert password_level(password, email=email) == ("Faible et non autorisé", False)
-    with pytest.raises(ValidationError, match="Faible et non autorisé"):
+    with pytest.raises(ValidationError, match="trop faible, veuillez ressayer"):
         validate(password, email=email)
 
 
