@@ -28,7 +28,7 @@ def test_spec_4_error_pages_are_french_without_a_trace(client_of_errors, status)
     page = response.content.decode()
     title, text = PAGES[status]
     assert f"<h1>{title}</h1>" in page and text in page
-    assert 'lang="fr"' in page and "Retour à la page de connexion" in page
+    assert 'lang="fr"' in page and f"Erreur {status}" in page and "Page de connexion" in page
     for leak in ("Traceback", "panne interne de test", "en-tête forgé", "Bad Request", "Forbidden", "Not Found"):
         assert leak not in page
     assert "Server Error" not in page
