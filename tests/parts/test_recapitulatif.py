@@ -233,6 +233,9 @@ def test_r_pdf_1_hostile_values_neither_break_the_page_nor_the_text_layer():
     # The right-to-left override stays inside its cell: the next label still starts its line.
     name_line = next(index for index, line in enumerate(lines) if line.startswith("Nom :"))
     assert lines[name_line + 1].startswith("Prénom :")
+    # Control characters are dropped, not drawn as "�"; the readable rest of the value stays.
+    assert "LIVE" in lines[name_line] and "\ufffd" not in lines[name_line]  # drawn right to left
+    assert "Injectée" in text and "\ufffd" not in text.split("Adresse :")[1].split("Entreprise")[0]
     for label in LABELS:
         assert label in text
     assert FOOTER in lines and lines[0] == TITLE
