@@ -198,7 +198,9 @@ def render(data: RecapData) -> bytes:
 def _layout(data: RecapData, footer: str, limit: int, size: float):
     """Return WeasyPrint's laid-out document of data, values cut at limit, text at size pt."""
     html = _template().render(
-        Context({"document_title": DOCUMENT_TITLE, "title": TITLE, "sections": _sections(data, limit), "footer": footer})
+        Context(
+            {"document_title": DOCUMENT_TITLE, "title": TITLE, "sections": _sections(data, limit), "footer": footer}
+        )
     )
     return HTML(string=html, base_url=str(HERE) + "/").render(
         font_config=_font_config(), stylesheets=[_stylesheet(), _size_stylesheet(size)], pdf_variant=PDF_VARIANT
