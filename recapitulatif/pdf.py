@@ -192,7 +192,7 @@ def render(data: RecapData) -> bytes:
                 break
         else:
             document = _layout(data, footer, *ATTEMPTS[-1])
-        return document.write_pdf(pdf_variant=PDF_VARIANT)
+        return document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_scope_row_headers)
 
 
 def _layout(data: RecapData, footer: str, limit: int, size: float):
@@ -205,3 +205,14 @@ def _layout(data: RecapData, footer: str, limit: int, size: float):
     return HTML(string=html, base_url=str(HERE) + "/").render(
         font_config=_font_config(), stylesheets=[_stylesheet(), _size_stylesheet(size)], pdf_variant=PDF_VARIANT
     )
+
+
+def _scope_row_headers(document, pdf) -> None:
+    """Give each header cell (every label is a <th scope="row">) the PDF /Scope /Row attribute.
+
+    WeasyPrint links each value cell to its label with /Headers and /ID but writes no /Scope:
+    PDF/UA checkers and some screen readers look for /Scope on TH to tie a value to its label.
+    """
+    for element in pdf.objects:
+        if isinstance(element, dict) and element.get("S") == "/TH":
+            element["A"]["Scope"] = "/Row"

@@ -194,7 +194,8 @@ def test_r_pdf_1_structure_tags_in_reading_order():
     cells = [element for element in elements if element[0] == "/TD"]
     assert len(headers) == len(cells) == len(LABELS)
     # Each value cell names its label as its header: a screen reader reads "Nom : …".
-    for (_, _, header_id), (_, cell_attributes, _) in zip(headers, cells, strict=True):
+    for (_, header_attributes, header_id), (_, cell_attributes, _) in zip(headers, cells, strict=True):
+        assert header_attributes["/Scope"] == "/Row"
         assert list(cell_attributes["/Headers"]) == [header_id]
 
 
