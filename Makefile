@@ -4,14 +4,24 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: install run test test-sqlite test-postgres bench clean screenshots
+.PHONY: install syslibs run test test-sqlite test-postgres bench clean screenshots
 
 $(STAMP): requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-install: $(STAMP)
+# The recap PDF (WeasyPrint) lays out text with Pango and subsets fonts with HarfBuzz, Debian
+# libraries: a fresh machine (root, apt) gets them here, only when they are missing.
+PDF_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
+syslibs:
+	@for lib in $(PDF_LIBS); do /sbin/ldconfig -p | grep -q "$$lib" || missing=1; done; \
+	if [ -n "$${missing:-}" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
+	fi
+
+install: syslibs $(STAMP)
 
 # Development server on the embedded SQLite database, with demo data and the mail worker.
 run: install
@@ -27,6 +37,7 @@ test: install
 
 bench: install
 	$(PY) bench/login_bench.py
+	$(PY) bench/pdf_bench.py
 
 clean:
 	rm -rf var .pytest_cache
