@@ -90,6 +90,8 @@ def test_r_pwd_2_french_first_names_and_surnames_are_known(name, dictionary):
         "je suis dans la maison avec le chat 2024",
         "le petit chat est mort ce matin",
         "il fait beau aujourd'hui dans le jardin",
+        "c'est l'amour de ma vie et de mon cœur",  # elisions: one letter then a common word
+        "le chat, le chien, la maison, le jardin, la mer.",  # punctuation separates words
     ],
 )
 def test_r_pwd_2_refuses_a_phrase_of_very_common_french_words(phrase):
