@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from zxcvbn import matching, zxcvbn
+from zxcvbn import matching, scoring, time_estimates
 
 from espace.messages import message
 
@@ -103,8 +103,25 @@ def strength(password: str, inputs=()) -> int:
     if not password:
         return 0
     _french_lists()  # registered before zxcvbn's first call in this process
-    score = zxcvbn(password[:ZXCVBN_MAX_INPUT], user_inputs=list(inputs))["score"]
+    score = _zxcvbn_score(password[:ZXCVBN_MAX_INPUT], inputs)
     return min(score, 2) if is_common_phrase(password) else score
+
+
+def _zxcvbn_score(password: str, inputs) -> int:
+    """Return the score zxcvbn(password, user_inputs=inputs) computes, without its shared state.
+
+    zxcvbn() stores the user's data in its module-level table of dictionaries, which the
+    threads of a gunicorn worker share: a concurrent call could score a password against
+    another user's email and names. These are its three steps (zxcvbn 4.5.0) on a
+    per-call copy of the table (a dozen references, not the words).
+    """
+    dictionaries = {
+        **matching.RANKED_DICTIONARIES,
+        "user_inputs": matching.build_ranked_dict([str(value).lower() for value in inputs]),
+    }
+    matches = matching.omnimatch(password, dictionaries)
+    guesses = scoring.most_guessable_match_sequence(password, matches)["guesses"]
+    return time_estimates.guesses_to_score(guesses)
 
 
 def level(score: int) -> str:

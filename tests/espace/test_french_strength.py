@@ -124,3 +124,23 @@ def test_r_pwd_2_personal_passphrases_still_pass(passphrase):
     level, accepted = validators.password_level(passphrase, email="lila@exemple.fr")
     assert accepted is True
     assert level in {"Normal", "Fort"}
+
+
+@pytest.mark.parametrize(
+    "password, inputs",
+    [
+        (STRONG_PASSWORD, []),
+        ("jeanbaptiste.lefebvre@cabinet-lefebvre.fr", ["jeanbaptiste.lefebvre@cabinet-lefebvre.fr", "jeanbaptiste"]),
+        ("Lefebvre1975Lefebvre1975", ["Lefebvre", 123456789]),
+        ("gT7#qWz!p9Lm@2Vx$8Rk&4Nb", ["lila@exemple.fr"]),
+    ],
+)
+def test_r_pwd_2_strength_scores_as_zxcvbn_with_the_users_data(password, inputs):
+    validators.strength("x")
+    assert validators.strength(password, inputs) == zxcvbn(password, user_inputs=inputs)["score"]
+
+
+def test_r_pwd_2_strength_keeps_the_users_data_out_of_zxcvbns_shared_table():
+    """The threads of a worker share zxcvbn's table: one user's data must not reach another's scoring."""
+    validators.strength("Lefebvre1975Lefebvre1975", ["jeanbaptiste.lefebvre@cabinet-lefebvre.fr"])
+    assert "jeanbaptiste.lefebvre@cabinet-lefebvre.fr" not in matching.RANKED_DICTIONARIES.get("user_inputs", {})
