@@ -71,12 +71,24 @@ def _french_lists() -> frozenset[str]:
 
 
 def _splits_into(run: str, words: frozenset[str]) -> bool:
-    """Return whether a run of letters is a sequence of words ("lamaison" = la + maison)."""
+    """Return whether a run of letters is a sequence of words ("lamaison" = la + maison).
+
+    Only pieces as long as the longest word are tried: the split stays linear in the
+    length of the run, whatever length a caller of validate_password lets through.
+    """
+    longest = max(_longest_common_word(), 1)
     ends = {0}
     for end in range(1, len(run) + 1):
-        if any(run[start:end] in words or (end - start == 1 and run[start] in ONE_LETTER_WORDS) for start in ends):
-            ends.add(end)
+        for start in range(max(0, end - longest), end):
+            if start in ends and (run[start:end] in words or (end - start == 1 and run[start] in ONE_LETTER_WORDS)):
+                ends.add(end)
+                break
     return len(run) in ends
+
+
+@lru_cache(maxsize=1)
+def _longest_common_word() -> int:
+    return max(map(len, _french_lists()))
 
 
 def is_common_phrase(password: str) -> bool:
