@@ -1,16 +1,21 @@
 """Password policy as Django validators, chosen in AUTH_PASSWORD_VALIDATORS (R-PWD-1..4)."""
 
 import gzip
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from zxcvbn import zxcvbn
+from zxcvbn import matching, scoring, time_estimates
 
 from espace.messages import message
 
 LEAKED_LIST = Path(__file__).resolve().parent / "data" / "leaked-passwords.txt.gz"
+# French words, first names and surnames, most frequent first; rebuilt by
+# espace/data/make_french_lists.py from wordfreq and Faker (R-PWD-2).
+FRENCH_LISTS = Path(__file__).resolve().parent / "data" / "french-frequency-lists.json.gz"
 LEVELS = {0: "Faible et non autorisé", 1: "Faible et non autorisé", 2: "Faible et non autorisé", 3: "Normal", 4: "Fort"}
 # zxcvbn refuses more than 72 characters (its matching is quadratic): the first 72
 # characters decide the score, and a longer password is at least that strong.
@@ -33,11 +38,102 @@ def user_inputs(user=None, extra=()) -> list[str]:
     return inputs
 
 
+# A phrase made only of the most frequent French words ("je suis dans la maison avec le
+# chat") is refused although zxcvbn rates it "Fort": zxcvbn multiplies the guesses of
+# each word (at least 50 each, times a factor for the number of pieces), the model of an
+# attacker drawing words at random, whereas people pick grammatical sentences, which
+# attackers enumerate with language models. Positions in the fr_words list, spellings
+# included (about 2,600 distinct words).
+VERY_COMMON_WORDS = 3000
+# A year, "42" or "!!" appended to such a phrase adds almost nothing: a few more
+# characters that are neither letters nor separators make the phrase something else.
+COMMON_PHRASE_MAX_EXTRA = 4
+PHRASE_SEPARATORS = re.compile(r"[\s'’\-.,;:!?]+")
+LETTERS = re.compile(r"[^\W\d_]+")
+# Letters with inner apostrophes and hyphens: "aujourd'hui", "l'auras", "peut-être".
+WORD_RUN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# One-letter words that a glued phrase ("ilyaunchat") may hold between common words.
+ONE_LETTER_WORDS = frozenset("aày")
+
+
+@lru_cache(maxsize=1)
+def _french_lists() -> frozenset[str]:
+    """Register the shipped French lists with zxcvbn, once per process, and return the
+    very common words.
+
+    zxcvbn keeps its dictionaries in a module-level table that every call reads, so
+    registering them here makes the live meter and the server validation score alike.
+    """
+    with gzip.open(FRENCH_LISTS, "rt", encoding="utf-8") as f:
+        lists = json.load(f)
+    matching.add_frequency_lists(lists)
+    return frozenset(lists["fr_words"][:VERY_COMMON_WORDS])
+
+
+def _splits_into(run: str, words: frozenset[str]) -> bool:
+    """Return whether a run of letters is a sequence of words ("lamaison" = la + maison).
+
+    Only pieces as long as the longest word are tried: the split stays linear in the
+    length of the run, whatever length a caller of validate_password lets through.
+    """
+    longest = max(_longest_common_word(), 1)
+    ends = {0}
+    for end in range(1, len(run) + 1):
+        for start in range(max(0, end - longest), end):
+            if start in ends and (run[start:end] in words or (end - start == 1 and run[start] in ONE_LETTER_WORDS)):
+                ends.add(end)
+                break
+    return len(run) in ends
+
+
+@lru_cache(maxsize=1)
+def _longest_common_word() -> int:
+    return max(map(len, _french_lists()))
+
+
+def is_common_phrase(password: str) -> bool:
+    """Return whether password is only very common French words, separators and at most
+    COMMON_PHRASE_MAX_EXTRA other characters (R-PWD-2)."""
+    words = _french_lists()
+    text = password.lower()
+    runs = WORD_RUN.findall(text)
+    extra = LETTERS.sub("", PHRASE_SEPARATORS.sub("", text))
+    return bool(runs) and len(extra) <= COMMON_PHRASE_MAX_EXTRA and all(_is_common(run, words) for run in runs)
+
+
+def _is_common(run: str, words: frozenset[str]) -> bool:
+    """Return whether a run of letters is very common words, whole ("aujourd'hui") or
+    piece by piece ("l'auras": one letter alone is an elision, or "à", "y")."""
+    if _splits_into(run, words):
+        return True
+    return all(len(part) == 1 or _splits_into(part, words) for part in re.split(r"['’-]", run))
+
+
 def strength(password: str, inputs=()) -> int:
-    """Return the zxcvbn score 0-4 of password, fed with the user's own data (R-PWD-2)."""
+    """Return the zxcvbn score 0-4 of password, fed with the user's own data and the
+    French frequency lists; 2 at most for a phrase of very common French words (R-PWD-2)."""
     if not password:
         return 0
-    return zxcvbn(password[:ZXCVBN_MAX_INPUT], user_inputs=list(inputs))["score"]
+    _french_lists()  # registered before zxcvbn's first call in this process
+    score = _zxcvbn_score(password[:ZXCVBN_MAX_INPUT], inputs)
+    return min(score, 2) if is_common_phrase(password) else score
+
+
+def _zxcvbn_score(password: str, inputs) -> int:
+    """Return the score zxcvbn(password, user_inputs=inputs) computes, without its shared state.
+
+    zxcvbn() stores the user's data in its module-level table of dictionaries, which the
+    threads of a gunicorn worker share: a concurrent call could score a password against
+    another user's email and names. These are its three steps (zxcvbn 4.5.0) on a
+    per-call copy of the table (a dozen references, not the words).
+    """
+    dictionaries = {
+        **matching.RANKED_DICTIONARIES,
+        "user_inputs": matching.build_ranked_dict([str(value).lower() for value in inputs]),
+    }
+    matches = matching.omnimatch(password, dictionaries)
+    guesses = scoring.most_guessable_match_sequence(password, matches)["guesses"]
+    return time_estimates.guesses_to_score(guesses)
 
 
 def level(score: int) -> str:
