@@ -127,6 +127,8 @@ ACTIVATION_CODE_TTL = timedelta(hours=48)  # R-CODE-1
 PASSWORD_VALIDITY_YEARS = 3  # R-PWD-6
 PASSWORD_HISTORY_SIZE = 5  # R-PWD-3
 CAPTCHA_TTL = timedelta(minutes=10)
+# "Plus de temps" under the captcha (RGAA 13.1 / WCAG 2.2.1 "adjust"): ten times the default.
+CAPTCHA_EXTENDED_TTL = 10 * CAPTCHA_TTL
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)  # SPEC §4
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)  # SPEC §4
 
@@ -138,6 +140,10 @@ THROTTLE_POLICIES = {
     # Each creation request emails a code: a ceiling per address keeps the service from
     # being used to flood mailboxes or fill the request table.
     "creations_per_address": {"limit": 10, "window": timedelta(hours=1)},
+    # Each page with a captcha and each "Changer l'image" stores a challenge: a ceiling per
+    # address bounds the rows one client can make (with purge, about limit x TTL at most).
+    # Generous, as offices share one address: a person draws a few per visit.
+    "captchas_per_address": {"limit": 100, "window": timedelta(minutes=10)},
 }
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"
