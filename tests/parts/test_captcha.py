@@ -145,8 +145,6 @@ def test_r_captcha_1_per_address_cap_refuses_past_the_limit(settings, client, rf
     assert response.status_code == 429 and response.json()["error"] == TOO_MANY
     page = client.get("/", REMOTE_ADDR=ADDRESS).content.decode()
     assert TOO_MANY in page.replace("&#x27;", "'") and "image.png" not in page
-    with time_machine.travel(clock.now() + timedelta(minutes=10, seconds=1), tick=False):
-        assert _new() is not None  # the window is over
 
 
 def test_r_captcha_1_an_empty_or_overlong_answer_gets_one_message(rf):
