@@ -135,6 +135,14 @@ def test_r_captcha_1_purge_removes_only_expired_challenges():
         assert services.purge_expired() == 0
 
 
+def test_r_captcha_1_drawing_purges_now_and_then(monkeypatch):
+    old = _new()
+    monkeypatch.setattr(services.secrets, "randbelow", lambda n: 0)  # the one-in-50 draw
+    with time_machine.travel(clock.now() + timedelta(minutes=10, seconds=1), tick=False):
+        young = _new()
+    assert list(Challenge.objects.values_list("key", flat=True)) == [young] and old != young
+
+
 def test_r_captcha_1_per_address_cap_refuses_past_the_limit(settings, client, rf):
     settings.THROTTLE_POLICIES = {**settings.THROTTLE_POLICIES, "captchas_per_address": {"limit": 3, "window": timedelta(minutes=10)}}
     assert all(_new() for _ in range(3))
@@ -227,3 +235,16 @@ def test_r_captcha_2_start_up_logs_a_warning(settings, caplog):
     with caplog.at_level(logging.WARNING, logger="espace"):
         apps.get_app_config("espace").ready()
     assert "CAPTCHA_TEST_MODE=1" in caplog.text
+
+
+def test_r_captcha_1_a_voice_in_another_format_is_refused_clearly(tmp_path, monkeypatch):
+    with wave.open(str(tmp_path / "e.wav"), "wb") as old_voice:  # the 8 kHz 8-bit voices of before
+        old_voice.setnchannels(1)
+        old_voice.setsampwidth(1)
+        old_voice.setframerate(8000)
+        old_voice.writeframes(b"\x80" * 800)
+    monkeypatch.setattr(render, "VOICES", tmp_path)
+    render._voice.cache_clear()
+    with pytest.raises(ValueError, match="make_voices.sh"):
+        render.audio("e", b"seed")
+    render._voice.cache_clear()
