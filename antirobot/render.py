@@ -26,6 +26,9 @@ from PIL import Image, ImageDraw, ImageFont
 WIDTH, HEIGHT = 220, 80
 FONT = Path(captcha.__file__).resolve().parent / "data" / "DroidSansMono.ttf"
 FONT_SIZES = (38, 41, 44, 47)
+# Glyphs are darker than any noise: the eye separates them at once (and tests can too).
+GLYPH_DARKEST, NOISE_DARKEST = 60, 75
+MARGIN, GAP = 3, 4  # pixels at each end, and at least between two glyphs
 VOICES = Path(__file__).resolve().parent / "voices"
 RATE = 16000  # the voices' rate (make_voices.sh)
 LEAD_IN, PAUSE = 0.5, 0.9  # seconds of silence before the first character and after each
@@ -46,11 +49,15 @@ def _glyph(char: str, rng: random.Random, colour) -> Image.Image:
     return tile.crop(tile.getbbox())
 
 
+def _scaled(glyph: Image.Image, ratio: float) -> Image.Image:
+    return glyph.resize((max(1, int(glyph.width * ratio)), max(1, int(glyph.height * ratio))), Image.Resampling.LANCZOS)
+
+
 def _noise(image: Image.Image, rng: random.Random) -> None:
     """Thin lines, arcs and dots in mid tones, drawn before the glyphs (behind them)."""
     draw = ImageDraw.Draw(image)
     for _ in range(rng.randint(22, 26)):
-        tone = tuple(rng.randint(50, 140) for _ in range(3))
+        tone = tuple(rng.randint(NOISE_DARKEST, 150) for _ in range(3))
         if rng.random() < 0.5:
             points = [(rng.randint(-20, WIDTH + 20), rng.randint(0, HEIGHT)) for _ in range(2)]
             draw.line(points, fill=tone, width=1)
@@ -61,7 +68,7 @@ def _noise(image: Image.Image, rng: random.Random) -> None:
     for _ in range(450):
         x, y = rng.randrange(WIDTH), rng.randrange(HEIGHT)
         size = rng.choice((0, 0, 1))
-        draw.rectangle((x, y, x + size, y + size), fill=tuple(rng.randint(50, 170) for _ in range(3)))
+        draw.rectangle((x, y, x + size, y + size), fill=tuple(rng.randint(NOISE_DARKEST, 170) for _ in range(3)))
 
 
 def image(chars: str, seed: bytes) -> bytes:
@@ -70,18 +77,26 @@ def image(chars: str, seed: bytes) -> bytes:
     background = tuple(rng.randint(236, 252) for _ in range(3))
     canvas = Image.new("RGB", (WIDTH, HEIGHT), background)
     _noise(canvas, rng)
-    slot = WIDTH // len(chars)
+    glyphs = [_glyph(char, rng, tuple(rng.randint(0, GLYPH_DARKEST) for _ in range(3)) + (255,)) for char in chars.upper()]
+    # Glyphs side by side with a gap of at least GAP: they can never touch (V+M fused before).
+    # Too wide a word is scaled down as a whole rather than squeezed together.
+    width = sum(glyph.width for glyph in glyphs)
+    room = WIDTH - 2 * MARGIN - GAP * (len(glyphs) - 1)
+    if width > room:
+        glyphs = [_scaled(glyph, room / width) for glyph in glyphs]
+        width = sum(glyph.width for glyph in glyphs)
+    spare = WIDTH - 2 * MARGIN - GAP * (len(glyphs) - 1) - width
+    cuts = sorted(rng.randint(0, spare) for _ in range(len(glyphs)))
+    extra = [b - a for a, b in zip([0] + cuts, cuts)]  # spare space shared among the gaps
     phase, period = rng.uniform(0, 2 * math.pi), rng.uniform(90, 150)
-    for index, char in enumerate(chars.upper()):
-        colour = tuple(rng.randint(0, 80) for _ in range(3)) + (255,)
-        glyph = _glyph(char, rng, colour)
-        # Each glyph stays inside its own slot: glyphs may never touch (V+M fused before).
-        room_x = max(0, slot - glyph.width)
-        x = index * slot + rng.randint(0, room_x)
-        centre = HEIGHT / 2 + 11 * math.sin(phase + 2 * math.pi * (index * slot) / period)
+    x = MARGIN
+    for glyph, more in zip(glyphs, extra):
+        x += more
+        centre = HEIGHT / 2 + 11 * math.sin(phase + 2 * math.pi * x / period)
         y = int(centre - glyph.height / 2 + rng.randint(-3, 3))
         y = min(max(y, 1), HEIGHT - glyph.height - 1)
         canvas.paste(glyph, (x, y), glyph)
+        x += glyph.width + GAP
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG")
     return buffer.getvalue()

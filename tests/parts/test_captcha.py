@@ -248,3 +248,32 @@ def test_r_captcha_1_a_voice_in_another_format_is_refused_clearly(tmp_path, monk
     with pytest.raises(ValueError, match="make_voices.sh"):
         render.audio("e", b"seed")
     render._voice.cache_clear()
+
+
+def _glyph_runs(png: bytes) -> int:
+    """Count the runs of columns holding glyph ink (darker than any noise), apart by 3+ columns.
+
+    Glyphs are placed render.GAP (4) columns apart at least; a gap of one or two columns
+    can open inside a turned glyph, where resampling lightens a thin stroke.
+    """
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    ink = (render.GLYPH_DARKEST + render.NOISE_DARKEST) // 2  # resampling lightens glyph cores a little
+    inked = [any(max(image.getpixel((x, y))) <= ink for y in range(image.height)) for x in range(image.width)]
+    runs, blank = 0, 3
+    for column in inked:
+        if column and blank >= 3:
+            runs += 1
+        blank = 0 if column else blank + 1
+    return runs
+
+
+@pytest.mark.parametrize("chars", ["wmwmwm", "mwxkwh", "e2f3h4"])
+def test_r_captcha_1_glyphs_never_touch(chars):
+    """Issue 6 item 4: V and M fused into one shape; each glyph must stand apart."""
+    for n in range(10):
+        assert _glyph_runs(render.image(chars, bytes([n]) * 32)) == 6
+
+
+def test_r_captcha_1_a_word_too_wide_is_scaled_down_not_squeezed(monkeypatch):
+    monkeypatch.setattr(render, "FONT_SIZES", (64,))
+    assert _glyph_runs(render.image("wmwmwm", b"seed")) == 6
