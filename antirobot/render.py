@@ -79,7 +79,9 @@ def image(chars: str, seed: bytes) -> bytes:
     background = tuple(rng.randint(236, 252) for _ in range(3))
     canvas = Image.new("RGB", (WIDTH, HEIGHT), background)
     _noise(canvas, rng)
-    glyphs = [_glyph(char, rng, tuple(rng.randint(0, GLYPH_DARKEST) for _ in range(3)) + (255,)) for char in chars.upper()]
+    glyphs = [
+        _glyph(char, rng, tuple(rng.randint(0, GLYPH_DARKEST) for _ in range(3)) + (255,)) for char in chars.upper()
+    ]
     # Glyphs side by side with a gap of at least GAP: they can never touch (V+M fused before).
     # Too wide a word is scaled down as a whole rather than squeezed together.
     width = sum(glyph.width for glyph in glyphs)

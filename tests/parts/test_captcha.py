@@ -143,8 +143,11 @@ def test_r_captcha_1_drawing_purges_now_and_then(monkeypatch):
     assert list(Challenge.objects.values_list("key", flat=True)) == [young] and old != young
 
 
-def test_r_captcha_1_per_address_cap_refuses_past_the_limit(settings, client, rf):
-    settings.THROTTLE_POLICIES = {**settings.THROTTLE_POLICIES, "captchas_per_address": {"limit": 3, "window": timedelta(minutes=10)}}
+def test_r_captcha_1_per_address_cap_refuses_past_the_limit(settings, client):
+    settings.THROTTLE_POLICIES = {
+        **settings.THROTTLE_POLICIES,
+        "captchas_per_address": {"limit": 3, "window": timedelta(minutes=10)},
+    }
     assert all(_new() for _ in range(3))
     assert _new() is None
     assert _new(address="198.51.100.7") is not None  # another address is not held back
