@@ -34,12 +34,15 @@ def test_r_captcha_1_change_image_hear_it_and_more_time(page):
         "audio/wav"
     )
     helpers.check_page(page)
+    page.get_by_role("link", name="Écouter l'extrait sonore").click()
+    expect(player).to_have_js_property("paused", False)  # plays in the visible player, replayable there
 
     page.get_by_label("Recopiez les caractères de l'image").fill("abc")
     page.get_by_role("link", name="Changer l'image").click()
     expect(page.get_by_text("Nouvelle image affichée.")).to_be_visible()
     second = _key(page)
     assert second != first and second in player.get_attribute("src")
+    assert second in page.get_by_role("link", name="Écouter l'extrait sonore").get_attribute("href")
     assert page.get_by_label("Recopiez les caractères de l'image").input_value() == ""
     _image_shown(page)
 

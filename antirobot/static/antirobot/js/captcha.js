@@ -1,4 +1,5 @@
-// Progressive enhancement of the captcha: change the image in place, and "Plus de temps".
+// Progressive enhancement of the captcha: change the image in place, listen in the player,
+// and "Plus de temps".
 // Without JavaScript, "Changer l'image" reloads the page (a new challenge) and the audio
 // player is the browser's own.
 (function () {
@@ -20,7 +21,14 @@
   document.addEventListener("click", function (event) {
     var refresh = event.target.closest("[data-captcha-refresh]");
     var extend = event.target.closest("[data-captcha-extend]");
-    if (refresh) {
+    var listen = event.target.closest("[data-captcha-listen]");
+    if (listen) {
+      // Play in the visible player, where the person can pause and replay.
+      event.preventDefault();
+      var player = listen.closest(".antirobot").querySelector("[data-captcha-audio]");
+      player.currentTime = 0;
+      player.play().catch(function () { window.location.href = listen.href; });
+    } else if (refresh) {
       event.preventDefault();
       var box = refresh.closest(".antirobot");
       var key = box.parentNode.querySelector("[data-captcha-key]");
@@ -31,6 +39,7 @@
           key.value = answer.data.key;
           box.querySelector("[data-captcha-image]").src = answer.data.image;
           box.querySelector("[data-captcha-audio]").src = answer.data.audio;
+          box.querySelector("[data-captcha-listen]").href = answer.data.audio;
           box.querySelector("[data-captcha-extend]").setAttribute("data-captcha-extend", answer.data.extend);
           status(box, "Nouvelle image affichée.");
           var input = box.parentNode.querySelector("input[name=captcha]");
