@@ -139,6 +139,8 @@ PASSWORD_HISTORY_SIZE = 5  # R-PWD-3
 EXPIRY_ALERT_DAYS = 60  # R-EXP-1: the alert after login, and the home's countdown
 EXPIRY_REMINDER_DAYS = (60, 7)  # R-EXP-4: reminder emails, each once per password
 CAPTCHA_TTL = timedelta(minutes=10)
+# "Plus de temps" under the captcha (RGAA 13.1 / WCAG 2.2.1 "adjust"): ten times the default.
+CAPTCHA_EXTENDED_TTL = 10 * CAPTCHA_TTL
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)  # SPEC §4
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)  # SPEC §4
 
@@ -164,6 +166,10 @@ THROTTLE_POLICIES = {
     "email_checks_per_address": {"limit": 30, "window": timedelta(hours=1)},
     # The live strength meter runs zxcvbn (CPU) at each pause in typing.
     "password_levels_per_address": {"limit": 600, "window": timedelta(minutes=10)},
+    # Each page with a captcha and each "Changer l'image" stores a challenge: a ceiling per
+    # address bounds the rows one client can make (with purge, about limit x TTL at most).
+    # Generous, as offices share one address: a person draws a few per visit.
+    "captchas_per_address": {"limit": 100, "window": timedelta(minutes=10)},
 }
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"

@@ -23,7 +23,7 @@ def _step(request, template, step, form, status=200):
 
 @require_http_methods(["GET", "POST"])
 def code_step_view(request):
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = CodeForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST" and form.is_valid():
         activation.remember_code(request.session, form.cleaned_data["code"])
         return _step(request, "email", 2, ActivationEmailForm(initial={"code": form.cleaned_data["code"]}))

@@ -12,7 +12,7 @@ from espace.messages import message
 def login_view(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect("espace:home")
-    form = LoginForm(request.POST if request.method == "POST" else None)
+    form = LoginForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST" and form.is_valid():
         result = login_flow.log_in(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
         if result.outcome is login_flow.Outcome.OK:
