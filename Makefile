@@ -9,7 +9,7 @@ LOCK_VENV := var/lock-venv
 COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links
 
-.PHONY: install install-test lock run test bench clean
+.PHONY: install install-test syslibs lock run test bench clean screenshots
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -24,9 +24,19 @@ $(TEST_STAMP): requirements-test.lock | $(VENV)/bin/python
 	$(PIP) -r requirements-test.lock
 	rm -f $(VENV)/.installed-test-* && touch $(TEST_STAMP)
 
-install: $(RUN_STAMP)
+# The recap PDF (WeasyPrint) lays out text with Pango and subsets fonts with HarfBuzz, Debian
+# libraries: a fresh machine (root, apt) gets them here, only when they are missing.
+PDF_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
+syslibs:
+	@for lib in $(PDF_LIBS); do /sbin/ldconfig -p | grep -q "$$lib" || missing=1; done; \
+	if [ -n "$${missing:-}" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
+	fi
 
-install-test: $(TEST_STAMP)
+install: syslibs $(RUN_STAMP)
+
+install-test: syslibs $(TEST_STAMP)
 
 # Re-pin everything, with hashes, after a change of requirements.in or requirements-test.in.
 # The test lock is constrained by the production one: both pin the same versions.
@@ -51,6 +61,13 @@ test: install-test
 
 bench: install-test
 	$(PY) bench/login_bench.py
+	$(PY) bench/pdf_bench.py
 
 clean:
 	rm -rf var .pytest_cache
+
+# Every J1–J3 page, the help, legal and error pages at 1280 and 375 px, into var/screenshots/.
+screenshots: install-test
+	rm -rf var/screenshots && mkdir -p var/screenshots
+	$(VENV)/bin/pytest tests/browser/screenshots.py -q -p no:randomly -p no:xdist
+	@ls var/screenshots | wc -l | xargs echo "captures dans var/screenshots :"

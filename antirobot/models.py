@@ -6,4 +6,5 @@ class Challenge(models.Model):
     SECRET_KEY (antirobot.services.answer_for), so any app node can draw or check it."""
 
     key = models.CharField(max_length=43, primary_key=True)
-    created_at = models.DateTimeField(db_index=True)
+    # The time limit, CAPTCHA_TTL after drawing, or CAPTCHA_EXTENDED_TTL on request.
+    expires_at = models.DateTimeField(db_index=True)

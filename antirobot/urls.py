@@ -7,4 +7,5 @@ urlpatterns = [
     path("nouveau", views.new, name="new"),
     path("<str:key>/image.png", views.image, name="image"),
     path("<str:key>/audio.wav", views.audio, name="audio"),
+    path("<str:key>/prolonger", views.extend, name="extend"),
 ]

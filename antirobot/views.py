@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from antirobot import services
+from antirobot.forms import TOO_MANY
+from espace.services.client import client_ip
 
 
 def _media(content: bytes | None, content_type: str) -> HttpResponse:
@@ -28,7 +31,23 @@ def audio(request, key: str):
 @never_cache
 def new(request):
     """Return a fresh challenge for "Changer l'image" without reloading the page."""
-    key = services.new_challenge()
+    key = services.new_challenge(address=client_ip(request))
+    if key is None:
+        return JsonResponse({"error": TOO_MANY}, status=429)
     return JsonResponse(
-        {"key": key, "image": reverse("antirobot:image", args=[key]), "audio": reverse("antirobot:audio", args=[key])}
+        {
+            "key": key,
+            "image": reverse("antirobot:image", args=[key]),
+            "audio": reverse("antirobot:audio", args=[key]),
+            "extend": reverse("antirobot:extend", args=[key]),
+        }
     )
+
+
+@require_POST
+@never_cache
+def extend(request, key: str):
+    """"Plus de temps": give the challenge the longer time limit (RGAA 13.1)."""
+    if not services.extend(key):
+        return JsonResponse({"error": "Cette image a expiré : changez d'image."}, status=404)
+    return JsonResponse({"minutes": int(settings.CAPTCHA_EXTENDED_TTL.total_seconds() // 60)})

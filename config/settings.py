@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "espace.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "espace.errors_middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,28 +113,59 @@ AUTH_USER_MODEL = "espace.Space"
 AUTHENTICATION_BACKENDS = ["espace.auth.SpaceBackend"]
 LOGIN_URL = "espace:login"
 PASSWORD_HASHERS = ["espace.hashers.Argon2idHasher"]  # R-PWD-5
-AUTH_PASSWORD_VALIDATORS = [  # R-PWD-1, R-PWD-2, R-PWD-4
-    {"NAME": "espace.validators.LengthValidator", "OPTIONS": {"min_length": 20, "max_length": 128}},
+AUTH_PASSWORD_VALIDATORS = [  # R-PWD-1..4; the values are named with the durations below
+    {"NAME": "espace.validators.LengthValidator"},
     {"NAME": "espace.validators.LeakedPasswordValidator"},
-    {"NAME": "espace.validators.ZxcvbnValidator", "OPTIONS": {"min_score": 3}},
+    {"NAME": "espace.validators.ZxcvbnValidator"},
+    {"NAME": "espace.validators.PasswordHistoryValidator"},
 ]
 
 # Durations of the rules, named once (STYLE §4).
-ACTIVATION_CODE_TTL = timedelta(hours=48)  # R-CODE-1
+ACTIVATION_CODE_TTL = timedelta(hours=48)  # R-CODE-1: creation, email change, option
+RESET_CODE_TTL = timedelta(hours=1)  # J5: "Mot de passe oublié" codes live one hour
+PASSWORD_MIN_LENGTH = 20  # R-PWD-1
+PASSWORD_MAX_LENGTH = 128  # R-PWD-1
+# Any form refuses a secret longer than this many UTF-8 bytes before hashing it: 128
+# characters of 4 bytes at most, so no valid password is refused, while a 1 MB one
+# cannot make a login cost five times the normal (Argon2 hashes its whole input).
+SECRET_MAX_BYTES = 4 * PASSWORD_MAX_LENGTH
+PASSWORD_MIN_SCORE = 3  # R-PWD-2: zxcvbn 0-2 Faible (refused), 3 Normal, 4 Fort
 PASSWORD_VALIDITY_YEARS = 3  # R-PWD-6
 PASSWORD_HISTORY_SIZE = 5  # R-PWD-3
+EXPIRY_ALERT_DAYS = 60  # R-EXP-1: the alert after login, and the home's countdown
+EXPIRY_REMINDER_DAYS = (60, 7)  # R-EXP-4: reminder emails, each once per password
 CAPTCHA_TTL = timedelta(minutes=10)
+# "Plus de temps" under the captcha (RGAA 13.1 / WCAG 2.2.1 "adjust"): ten times the default.
+CAPTCHA_EXTENDED_TTL = 10 * CAPTCHA_TTL
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)  # SPEC §4
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)  # SPEC §4
 
-# Rate limits as named policies (R-THROTTLE-1).
+# Rate limits as named policies (R-THROTTLE-1). Every check of a secret (password, old or
+# current password, trust answer, code) goes through espace.services.guard, which applies
+# the first three; the ceilings ({"limit", "window"}) are counted with Throttle.within_limit.
 THROTTLE_POLICIES = {
-    "account": {"free_failures": 5, "first_delay": timedelta(minutes=1), "max_delay": timedelta(hours=1)},
+    # Per account (the email, whether or not it has a space): after 5 consecutive failures,
+    # a delay doubling from 1 minute to 1 hour; a success, or a quiet day, forgets them.
+    "account_failures": {
+        "free_failures": 5,
+        "first_delay": timedelta(minutes=1),
+        "max_delay": timedelta(hours=1),
+        "forget_after": timedelta(days=1),
+    },
     "account_checks": {"limit": 100, "window": timedelta(hours=1)},
     "address_failures": {"limit": 50, "window": timedelta(minutes=10)},
     # Each creation request emails a code: a ceiling per address keeps the service from
     # being used to flood mailboxes or fill the request table.
     "creations_per_address": {"limit": 10, "window": timedelta(hours=1)},
+    # Creation step 2 tells whether an email is taken (the guides require it): a ceiling
+    # keeps it from being used to list the registered addresses.
+    "email_checks_per_address": {"limit": 30, "window": timedelta(hours=1)},
+    # The live strength meter runs zxcvbn (CPU) at each pause in typing.
+    "password_levels_per_address": {"limit": 600, "window": timedelta(minutes=10)},
+    # Each page with a captcha and each "Changer l'image" stores a challenge: a ceiling per
+    # address bounds the rows one client can make (with purge, about limit x TTL at most).
+    # Generous, as offices share one address: a person draws a few per visit.
+    "captchas_per_address": {"limit": 100, "window": timedelta(minutes=10)},
 }
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from espace.views.health import health
 
@@ -7,6 +9,8 @@ urlpatterns = [
     path("", include("espace.urls")),
     path("captcha/", include("antirobot.urls")),
     path("sante", health, name="health"),
+    # Browsers and other clients ask /favicon.ico without reading the page's <link rel="icon">.
+    path("favicon.ico", RedirectView.as_view(url=static("dsfr/dist/favicon/favicon.ico"), permanent=True)),
 ]
 if settings.DEBUG:
     # R-EMAIL-3: the development mailbox exists only in DEBUG, never in production.

@@ -19,4 +19,21 @@ def paris(moment: datetime) -> datetime:
 
 
 def paris_today() -> date:
+    """Return today's date in Paris: the day the rules count in (R-PWD-6, R-NUM-1)."""
     return paris(now()).date()
+
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def long_date(day: date) -> str:
+    """Return "22 février 2029", as the guides write dates in sentences (R-PWD-6)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: date) -> str:
+    """Return "22/02/2029", as the guides write dates in headers."""
+    return f"{day:%d/%m/%Y}"

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from espace.messages import rule_values
+
 
 def brand(request):
     """Expose the deployment's brand: the State's identity only when declared."""
@@ -7,4 +9,5 @@ def brand(request):
         "ETAT_DEPLOIEMENT": settings.ETAT_DEPLOIEMENT,
         "SERVICE_NAME": settings.SERVICE_NAME,
         "CAPTCHA_TEST_MODE": settings.CAPTCHA_TEST_MODE,
+        "RULES": rule_values(),  # {{ RULES.password_min }}, {{ RULES.code_hours }}...
     }

@@ -1,9 +1,11 @@
 """Forms of J1-J3. Fields carry the seeds' labels; rules live in identity.py and validators.py."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from dsfr.forms import DsfrBaseForm
+from django.forms.utils import ErrorList
+from dsfr.forms import DsfrBaseForm, DsfrBoundField
 
 from antirobot.forms import CaptchaFormMixin
 from espace import identity
@@ -28,13 +30,25 @@ class EmailField(forms.CharField):
 
 
 class SecretField(forms.CharField):
-    """A password or answer: never stripped, never echoed back (R-PWD-1: nothing altered)."""
+    """A password or answer: never stripped, never echoed back (R-PWD-1: nothing altered).
+
+    A value longer than SECRET_MAX_BYTES is refused here, before any form or flow hashes
+    it: Argon2 hashes its whole input, and a 1 MB "password" would cost five logins.
+    """
 
     def __init__(self, autocomplete="new-password", **kwargs):
         kwargs.setdefault("error_messages", REQUIRED)
         kwargs.setdefault("strip", False)
         kwargs.setdefault("widget", forms.PasswordInput(render_value=False, attrs={"autocomplete": autocomplete}))
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if len(value.encode("utf-8", "surrogatepass")) > settings.SECRET_MAX_BYTES:
+            raise ValidationError(
+                message("password_too_long", max=settings.PASSWORD_MAX_LENGTH), code="password_too_long"
+            )
+        return value
 
 
 class TextField(forms.CharField):
@@ -51,8 +65,63 @@ class TextField(forms.CharField):
         return identity.clean_text(value, max_length=self.limit, required=self.required)
 
 
+class DsfrErrorList(ErrorList):
+    """A field's errors as DSFR error lines (red, with the icon), not a bare bullet list.
+
+    Only the first message is shown: one thing to fix at a time (an empty captcha would
+    otherwise read "obligatoire" and "ne correspondent pas" at once).
+    """
+
+    template_name = "espace/forms/errors.html"
+
+    def get_context(self):
+        return {"errors": list(self)[:1]}
+
+
+class BoundField(DsfrBoundField):
+    """Every field of every form rendered by one of the product's DSFR group templates."""
+
+    @property
+    def template_name(self):
+        widget = self.field.widget
+        if isinstance(widget, forms.RadioSelect):
+            return "espace/forms/radios.html"
+        if isinstance(widget, forms.CheckboxInput):
+            return "espace/forms/checkbox.html"
+        if isinstance(widget, forms.PasswordInput):
+            return "espace/forms/password.html"
+        return "espace/forms/input.html"
+
+    def get_context(self):
+        group = "fr-select-group" if isinstance(self.field.widget, forms.Select) else "fr-input-group"
+        return {**super().get_context(), "group": group}
+
+
 class Form(DsfrBaseForm):
-    """Base of the product's forms: DSFR markup for every field."""
+    """Base of the product's forms: DSFR markup and DSFR errors for every field, from one place."""
+
+    bound_field_class = BoundField
+    # Required fields carry "*" (explained by a note above the form); a form whose fields are
+    # all required says so once instead ("Tous les champs sont obligatoires.", guide 001).
+    mark_required = True
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", DsfrErrorList)
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.PasswordInput):
+                field.widget.attrs["class"] = "fr-password__input fr-input"
+            if isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs.pop("dsfr", None)
+
+    def full_clean(self):
+        super().full_clean()
+        # Errors are tied to their field for screen readers (RGAA 11.10).
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                described = " ".join(filter(None, [f"{self[name].auto_id}-desc-error", attrs.get("aria-describedby")]))
+                attrs.update({"aria-invalid": "true", "aria-describedby": described})
 
 
 class CguForm(Form):
@@ -72,14 +141,17 @@ class CredentialsForm(Form):
     email_confirm = EmailField(label="Confirmer votre adresse électronique")
     password = SecretField(
         label="Votre mot de passe",
-        help_text="20 caractères minimum ; tous les caractères sont autorisés (espaces, accents, symboles).",
+        help_text=f"{settings.PASSWORD_MIN_LENGTH} caractères minimum ; tous les caractères sont autorisés "
+        "(espaces, accents, symboles).",
     )
     password_confirm = SecretField(label="Confirmer votre mot de passe")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # No maxlength on either password field: a browser would cut a longer paste silently and
+        # the two fields would then differ; the server says "128 caractères maximum" instead.
         self.fields["password"].widget.attrs.update(
-            {"data-strength-meter": "password-level", "maxlength": 128, "aria-describedby": "password-level"}
+            {"data-strength-meter": "password-level", "aria-describedby": "password-level"}
         )
 
     def clean(self):
@@ -181,6 +253,8 @@ class RegistrationForm(Form):
 class CodeForm(CaptchaFormMixin, Form):
     """J2 step 1: "Saisissez le code d'activation" + captcha."""
 
+    mark_required = False
+
     code = forms.CharField(
         label="Saisissez le code d'activation",
         help_text="12 caractères",
@@ -211,7 +285,9 @@ class ActivationEmailForm(Form):
 
 
 class LoginForm(CaptchaFormMixin, Form):
-    """J3: "Connexion à votre Espace professionnel"."""
+    """J3: "Connexion à votre Espace professionnel" (guide 001: "Tous les champs sont obligatoires.")."""
+
+    mark_required = False
 
     email = EmailField(label="Adresse électronique", help_text="Format attendu : adresse@domaine.fr")
     password = SecretField(label="Mot de passe", autocomplete="current-password")

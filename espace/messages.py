@@ -4,6 +4,8 @@ Generic messages are deliberately identical across causes: they must not tell an
 attacker whether an email has a space, or why a code was refused (R-CODE-2, SPEC §4).
 """
 
+from django.conf import settings
+
 MESSAGES = {
     "required": "Ce champ est obligatoire.",
     "email_invalid": "Saisissez une adresse électronique valide (format attendu : adresse@domaine.fr).",
@@ -12,18 +14,22 @@ MESSAGES = {
     "email_taken": (
         "Cette adresse électronique ne peut pas être utilisée pour un nouvel espace : "
         "une adresse électronique ne peut être associée qu'à un seul espace. "
-        "Si une demande est en cours, activez-la avec le code reçu (48 h)."
+        "Si une demande est en cours, activez-la avec le code reçu (%(code_hours)s h)."
     ),
     "email_certificate": (
         "Vous n'avez plus accès à votre espace abonné avec certificat, vous devez utiliser "
         "la procédure d'option à l'accès sans certificat."
     ),
     "password_mismatch": "Les deux mots de passe saisis ne sont pas identiques.",
-    "password_too_short": "Le mot de passe doit comporter 20 caractères minimum.",
-    "password_too_long": "Le mot de passe doit comporter 128 caractères maximum.",
-    "password_weak": "Niveau de sécurité : Faible et non autorisé. Allongez votre mot de passe ou rendez-le moins prévisible.",
+    "password_too_short": "Le mot de passe doit comporter %(min)s caractères minimum.",
+    "password_too_long": "Le mot de passe doit comporter %(max)s caractères maximum.",
+    "password_reused": (
+        "Le nouveau mot de passe doit être différent de votre mot de passe actuel "
+        "et de vos %(count)s mots de passe précédents."
+    ),
+    "password_weak": "Le niveau de sécurité de votre mot de passe est trop faible, veuillez ressayer.",  # guide 002
     "password_leaked": "Ce mot de passe figure dans une liste de mots de passe connus ou divulgués : choisissez-en un autre.",
-    "siren_invalid": "Le SIREN doit comporter 9 chiffres et être valide (exemple : 987 654 321).",
+    "siren_invalid": "Le SIREN doit comporter 9 chiffres et être valide (exemple : 123 456 782).",
     "foreign_id_invalid": "L'identifiant doit comporter de 1 à 30 lettres ou chiffres.",
     "phone_invalid": "Saisissez un numéro de téléphone valide (exemple : 01 23 45 67 89 ou +32 2 555 12 12).",
     "answer_length": "La réponse doit comporter de 1 à 100 caractères.",
@@ -34,16 +40,30 @@ MESSAGES = {
     "code_format": "Le code d'activation comporte 12 lettres ou chiffres.",
     "code_refused": (
         "Le code d'activation ou l'adresse électronique saisis ne permettent pas l'activation. "
-        "Vérifiez votre saisie : le code est valable 48 h et ne peut être utilisé qu'une seule fois."
+        "Vérifiez votre saisie : le code est valable %(code_hours)s h et ne peut être utilisé qu'une seule fois."
     ),
     "login_refused": "L'adresse électronique ou le mot de passe est incorrect, ou l'accès est momentanément bloqué. Réessayez.",
     "login_expired": ("Votre mot de passe a expiré : l'accès à votre espace est désactivé jusqu'à son renouvellement."),
     "too_many_creations": "Trop de demandes de création depuis votre connexion. Réessayez dans une heure.",
-    "session_lost": "Votre saisie a expiré. Veuillez recommencer la procédure.",
+    "too_many_levels": "Trop de demandes d'évaluation du mot de passe. Réessayez dans quelques minutes.",
+    # Shown as a neutral notice (not an error) on a new start: a browser back or an old tab
+    # brings a person here as often as an expired session does.
+    "session_lost": "Cette page de création n'est plus en cours. Vous pouvez commencer une nouvelle création ci-dessous.",
 }
 
 
+def rule_values() -> dict:
+    """Return the rule values that messages and templates quote, read from settings (STYLE §4)."""
+    return {
+        "code_hours": int(settings.ACTIVATION_CODE_TTL.total_seconds() // 3600),
+        "reset_code_hours": int(settings.RESET_CODE_TTL.total_seconds() // 3600),
+        "password_min": settings.PASSWORD_MIN_LENGTH,
+        "password_max": settings.PASSWORD_MAX_LENGTH,
+        "password_validity_years": settings.PASSWORD_VALIDITY_YEARS,
+        "password_history": settings.PASSWORD_HISTORY_SIZE,
+    }
+
+
 def message(code: str, **params) -> str:
-    """Return the French message for code, formatted with params."""
-    text = MESSAGES[code]
-    return text % params if params else text
+    """Return the French message for code, formatted with the rule values and params."""
+    return MESSAGES[code] % {**rule_values(), **params}

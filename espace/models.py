@@ -3,6 +3,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 
 class AccessMode(models.TextChoices):
@@ -42,6 +43,10 @@ class Space(AbstractBaseUser):
     contact_email = models.EmailField("adresse électronique", max_length=100)
     password_changed_at = models.DateTimeField(null=True)
     password_expires_on = models.DateField(null=True)
+    # R-EXP-4: the expiry date each reminder was last sent for, so that each is sent once
+    # per password (a new password has a new date) even when several nodes run the command.
+    reminded_60_days_for = models.DateField(null=True)
+    reminded_7_days_for = models.DateField(null=True)
 
     civility = models.CharField(max_length=3, choices=Civility.choices)
     last_name = models.CharField(max_length=60)
@@ -78,6 +83,17 @@ class Space(AbstractBaseUser):
     def __str__(self):
         return self.subscriber_number
 
+    def get_session_auth_hash(self) -> str:
+        """Return the hash that binds a session to this space's credentials.
+
+        Django's default covers the password only. The login email and the access mode are
+        credentials too: an email change (J4) or the option for password access (J8) must
+        end every session of the space, as a password change does. A session whose stored
+        hash no longer matches is logged out by Django's get_user() on its next request.
+        """
+        credentials = "\x00".join((self.password or "", self.login_email or "", self.access_mode))
+        return salted_hmac("espace.Space.session_auth_hash", credentials, algorithm="sha256").hexdigest()
+
     @property
     def display_name(self) -> str:
         """Return "NOM Prénom" as the seeds print it in the header."""
@@ -100,17 +116,22 @@ class PasswordHistory(models.Model):
 
 
 class PendingRequest(models.Model):
-    """A request waiting for its activation code (R-CODE-*): creation, email change or option.
+    """A request waiting for its code (R-CODE-*): creation, email change, option, password reset.
 
-    ``held_email`` carries a unique constraint: it is the claim on the email (R-MAIL-3)
-    while the request is live, cleared when the request is used or found expired. Two
-    concurrent requests for the same email cannot both hold it, on any database.
+    What each kind may do (life, email claim, availability rule, what activation applies)
+    is in one table, espace.services.requests.POLICIES. ``held_email`` carries a unique
+    constraint: it is the claim on the email (R-MAIL-3) while the request is live, cleared
+    when the request is used, replaced or found expired. Two concurrent requests for the
+    same email cannot both hold it, on any database. The payload (hashes and personal
+    data) is wiped as soon as the request is used or void; dead rows are purged.
     """
 
     class Kind(models.TextChoices):
         CREATION = "creation", "Création d'espace"
         EMAIL_CHANGE = "email_change", "Modification de l'adresse électronique"
         OPTION = "option", "Option pour l'accès sans certificat"
+        PASSWORD_RESET = "password_reset", "Mot de passe oublié"
+        OPTION_RECOVERY = "option_recovery", "Option sans certificat, hors de l'espace"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     email = models.EmailField(max_length=100)
@@ -147,10 +168,13 @@ class AuditEvent(models.Model):
         LOGIN_EXPIRED = "login_expired", "Connexion refusée (mot de passe expiré)"
         LOGOUT = "logout", "Déconnexion"
         SESSION_EXPIRED = "session_expired", "Session expirée"
+        SESSION_BLOCKED = "session_blocked", "Session fermée (mot de passe expiré)"
         RECAP_DOWNLOADED = "recap_downloaded", "Récapitulatif téléchargé"
+        ACCOUNT_UNBLOCKED = "account_unblocked", "Blocage levé par l'assistance"
 
     at = models.DateTimeField(db_index=True)
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    # Kind's values, without choices in the schema: journeys add kinds without a migration.
+    kind = models.CharField(max_length=40)
     space = models.ForeignKey(Space, null=True, on_delete=models.SET_NULL, related_name="audit_events")
     email = models.CharField(max_length=100, blank=True)
     ip = models.GenericIPAddressField(null=True)
@@ -159,6 +183,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # "Historique de sécurité": a space's events, newest first.
+        indexes = [models.Index(fields=["space", "-at"], name="audit_space_at")]
 
 
 class ThrottleCounter(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from espace.views import activation, home, login, registration
+from espace.views import activation, home, login, pages, registration
 
 app_name = "espace"
 
@@ -20,6 +20,11 @@ urlpatterns = [
     path("creation/inscription", registration.summary_step_view, name="creation_summary"),
     path("creation/code-envoye", registration.sent_view, name="creation_sent"),
     path("conditions-generales", registration.cgu_view, name="cgu"),
+    # Static pages (footer, "Besoin d'aide ?")
+    path("aide", pages.help_view, name="help"),
+    path("accessibilite", pages.accessibility_view, name="accessibility"),
+    path("mentions-legales", pages.legal_view, name="legal"),
+    path("donnees-personnelles", pages.privacy_view, name="privacy"),
     # J2
     path("activation", activation.code_step_view, name="activation"),
     path("activation/identifiants", activation.email_step_view, name="activation_email"),

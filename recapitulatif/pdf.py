@@ -1,32 +1,53 @@
-"""The récapitulatif PDF (R-PDF-1): one A4 page of real, extractable text in an embedded font.
+"""The récapitulatif PDF (R-PDF-1): one A4 page, a tagged PDF/UA-1 document made by WeasyPrint
+from an HTML template, with real, extractable text in an embedded font.
+
+Tagged means readable by a screen reader as public documents must be: a title shown by the
+reader, the language (fr), structure tags (H1, H2, Table/TR/TH/TD, P) in reading order.
 
 The trust answer is not an input of this module: it cannot be printed by mistake
 (R-TRUST-2, as in the 2026 guide).
 """
 
+import logging
+import threading
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
+from django.template import Context, Engine
+from fontTools.ttLib import TTFont
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
-FONTS = Path(__file__).resolve().parent / "fonts"
-PARIS = ZoneInfo("Europe/Paris")
+from espace.clock import paris
+
+HERE = Path(__file__).resolve().parent
+# WeasyPrint logs every rendering step at INFO, and warnings that quote the document's text
+# (names, addresses: personal data) which the application's logs must not collect.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+PDF_VARIANT = "pdf/ua-1"
 TITLE = "VOTRE ESPACE PROFESSIONNEL — RÉCAPITULATIF DE VOS DONNÉES PERSONNELLES"
-UNKNOWN_COMPANY = (
-    "Non connue — si la raison sociale est erronée ou absente, veuillez prendre contact avec "
-    "votre Service des Impôts des Entreprises."
+DOCUMENT_TITLE = "Récapitulatif de vos données personnelles — Espace professionnel"
+# R-SIREN-2: a French company's name comes from the register. Unknown there, the name is
+# "not known" and the seed's advice (guide 003) is a note under the table, never the name.
+UNKNOWN_COMPANY = "Non connue"
+SIE_NOTE = (
+    "Si la raison sociale est absente ou erronée, veuillez prendre contact avec votre "
+    "Service des Impôts des Entreprises."
 )
+# A foreign company is in no register the product holds and the form asks no name for it.
+FOREIGN_COMPANY = "Non renseignée (entreprise étrangère)"
+# The page must stay one sheet whatever the values (R-PDF-1). The form's limits (60 to 100
+# characters a field, 4 address lines) fit at the first size; longer values, which only a
+# bug or a hand-made RecapData can bring, shrink the font, and then are cut ("…"): every
+# field and the footer stay on the page. Attempts are (characters kept per value, size in pt).
+ATTEMPTS = (*((200, size) for size in (10, 8.5, 7, 5.5)), (60, 5.5))
+MAX_ADDRESS_LINES = 6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RecapData:
     civility: str
     last_name: str
@@ -34,132 +55,164 @@ class RecapData:
     subscriber_number: str
     phone: str
     login_email: str
-    address_lines: list[str] = field(default_factory=list)
+    address_lines: list[str] = field(default_factory=list)  # postal address, one line each
     foreign_company: bool = False
     company_identifier: str = ""  # as displayed ("987 654 324")
     company_name: str | None = None
     trust_question: str = ""
-    created_at: datetime | None = None
-
-
-@lru_cache(maxsize=1)
-def _register_fonts() -> None:
-    # TrueType fonts are embedded (subset) in the PDF: accents and any Latin, Greek or
-    # Cyrillic name print the same on every reader, and the text stays extractable.
-    pdfmetrics.registerFont(TTFont("DejaVu", FONTS / "DejaVuSans.ttf"))
-    pdfmetrics.registerFont(TTFont("DejaVu-Bold", FONTS / "DejaVuSans-Bold.ttf"))
-
-
-def _printable(text: str) -> str:
-    """Drop control characters that would corrupt the text layer; keep everything else."""
-    return "".join(ch for ch in str(text) if ch >= " " and ch != "\x7f")
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Split text into lines no wider than width, breaking long words if needed."""
-    lines, current = [], ""
-    for word in _printable(text).split(" "):
-        candidate = f"{current} {word}" if current else word
-        if pdfmetrics.stringWidth(candidate, font, size) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        current = ""
-        for ch in word:  # a single word longer than the line: cut it
-            if pdfmetrics.stringWidth(current + ch, font, size) > width and current:
-                lines.append(current)
-                current = ""
-            current += ch
-    if current or not lines:
-        lines.append(current)
-    return lines
+    # Required: the caller passes espace.clock.now(), so that the footer is the clock's time
+    # (settable in tests), never the renderer's own reading of the system clock.
+    created_at: datetime
 
 
 def footer_text(created_at: datetime) -> str:
     """Return "Votre espace professionnel : document créé le 23/02/2026 à 16h05mn25s" (Paris)."""
-    local = created_at.astimezone(PARIS)
+    if created_at.tzinfo is None:
+        # A naive time would be read as the server's local time: refuse rather than misdate.
+        raise ValueError("created_at must be an aware datetime")
+    local = paris(created_at)
     return f"Votre espace professionnel : document créé le {local:%d/%m/%Y} à {local:%Hh%Mmn%Ss}"
 
 
-def _sections(data: RecapData) -> list[tuple[str, list[tuple[str, str]]]]:
+def _printable(text: str) -> str:
+    """Return text as the PDF can carry it: control characters, surrogates and non-characters
+    dropped (they would corrupt the text layer or the HTML parse); a character the embedded
+    font cannot draw shown as U+FFFD "�" (see _drawable); everything else kept as typed."""
+    return "".join(
+        ch if _drawable(ch) else "\ufffd"
+        for ch in str(text)
+        if unicodedata.category(ch) not in ("Cc", "Cs") and not _noncharacter(ch)
+    )
+
+
+def _drawable(ch: str) -> bool:
+    # A character outside the embedded font would be drawn by whatever font the machine has,
+    # or as a blank .notdef box whose text mapping pypdf then misreads, garbling the whole
+    # value's text layer. The font covers Latin, Greek, Cyrillic, Hebrew, Arabic and common
+    # symbols; format characters (bidi marks, joiners) are drawn by no font and kept.
+    return ord(ch) in _font_characters() or unicodedata.category(ch) == "Cf"
+
+
+@lru_cache(maxsize=1)
+def _font_characters() -> frozenset[int]:
+    return frozenset(TTFont(HERE / "fonts" / "DejaVuSans.ttf", lazy=True).getBestCmap())
+
+
+def _noncharacter(ch: str) -> bool:
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def _company_name(data: RecapData) -> str:
+    if data.foreign_company:
+        return FOREIGN_COMPANY
+    return data.company_name or UNKNOWN_COMPANY
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _address(lines: list[str]) -> list[str]:
+    """Return the postal address, one line each, at most MAX_ADDRESS_LINES lines."""
+    kept = list(lines[:MAX_ADDRESS_LINES])
+    if len(lines) > MAX_ADDRESS_LINES:
+        kept[-1] += " …"
+    return kept
+
+
+def _sections(data: RecapData, limit: int) -> list[dict]:
+    def row(label: str, *lines: str) -> dict:
+        return {"label": label, "lines": [_cut(_printable(line), limit) for line in lines]}
+
     return [
-        (
-            "Vos coordonnées",
-            [
-                ("Civilité :", data.civility),
-                ("Nom :", data.last_name),
-                ("Prénom :", data.first_name),
-                ("N° d'abonné :", data.subscriber_number),
-                ("Téléphone :", data.phone),
-                ("Adresse électronique de connexion :", data.login_email),
-                ("Adresse :", " / ".join(data.address_lines)),
+        {
+            "title": "Vos coordonnées",
+            "rows": [
+                row("Civilité :", data.civility),
+                row("Nom :", data.last_name),
+                row("Prénom :", data.first_name),
+                row("N° d'abonné :", data.subscriber_number),
+                row("Téléphone :", data.phone),
+                row("Adresse électronique de connexion :", data.login_email),
+                row("Adresse :", *_address(data.address_lines)),
             ],
-        ),
-        (
-            "Votre entreprise d'appartenance",
-            [
-                ("Entreprise étrangère :", "oui" if data.foreign_company else "non"),
-                ("SIREN ou équivalent :", data.company_identifier),
-                ("Dénomination :", data.company_name or UNKNOWN_COMPANY),
+        },
+        {
+            "title": "Votre entreprise d'appartenance",
+            "rows": [
+                row("Entreprise étrangère :", "oui" if data.foreign_company else "non"),
+                row("SIREN ou équivalent :", data.company_identifier),
+                row("Dénomination :", _company_name(data)),
             ],
-        ),
-        ("Votre question de confiance", [("Question de confiance :", data.trust_question)]),
+            "note": None if data.foreign_company else SIE_NOTE,
+        },
+        {
+            "title": "Votre question de confiance",
+            "rows": [row("Question de confiance :", data.trust_question)],
+        },
     ]
 
 
+# What costs to build (the template, the stylesheets, the fonts' configuration) is built once
+# per process. Pango's font map is not made for concurrent use from several threads (gunicorn
+# runs threads): renders take turns, each is a few tens of milliseconds.
+_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _template():
+    return Engine(dirs=[str(HERE / "templates")], autoescape=True).get_template("recapitulatif/recap.html")
+
+
+@lru_cache(maxsize=1)
+def _font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> CSS:
+    # base_url: the @font-face rules name the fonts shipped beside this file, so the PDF embeds
+    # the same DejaVu everywhere whatever fonts the machine has.
+    return CSS(filename=str(HERE / "recap.css"), base_url=str(HERE) + "/", font_config=_font_config())
+
+
+@lru_cache(maxsize=len(ATTEMPTS))
+def _size_stylesheet(size: float) -> CSS:
+    return CSS(string=f"html {{ font-size: {size}pt; }}", font_config=_font_config())
+
+
 def render(data: RecapData) -> bytes:
-    """Return the one-page PDF of data. Long values wrap; the font shrinks if they must."""
-    _register_fonts()
-    created_at = data.created_at or datetime.now(PARIS)
-    for size in (10, 9, 8, 7, 6, 5, 4):
-        pdf = _draw(data, created_at, size)
-        if pdf is not None:
-            return pdf
-    return _draw(data, created_at, 4, force=True)
+    """Return the one-page tagged PDF of data. Long values wrap; the font shrinks if they must."""
+    footer = footer_text(data.created_at)
+    with _LOCK:
+        for limit, size in ATTEMPTS[:-1]:
+            document = _layout(data, footer, limit, size)
+            if len(document.pages) == 1:
+                break
+        else:
+            document = _layout(data, footer, *ATTEMPTS[-1])
+        return document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_scope_row_headers)
 
 
-def _draw(data: RecapData, created_at: datetime, size: float, force: bool = False) -> bytes | None:
-    buffer = BytesIO()
-    width, height = A4
-    margin = 20 * mm
-    # The initial font too: otherwise a non-embedded Helvetica is referenced on the page.
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName="DejaVu", initialFontSize=size)
-    canvas.setTitle("Récapitulatif de vos données personnelles")
-    canvas.setAuthor("")
-    canvas.setCreator("Espace professionnel")
-    canvas.setSubject("")
-    y = height - margin
-    title_size = 14  # one line, as the spec writes it: shrink to fit the width
-    while pdfmetrics.stringWidth(TITLE, "DejaVu-Bold", title_size) > width - 2 * margin:
-        title_size -= 0.5
-    canvas.setFont("DejaVu-Bold", title_size)
-    canvas.drawCentredString(width / 2, y, TITLE)
-    y -= 30
-    label_width = 80 * mm  # "Adresse électronique de connexion :" on one line
-    value_width = width - 2 * margin - label_width
-    lead = size * 1.35
-    for title, rows in _sections(data):
-        canvas.setFont("DejaVu-Bold", size + 2)
-        canvas.drawString(margin, y, title)
-        y -= lead * 1.6
-        for label, value in rows:
-            label_lines = _wrap(label, "DejaVu-Bold", size, label_width - 4 * mm)
-            value_lines = _wrap(value, "DejaVu", size, value_width)
-            for index in range(max(len(label_lines), len(value_lines))):
-                if index < len(label_lines):
-                    canvas.setFont("DejaVu-Bold", size)
-                    canvas.drawString(margin, y, label_lines[index])
-                if index < len(value_lines):
-                    canvas.setFont("DejaVu", size)
-                    canvas.drawString(margin + label_width, y, value_lines[index])
-                y -= lead
-            y -= lead * 0.3
-        y -= lead
-    if y < margin + 20 and not force:
-        return None
-    canvas.setFont("DejaVu", 8)
-    canvas.drawString(margin, margin - 8 * mm, footer_text(created_at))
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+def _layout(data: RecapData, footer: str, limit: int, size: float):
+    """Return WeasyPrint's laid-out document of data, values cut at limit, text at size pt."""
+    html = _template().render(
+        Context(
+            {"document_title": DOCUMENT_TITLE, "title": TITLE, "sections": _sections(data, limit), "footer": footer}
+        )
+    )
+    return HTML(string=html, base_url=str(HERE) + "/").render(
+        font_config=_font_config(), stylesheets=[_stylesheet(), _size_stylesheet(size)], pdf_variant=PDF_VARIANT
+    )
+
+
+def _scope_row_headers(document, pdf) -> None:
+    """Give each header cell (every label is a <th scope="row">) the PDF /Scope /Row attribute.
+
+    WeasyPrint links each value cell to its label with /Headers and /ID but writes no /Scope:
+    PDF/UA checkers and some screen readers look for /Scope on TH to tie a value to its label.
+    """
+    for element in pdf.objects:
+        if isinstance(element, dict) and element.get("S") == "/TH":
+            element["A"]["Scope"] = "/Row"

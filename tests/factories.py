@@ -34,6 +34,8 @@ class SpaceFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def raw_password(self, create, extracted, **kwargs):
         now = clock.now()
-        passwords.apply_hashed_password(self, make_password(extracted or STRONG_PASSWORD), now)
         if create:
-            self.save()
+            passwords.set_password(self, raw=extracted or STRONG_PASSWORD, at=now)
+        else:
+            self.password = make_password(extracted or STRONG_PASSWORD)
+            self.password_changed_at, self.password_expires_on = now, passwords.expiry_date(now)

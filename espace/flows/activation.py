@@ -11,10 +11,9 @@ from django.db import transaction
 
 from espace import clock
 from espace.models import PendingRequest, Space
-from espace.services import audit, codes, requests, spaces
+from espace.services import audit, codes, guard, requests
 from espace.services.client import client_ip
 from espace.services.requests import CodeRefused
-from espace.services.throttle import Throttle
 
 STEP_KEY = "espace_activation_code"
 DONE_KEY = "espace_activation_done"
@@ -37,40 +36,44 @@ def code_matches_step(session, code: str) -> bool:
     return bool(expected) and codes.well_formed(code) and codes.digest(code) == expected
 
 
-# What each kind of request does on activation; J4 and J8 add their own entry.
-HANDLERS = {PendingRequest.Kind.CREATION: spaces.create_from_request}
-
-
 def activate(request, *, code: str, email: str) -> Activated:
     """Apply the live request of code and email, exactly once; raise CodeRefused otherwise.
 
-    Failures count against the email and the client address like wrong passwords
-    (R-THROTTLE-1), so the 71 bits of a code are never brute-forced online.
+    What is applied depends on the request's kind (requests.POLICIES: creation today; email
+    change and option plug in there). The code is a secret: its check is guarded like a
+    password's (R-THROTTLE-1), counted against the email and the client address, so the
+    71 bits of a code are never brute-forced online.
     """
-    throttle = Throttle.default()
-    account, address = f"activation:{email}", client_ip(request)
-    if not throttle.allows(account=account, address=address):
-        audit.record(request, audit.Kind.ACTIVATION_FAILED, email=email, reason="throttled")
-        raise CodeRefused()
     now = clock.now()
-    try:
-        with transaction.atomic():
-            pending = requests.find_live(code, email, now)
-            handler = HANDLERS.get(pending.kind)
-            if handler is None:
-                raise CodeRefused()
-            requests.consume(pending, now)
-            space = handler(pending, now)
-            audit.record(request, audit.Kind.ACTIVATION_OK, space=space, email=email, request_kind=pending.kind)
-    except CodeRefused:
-        throttle.failed(account=account, address=address)
-        audit.record(request, audit.Kind.ACTIVATION_FAILED, email=email)
-        raise
-    throttle.succeeded(account=account)
+    activatable = [kind for kind, policy in requests.POLICIES.items() if policy.apply is not None]
+
+    def verify():
+        try:
+            with transaction.atomic():
+                pending = requests.find_live(code, email, now, kinds=activatable)
+                payload = requests.consume(pending, now)
+                space = requests.POLICIES[pending.kind].apply(pending, payload, now)
+                audit.record(request, audit.Kind.ACTIVATION_OK, space=space, email=email, request_kind=pending.kind)
+        except CodeRefused:
+            return None
+        return Activated(space=space, kind=pending.kind)
+
+    checked = guard.check_secret(account=email, address=client_ip(request), verify=verify)
+    if not checked.ok:
+        reason = "throttled" if checked.verdict is guard.Verdict.THROTTLED else "refused"
+        audit.record(request, audit.Kind.ACTIVATION_FAILED, email=email, reason=reason)
+        raise CodeRefused()
     request.session.pop(STEP_KEY, None)
     # R-PDF-2: this browser session, and only it, may download the recap from the confirmation.
-    request.session[DONE_KEY] = {"space": space.pk, "at": now.isoformat()}
-    return Activated(space=space, kind=pending.kind)
+    request.session[DONE_KEY] = {"space": checked.value.space.pk, "kind": checked.value.kind, "at": now.isoformat()}
+    return checked.value
+
+
+def done_template(session) -> str | None:
+    """Return the confirmation page of the kind of request activated in this session."""
+    done = session.get(DONE_KEY) or {}
+    policy = requests.POLICIES.get(done.get("kind", PendingRequest.Kind.CREATION))
+    return policy.done_template if policy else None
 
 
 def activated_space(session) -> tuple[Space, str] | None:

@@ -11,13 +11,22 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from espace import clock
+from espace.identity import format_phone
 from espace.models import Civility, PendingRequest
-from espace.services import audit, emails, requests
+from espace.services import audit, requests
 from espace.services.client import client_ip
 from espace.services.requests import EmailOfCertificateSpace, EmailUnavailable  # noqa: F401 (re-export)
 from espace.services.throttle import Throttle
 
 SESSION_KEY = "espace_creation"
+SENT_KEY = "espace_creation_sent"  # set by confirm(): the page "code envoyé" can be shown again
+# What step 3 keeps of an unsubmitted page when the person goes back ("Étape précédente"):
+# every field but the secret answer, each cut to a bounded length (session size stays small).
+DRAFT_FIELDS = (
+    "civility last_name first_name foreign_company company_identifier phone street_number street_type "
+    "street_name address_complement postal_code city country trust_question"
+).split()
+DRAFT_MAX_LENGTH = 200
 MODES = {"simplifie": "mode simplifié", "expert": "mode expert"}
 STEPS = ("cgu", "credentials", "form", "summary")
 
@@ -67,18 +76,38 @@ class Wizard:
         values = {key: value for key, value in data.items() if key not in {"trust_answer", "contact_email"}}
         values["trust_answer_hash"] = make_password(data["trust_answer"])
         self.state["form"] = values
+        self.state.pop("draft", None)
+        self._save()
+
+    def keep_draft(self, data) -> None:
+        """Keep what was typed on step 3, valid or not, when the person goes back (J1.7).
+
+        The trust answer is left out: a secret never sits in the session in clear.
+        """
+        self.state["draft"] = {
+            name: str(data.get(name, ""))[:DRAFT_MAX_LENGTH] for name in DRAFT_FIELDS if name in data
+        }
         self._save()
 
     def form_initial(self) -> dict:
-        """Return what step 3 shows again on the way back: everything but the answer."""
+        """Return what step 3 shows again on the way back: everything but the answer.
+
+        An unsubmitted draft wins over the last validated page (it is more recent); the phone
+        of a validated page is shown in national form, as a person types it, not as E.164.
+        """
+        if self.state.get("draft"):
+            return dict(self.state["draft"])
         values = dict(self.state.get("form", {}))
         values.pop("trust_answer_hash", None)
         if "foreign_company" in values:
             values["foreign_company"] = "oui" if values["foreign_company"] else "non"
+        if values.get("phone"):
+            values["phone"] = format_phone(values["phone"])
         return values
 
     def clear_form(self) -> None:
         self.state.pop("form", None)
+        self.state.pop("draft", None)
         self._save()
 
     def summary(self) -> dict:
@@ -88,11 +117,16 @@ class Wizard:
         self.session.pop(SESSION_KEY, None)
 
 
-def check_email(email: str) -> None:
-    """Raise EmailUnavailable or EmailOfCertificateSpace early, at step 2 (R-MAIL-3)."""
-    now = clock.now()
-    requests.release_expired_claims(email, now)
-    requests.check_email_free(email, now)
+def check_email(request, email: str) -> None:
+    """Raise EmailUnavailable or EmailOfCertificateSpace early, at step 2 (R-MAIL-3).
+
+    The guides require telling that an email is taken; the per-address ceiling keeps
+    this answer from being used to list registered addresses. Raise TooManyRequests past it.
+    """
+    if not Throttle.default().within_limit("email_checks_per_address", key=client_ip(request)):
+        audit.record(request, audit.Kind.REGISTRATION_REFUSED, email=email, reason="throttled")
+        raise TooManyRequests()
+    requests.check_available(PendingRequest.Kind.CREATION, email, clock.now())
 
 
 def confirm(request, wizard: Wizard) -> PendingRequest:
@@ -101,15 +135,14 @@ def confirm(request, wizard: Wizard) -> PendingRequest:
     Raise EmailUnavailable / EmailOfCertificateSpace if the email was taken meanwhile, and
     TooManyRequests past the hourly ceiling of requests from one address.
     """
-    if not Throttle.default().counts_creation(address=client_ip(request)):
+    if not Throttle.default().within_limit("creations_per_address", key=client_ip(request)):
         audit.record(request, audit.Kind.REGISTRATION_REFUSED, email=wizard.email, reason="throttled")
         raise TooManyRequests()
     now = clock.now()
     form, email = wizard.state["form"], wizard.email
     payload = {**form, "password_hash": wizard.state["credentials"]["password_hash"], "mode": wizard.mode}
     with transaction.atomic():
-        pending, code = requests.open_request(kind=PendingRequest.Kind.CREATION, email=email, payload=payload, now=now)
-        emails.send("activation", to=email, code=code)
+        pending = requests.open_request(kind=PendingRequest.Kind.CREATION, email=email, payload=payload, now=now)
         audit.record(request, audit.Kind.REGISTRATION_REQUESTED, email=email, mode=wizard.mode)
     wizard.finish()
     request.session["espace_creation_sent"] = {

@@ -1,12 +1,10 @@
 """Activation codes (R-CODE-1): 12 characters of [A-Za-z0-9] drawn with secrets, stored hashed."""
 
-import hashlib
-import hmac
 import re
 import secrets
 import string
 
-from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 ALPHABET = string.ascii_letters + string.digits
 LENGTH = 12
@@ -19,13 +17,13 @@ def generate() -> str:
 
 
 def digest(code: str) -> str:
-    """Return the stored form of a code: HMAC-SHA256 keyed with SECRET_KEY.
+    """Return the stored form of a code: HMAC-SHA256 keyed with SECRET_KEY (Django's salted_hmac).
 
     A fast keyed hash is enough here: 71 bits cannot be brute-forced online (codes die
     after 48 h and attempts are throttled), and without SECRET_KEY a stolen table gives
     nothing to try offline. Being deterministic, it lets us find a request by its code.
     """
-    return hmac.new(settings.SECRET_KEY.encode(), b"activation-code:" + code.encode(), hashlib.sha256).hexdigest()
+    return salted_hmac("espace.codes", code, algorithm="sha256").hexdigest()
 
 
 def well_formed(code: str) -> bool:

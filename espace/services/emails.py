@@ -9,6 +9,8 @@ SUBJECTS = {
     "activation": "Espace professionnel - Activation de l'espace",
     "password_changed": "Espace professionnel - Modification du mot de passe",
     "trust_changed": "Espace professionnel - Modification de la réponse à la question de confiance",
+    "password_reset": "Espace professionnel - Mot de passe oublié",
+    "expiry_reminder": "Espace professionnel - Expiration prochaine de votre mot de passe",
 }
 
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, make_password
 
 from espace import clock
 from espace.models import PasswordHistory, Space
@@ -31,11 +31,25 @@ def is_expired(space: Space, today: date | None = None) -> bool:
     return (today or clock.paris_today()) > space.password_expires_on
 
 
-def apply_hashed_password(space: Space, password_hash: str, at: datetime) -> None:
-    """Give space an already hashed password and its validity; the caller saves."""
-    space.password = password_hash
+def set_password(space: Space, *, at: datetime, raw: str | None = None, password_hash: str | None = None) -> None:
+    """Give space a new password (raw, or already hashed at an earlier step) and save it.
+
+    The one way a password changes (R-PWD-3, R-PWD-5, R-PWD-6): the password it replaces
+    goes to the history, which keeps the last PASSWORD_HISTORY_SIZE previous ones, and the
+    validity runs 3 years from ``at``. Validation (AUTH_PASSWORD_VALIDATORS, history
+    included) is the caller's form's job, before anything is hashed.
+    """
+    if (raw is None) == (password_hash is None):
+        raise ValueError("set_password takes raw or password_hash, not both")
+    previous = space.password
+    space.password = make_password(raw) if raw is not None else password_hash
     space.password_changed_at = at
     space.password_expires_on = expiry_date(at)
+    space.save()
+    if previous:
+        PasswordHistory.objects.create(space=space, password_hash=previous, created_at=at)
+        keep = space.password_history.values_list("pk", flat=True)[: settings.PASSWORD_HISTORY_SIZE]
+        space.password_history.exclude(pk__in=list(keep)).delete()
 
 
 def was_used(space: Space, raw: str) -> bool:
@@ -44,10 +58,3 @@ def was_used(space: Space, raw: str) -> bool:
         return True
     recent = space.password_history.all()[: settings.PASSWORD_HISTORY_SIZE]
     return any(check_password(raw, old.password_hash) for old in recent)
-
-
-def remember(space: Space, password_hash: str, at: datetime) -> None:
-    """Keep password_hash in the history and drop what is older than the last 5."""
-    PasswordHistory.objects.create(space=space, password_hash=password_hash, created_at=at)
-    keep = space.password_history.values_list("pk", flat=True)[: settings.PASSWORD_HISTORY_SIZE]
-    space.password_history.exclude(pk__in=list(keep)).delete()

@@ -3,10 +3,9 @@
 from datetime import datetime
 
 from espace.models import AccessMode, PendingRequest, Space
+from espace.selectors import profile_display
 from espace.services import numbers, passwords
-from espace.identity import format_phone, format_siren
 from recapitulatif import RecapData
-from registre.selectors import company_name
 
 PROFILE_FIELDS = (
     "civility",
@@ -26,51 +25,40 @@ PROFILE_FIELDS = (
 )
 
 
-def create_from_request(request: PendingRequest, now: datetime) -> Space:
+def create_from_request(pending: PendingRequest, payload: dict, now: datetime) -> Space:
     """Create the password space a creation request describes, with a new number (R-NUM-1)."""
-    payload = request.payload
     space = Space(
         subscriber_number=numbers.allocate(now),
         access_mode=AccessMode.PASSWORD,
-        login_email=request.email,
-        contact_email=request.email,
+        login_email=pending.email,
+        contact_email=pending.email,
         trust_answer_hash=payload["trust_answer_hash"],
         created_at=now,
         **{field: payload[field] for field in PROFILE_FIELDS},
     )
-    passwords.apply_hashed_password(space, payload["password_hash"], now)
-    space.save()
-    passwords.remember(space, payload["password_hash"], now)
+    passwords.set_password(space, password_hash=payload["password_hash"], at=now)
     return space
 
 
-def address_lines(space: Space) -> list[str]:
-    """Return the postal address as printed: street, complement, postcode and city, country."""
-    street = " ".join(part for part in (space.street_number, space.street_type, space.street_name) if part)
-    town = " ".join(part for part in (space.postal_code, space.city) if part)
-    return [line for line in (street, space.address_complement, town, space.country) if line]
-
-
-def company_display_name(space: Space) -> str | None:
-    """Return the raison sociale from the register, for a French company only (R-SIREN-2)."""
-    return None if space.foreign_company else company_name(space.company_identifier)
+def profile_of(space: Space) -> dict:
+    """Return the profile fields of space as a mapping, the shape the selectors read."""
+    return {field: getattr(space, field) for field in PROFILE_FIELDS}
 
 
 def recap_data(space: Space, now: datetime) -> RecapData:
     """Return what the récapitulatif prints: never the trust answer (R-TRUST-2, R-PDF-1)."""
+    display = profile_display(profile_of(space))
     return RecapData(
-        civility=space.get_civility_display(),
+        civility=display.civility,
         last_name=space.last_name,
         first_name=space.first_name,
         subscriber_number=space.subscriber_number,
-        phone=format_phone(space.phone),
+        phone=display.phone,
         login_email=space.login_email or "",
-        address_lines=address_lines(space),
+        address_lines=display.address_lines,
         foreign_company=space.foreign_company,
-        company_identifier=(
-            space.company_identifier if space.foreign_company else format_siren(space.company_identifier)
-        ),
-        company_name=company_display_name(space),
+        company_identifier=display.company_identifier,
+        company_name=display.company_name,
         trust_question=space.trust_question,
         created_at=now,
     )

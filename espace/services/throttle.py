@@ -1,10 +1,15 @@
 """Rate limits (R-THROTTLE-1), as named policies over a store that every app node shares.
 
-Policies (settings.THROTTLE_POLICIES):
-- "account": after 5 consecutive failures, refuse without checking the password for a
-  delay that doubles from 1 minute up to 1 hour; a success resets it.
-- "account_checks": never more than 100 password checks per account per hour.
+Policies (settings.THROTTLE_POLICIES, where every number and window is named):
+- "account_failures": after 5 consecutive failures, refuse without checking the secret for
+  a delay that doubles from 1 minute up to 1 hour; a success resets it.
+- "account_checks": never more than 100 secret checks per account per hour.
 - "address_failures": at most 50 failures per client address per 10 minutes.
+- ceilings ({"limit", "window"}) counted by ``within_limit``: creations, email checks,
+  strength-meter calls, captchas per client address.
+
+Flows do not call allows/failed/succeeded themselves: espace.services.guard does, around
+every check of a secret.
 
 The store is the database by default and Redis when REDIS_URL is set. A refusal gets
 the same generic message as a wrong password, so throttling reveals nothing either.
@@ -21,8 +26,6 @@ from django.db.models import F
 
 from espace import clock
 from espace.models import ThrottleCounter
-
-CONSECUTIVE_WINDOW = timedelta(days=1)  # consecutive failures are forgotten after a quiet day
 
 
 class Store(Protocol):
@@ -118,6 +121,23 @@ class RedisStore:
         self.redis.delete(self.prefix + key, self.prefix + "block:" + key)
 
 
+def purge_database_counters(now: datetime) -> int:
+    """Delete counters whose longest window and block are over (housekeeping).
+
+    Redis expires its keys by itself; the database table needs this. A counter older than
+    every window of every policy can count nothing any more.
+    """
+    windows = [
+        value
+        for policy in settings.THROTTLE_POLICIES.values()
+        for value in policy.values()
+        if isinstance(value, timedelta)
+    ]
+    stale = ThrottleCounter.objects.filter(window_start__lt=now - max(windows))
+    deleted, _ = stale.exclude(blocked_until__gt=now).delete()
+    return deleted
+
+
 @lru_cache(maxsize=1)
 def default_store() -> Store:
     return RedisStore() if settings.REDIS_URL else DatabaseStore()
@@ -154,8 +174,8 @@ class Throttle:
 
     def failed(self, *, account: str, address: str | None) -> None:
         """Record a failed check; block the account once past its free failures."""
-        policy = self._policy("account")
-        failures = self.store.incr(f"acct:{account}", CONSECUTIVE_WINDOW)
+        policy = self._policy("account_failures")
+        failures = self.store.incr(f"acct:{account}", policy["forget_after"])
         if failures >= policy["free_failures"]:
             doublings = failures - policy["free_failures"]
             delay = min(policy["first_delay"] * (2 ** min(doublings, 20)), policy["max_delay"])
@@ -175,10 +195,6 @@ class Throttle:
         """
         policy = self._policy(policy_name)
         return self.store.incr(f"{policy_name}:{key or 'inconnue'}", policy["window"]) <= policy["limit"]
-
-    def counts_creation(self, *, address: str | None) -> bool:
-        """Count one creation request from address; return False past the hourly ceiling."""
-        return self.within_limit("creations_per_address", key=address)
 
     def lift(self, *, account: str) -> None:
         """Let support lift an account's delay (SPEC §4)."""

@@ -23,7 +23,7 @@ def _step(request, template, step, form, status=200):
 
 @require_http_methods(["GET", "POST"])
 def code_step_view(request):
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = CodeForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST" and form.is_valid():
         activation.remember_code(request.session, form.cleaned_data["code"])
         return _step(request, "email", 2, ActivationEmailForm(initial={"code": form.cleaned_data["code"]}))
@@ -53,7 +53,7 @@ def done_view(request):
     if found is None:
         return redirect("espace:activation")
     space, _ = found
-    return render(request, "espace/activation/done.html", {"steps": STEPPER, "step": 3, "space": space})
+    return render(request, activation.done_template(request.session), {"steps": STEPPER, "step": 3, "space": space})
 
 
 def recap_response(request, space) -> HttpResponse:

@@ -1,14 +1,21 @@
-"""Error pages in French, never a stack trace (SPEC §4 "Bad input")."""
+"""Error pages in French, DSFR, with a way back; never a stack trace (SPEC §4 "Bad input")."""
 
 from django.shortcuts import render
 
 
-def _error(request, status, title, text):
-    return render(request, "espace/error.html", {"title": title, "text": text}, status=status)
+def _error(request, status, title, text, hint=""):
+    context = {"status": status, "title": title, "text": text, "hint": hint}
+    return render(request, "espace/error.html", context, status=status)
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "Requête invalide", "La requête envoyée n'a pas pu être comprise.")
+    return _error(
+        request,
+        400,
+        "Requête invalide",
+        "La requête envoyée n'a pas pu être comprise.",
+        "Revenez à la page précédente, rechargez-la et recommencez.",
+    )
 
 
 def forbidden(request, exception=None):
@@ -16,7 +23,25 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
-    return _error(request, 404, "Page non trouvée", "La page que vous cherchez est introuvable.")
+    return _error(
+        request,
+        404,
+        "Page non trouvée",
+        "La page que vous cherchez est introuvable.",
+        "Si vous avez tapé l'adresse dans le navigateur, vérifiez qu'elle est correcte. "
+        "La page n'est peut-être plus disponible.",
+    )
+
+
+def method_not_allowed(request):
+    return _error(
+        request,
+        405,
+        "Cette page ne s'ouvre pas ainsi",
+        "Cette adresse ne sert qu'à envoyer un formulaire (par exemple le bouton « Me déconnecter ») : "
+        "elle ne peut pas être ouverte directement.",
+        "Utilisez les boutons de la page plutôt que l'historique ou un favori.",
+    )
 
 
 def server_error(request):

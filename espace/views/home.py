@@ -2,25 +2,23 @@
 
 from functools import wraps
 
-from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from espace.services import passwords
 from espace.views.activation import recap_response
 
 
 def space_required(view):
-    """Let in a logged-in space whose password is still valid (R-EXP-3: nothing otherwise)."""
+    """Let in a logged-in space. An expired one was logged out before any view ran
+    (SessionLifetimeMiddleware, R-EXP-3), so it arrives here anonymous."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect("espace:login")
-        if passwords.is_expired(request.user):
-            logout(request)
-            return redirect("espace:login")
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"  # personal data: never kept by a browser or proxy
+        return response
 
     return wrapper
 

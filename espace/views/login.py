@@ -12,12 +12,12 @@ from espace.messages import message
 def login_view(request):
     if request.user.is_authenticated and request.method == "GET":
         return redirect("espace:home")
-    form = LoginForm(request.POST if request.method == "POST" else None)
+    form = LoginForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST" and form.is_valid():
-        outcome = login_flow.log_in(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
-        if outcome is login_flow.Outcome.OK:
-            return redirect("espace:home")
-        code = "login_expired" if outcome is login_flow.Outcome.EXPIRED else "login_refused"
+        result = login_flow.log_in(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        if result.outcome is login_flow.Outcome.OK:
+            return redirect(result.next_url or "espace:home")
+        code = "login_expired" if result.outcome is login_flow.Outcome.EXPIRED else "login_refused"
         form.add_error(None, message(code))
     return render(request, "espace/login.html", {"form": form}, status=400 if form.is_bound else 200)
 

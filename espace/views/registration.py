@@ -1,8 +1,10 @@
 """J1 views: parse, call the wizard, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from espace.flows import registration
@@ -11,10 +13,14 @@ from espace.forms import CguForm, CredentialsForm, RegistrationForm
 from espace.messages import message
 from espace.models import Civility
 from espace.identity import format_phone, format_siren
+from espace.middleware import reads_session_only
+from espace.services.client import client_ip
+from espace.services.throttle import Throttle
 from espace.validators import password_level
 from registre.selectors import company_name
 
-STEPPER = ["Conditions générales", "Identifiants", "Formulaire d'inscription", "Récapitulatif"]
+# The wizard's intro (cgu.html) names its steps with the same words.
+STEPPER = ["Conditions générales", "Identifiants", "Formulaire d'inscription", "Confirmation de l'inscription"]
 
 
 def _page(request, template, step, form=None, **context):
@@ -24,13 +30,21 @@ def _page(request, template, step, form=None, **context):
 
 
 def _restart(request):
-    messages.error(request, message("session_lost"))
-    return redirect("espace:creation_choice")
+    """Leave a wizard URL that has no wizard behind it (browser back, old tab, expired session).
+
+    Right after "Confirmer" the request was sent: show that page again rather than a failure.
+    Otherwise a neutral new start: the notice is carried by the URL, not queued as a message,
+    so that several stale pages opened in a row never stack identical banners.
+    """
+    if request.session.get(registration.SENT_KEY):
+        return redirect("espace:creation_sent")
+    return redirect(reverse("espace:creation_choice") + "?reprise=1")
 
 
 @require_GET
 def choice_view(request):
-    return render(request, "espace/creation/choice.html")
+    context = {"resumed": "reprise" in request.GET, "resumed_text": message("session_lost")}
+    return render(request, "espace/creation/choice.html", context)
 
 
 @require_GET
@@ -49,7 +63,7 @@ def cgu_step_view(request):
     if request.method == "POST" and form.is_valid():
         wizard.accept_cgu()
         return redirect("espace:creation_credentials")
-    return _page(request, "espace/creation/cgu.html", 1, form=form, mode=wizard.mode)
+    return _page(request, "espace/creation/cgu.html", 1, form=form, mode_label=registration.MODES[wizard.mode])
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,7 +76,9 @@ def credentials_step_view(request):
     certificate = False
     if request.method == "POST" and form.is_valid():
         try:
-            registration.check_email(form.cleaned_data["email"])
+            registration.check_email(request, form.cleaned_data["email"])
+        except TooManyRequests:
+            form.add_error("email", message("too_many_creations"))
         except EmailOfCertificateSpace:
             certificate = True
             form.add_error("email", message("email_certificate"))
@@ -82,6 +98,9 @@ def form_step_view(request):
     if request.POST.get("action") == "clear":
         wizard.clear_form()
         return redirect("espace:creation_form")
+    if request.POST.get("action") == "back":
+        wizard.keep_draft(request.POST)
+        return redirect("espace:creation_credentials")
     initial = {"country": "FRANCE", **wizard.form_initial(), "contact_email": wizard.email}
     form = RegistrationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -94,9 +113,7 @@ def form_step_view(request):
 def summary_step_view(request):
     wizard = Wizard(request.session)
     if not wizard.reached("summary"):
-        if request.session.get("espace_creation_sent"):  # "Confirmer" clicked twice
-            return redirect("espace:creation_sent")
-        return _restart(request)
+        return _restart(request)  # "Confirmer" clicked twice lands on the sent page
     if request.method == "POST":
         try:
             registration.confirm(request, wizard)
@@ -126,13 +143,19 @@ def sent_view(request):
     return render(request, "espace/creation/sent.html", {"sent": sent})
 
 
+@reads_session_only
 @require_POST
 def password_level_view(request):
     """Return the strength level of a password as the user types (R-PWD-2, progressive
     enhancement: the server decides; the page works without it). POST so that the
-    password never lands in a URL or an access log."""
+    password never lands in a URL or an access log. zxcvbn costs CPU: the calls are
+    capped per client address, and an input past the policy's length is not scored."""
+    if not Throttle.default().within_limit("password_levels_per_address", key=client_ip(request)):
+        return JsonResponse({"erreur": message("too_many_levels")}, status=429)
     user = request.user if request.user.is_authenticated else None
     label, allowed = password_level(
-        request.POST.get("password", "")[:129], user=user, email=request.POST.get("email", "")[:100]
+        request.POST.get("password", "")[: settings.PASSWORD_MAX_LENGTH + 1],
+        user=user,
+        email=request.POST.get("email", "")[:100],
     )
     return JsonResponse({"niveau": label, "autorise": allowed})

@@ -1,5 +1,6 @@
 """Unit tests of the identity, password, code and number rules (SPEC §2), named after them."""
 
+import hashlib
 from datetime import date, datetime, timezone
 
 import pytest
@@ -108,7 +109,7 @@ def test_r_pwd_2_uses_the_users_own_data():
     password = email  # the login email typed as a password
     assert password_level(password, email="autre@exemple.fr")[1] is True  # strong for a stranger
     assert password_level(password, email=email) == ("Faible et non autorisé", False)
-    with pytest.raises(ValidationError, match="Faible et non autorisé"):
+    with pytest.raises(ValidationError, match="trop faible, veuillez ressayer"):
         validate(password, email=email)
 
 
@@ -127,18 +128,25 @@ def test_r_pwd_5_argon2id_with_owasp_parameters():
 
 
 @pytest.mark.django_db
-def test_r_pwd_3_detects_current_and_last_five(settings):
+def test_r_pwd_3_refuses_current_and_last_five_and_only_them():
+    """Through the one set_password service and the validator of AUTH_PASSWORD_VALIDATORS."""
+    from django.contrib.auth.password_validation import validate_password
+
     from tests.factories import SpaceFactory
 
-    space = SpaceFactory()
-    assert passwords.was_used(space, STRONG_PASSWORD)
-    assert not passwords.was_used(space, OTHER_STRONG_PASSWORD)
+    passwords_in_order = [f"Le phare de Sein veille la nuit numéro {n}" for n in range(7)]
+    space = SpaceFactory(raw_password=passwords_in_order[0])
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    for n in range(6):
-        passwords.remember(space, make_password(f"ancien mot de passe numéro {n}"), now)
+    for new in passwords_in_order[1:]:
+        validate_password(new, space)  # never used before: accepted
+        passwords.set_password(space, raw=new, at=now)
+    # Current: number 6; the last five before it: 5, 4, 3, 2, 1; number 0 is forgotten.
     assert space.password_history.count() == 5
-    assert passwords.was_used(space, "ancien mot de passe numéro 5")
-    assert not passwords.was_used(space, "ancien mot de passe numéro 0")  # the sixth is forgotten
+    for used in passwords_in_order[1:]:
+        with pytest.raises(ValidationError) as refused:
+            validate_password(used, space)
+        assert [e.code for e in refused.value.error_list] == ["password_reused"]
+    validate_password(passwords_in_order[0], space)
 
 
 # --- R-PWD-6 -------------------------------------------------------------------------------
@@ -167,9 +175,23 @@ def test_r_code_1_twelve_characters_of_the_alphabet_and_hashed():
     drawn = {codes.generate() for _ in range(200)}
     assert len(drawn) == 200
     assert all(codes.CODE_RE.match(code) for code in drawn)
-    code = next(iter(drawn))
-    assert codes.digest(code) != code and code not in codes.digest(code)
-    assert codes.digest(code) != codes.digest(code.swapcase())  # case-sensitive
+
+
+def test_r_code_1_stored_digest_is_keyed_with_the_secret_key(settings):
+    """A stolen table gives nothing to try offline: the digest needs SECRET_KEY (decisions.md)."""
+    code = "Ab3dEf6hIj9k"
+    stored = codes.digest(code)
+    assert stored == codes.digest(code)  # deterministic: a request is found by its code
+    assert stored != codes.digest(code.swapcase())  # case-sensitive
+    assert stored != codes.digest("Ab3dEf6hIj9l")
+    unkeyed = {
+        getattr(hashlib, name)(prefix + code.encode()).hexdigest()
+        for name in ("md5", "sha1", "sha256", "sha512", "blake2b", "sha3_256")
+        for prefix in (b"", b"activation-code:")
+    }
+    assert stored not in unkeyed
+    settings.SECRET_KEY = "another-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    assert codes.digest(code) != stored  # another key, another digest
 
 
 # --- R-NUM-1 -------------------------------------------------------------------------------

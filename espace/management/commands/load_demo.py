@@ -44,7 +44,7 @@ class Command(BaseCommand):
                     "password_hash": make_password(DEMO_PASSWORD),
                     "trust_answer_hash": make_password("Lili"),
                 }
-                space = spaces.create_from_request(PendingRequest(email=DEMO_EMAIL, payload=payload), clock.now())
+                space = spaces.create_from_request(PendingRequest(email=DEMO_EMAIL), payload, clock.now())
         self.stdout.write(
             "Espace de démonstration :\n"
             f"  adresse électronique : {DEMO_EMAIL}\n"

@@ -1,28 +1,61 @@
-// Progressive enhancement of the captcha: change the image and play the audio in place.
+// Progressive enhancement of the captcha: change the image in place, listen in the player,
+// and "Plus de temps".
+// Without JavaScript, "Changer l'image" reloads the page (a new challenge) and the audio
+// player is the browser's own.
 (function () {
   "use strict";
   if (window.antirobotReady) { return; }
   window.antirobotReady = true;
+
+  function show(extend) { extend.hidden = false; }
+  document.querySelectorAll("[data-captcha-extend]").forEach(show);
+
+  function status(box, text) { box.querySelector("[data-captcha-status]").textContent = text; }
+
+  function csrf(box) {
+    var form = box.closest("form");
+    var token = form && form.querySelector("input[name=csrfmiddlewaretoken]");
+    return token ? token.value : "";
+  }
+
   document.addEventListener("click", function (event) {
     var refresh = event.target.closest("[data-captcha-refresh]");
-    var audio = event.target.closest("[data-captcha-audio]");
-    if (refresh) {
+    var extend = event.target.closest("[data-captcha-extend]");
+    var listen = event.target.closest("[data-captcha-listen]");
+    if (listen) {
+      // Play in the visible player, where the person can pause and replay.
+      event.preventDefault();
+      var player = listen.closest(".antirobot").querySelector("[data-captcha-audio]");
+      player.currentTime = 0;
+      player.play().catch(function () { window.location.href = listen.href; });
+    } else if (refresh) {
       event.preventDefault();
       var box = refresh.closest(".antirobot");
       var key = box.parentNode.querySelector("[data-captcha-key]");
       fetch(refresh.getAttribute("data-captcha-new"), {credentials: "same-origin"})
-        .then(function (r) { return r.json(); })
-        .then(function (data) {
-          key.value = data.key;
-          box.querySelector("[data-captcha-image]").src = data.image;
-          box.querySelector("[data-captcha-audio]").href = data.audio;
+        .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
+        .then(function (answer) {
+          if (!answer.ok) { status(box, answer.data.error); return; }
+          key.value = answer.data.key;
+          box.querySelector("[data-captcha-image]").src = answer.data.image;
+          box.querySelector("[data-captcha-audio]").src = answer.data.audio;
+          box.querySelector("[data-captcha-listen]").href = answer.data.audio;
+          box.querySelector("[data-captcha-extend]").setAttribute("data-captcha-extend", answer.data.extend);
+          status(box, "Nouvelle image affichée.");
           var input = box.parentNode.querySelector("input[name=captcha]");
           if (input) { input.value = ""; input.focus(); }
         })
         .catch(function () { window.location.reload(); });
-    } else if (audio) {
-      event.preventDefault();
-      new Audio(audio.href).play().catch(function () { window.location.href = audio.href; });
+    } else if (extend) {
+      var area = extend.closest(".antirobot");
+      fetch(extend.getAttribute("data-captcha-extend"), {
+        method: "POST", credentials: "same-origin", headers: {"X-CSRFToken": csrf(area)}
+      })
+        .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
+        .then(function (answer) {
+          status(area, answer.ok ? "Cette image reste valable " + answer.data.minutes + " minutes." : answer.data.error);
+        })
+        .catch(function () { status(area, "Le délai n'a pas pu être prolongé : changez d'image."); });
     }
   });
 })();

@@ -10,6 +10,7 @@
     var url = output.getAttribute("data-level-url");
     var timer = null;
     var serial = 0;
+    var EMPTY = output.textContent;  // the page's own wording before anything is typed (guide 002)
     function update() {
       var mine = ++serial;
       var body = new URLSearchParams();
@@ -31,7 +32,7 @@
     }
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      if (!input.value) { output.textContent = "Niveau de sécurité : à évaluer"; return; }
+      if (!input.value) { output.textContent = EMPTY; output.classList.remove("fr-message--error", "fr-message--valid"); return; }
       timer = setTimeout(update, 250);
     });
   }

@@ -1,0 +1,53 @@
+"""The one guarded check of a secret (R-THROTTLE-1): password, current or old password,
+trust answer, code.
+
+Every flow that checks a secret calls ``check_secret``: it consults the rate-limit
+policies, runs the check only when they allow it, and records the success or the
+failure. No flow copies the allow / check / failed sequence, so none can forget a step.
+"""
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from espace.services.throttle import Throttle
+
+T = TypeVar("T")
+
+
+class Verdict(enum.Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    THROTTLED = "throttled"
+
+
+@dataclass(frozen=True)
+class Checked(Generic[T]):
+    verdict: Verdict
+    value: T | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is Verdict.OK
+
+
+def check_secret(*, account: str, address: str | None, verify: Callable[[], T | None]) -> Checked[T]:
+    """Run verify() for account unless throttled; count its failure or reset on success.
+
+    ``account`` is what the failures count against: the email typed (whether or not it has
+    a space, so that blocking reveals nothing), or the login email of the space whose
+    secret is checked — passwords, answers and codes share one counter per account.
+    ``verify`` returns a truthy value on success (returned in ``Checked.value``) and a
+    falsy one on failure. While throttled it is not called at all: a blocked account's
+    password is not checked, even when right (R-THROTTLE-1).
+    """
+    throttle = Throttle.default()
+    if not throttle.allows(account=account, address=address):
+        return Checked(Verdict.THROTTLED)
+    value = verify()
+    if not value:
+        throttle.failed(account=account, address=address)
+        return Checked(Verdict.WRONG)
+    throttle.succeeded(account=account)
+    return Checked(Verdict.OK, value)

@@ -1,0 +1,121 @@
+"""`make screenshots`: every J1–J3 page, the static pages and the error pages, at 1280 and 375 px,
+into var/screenshots/ (or $SCREENSHOTS_DIR), for a person to look at.
+
+Run by pytest (it reuses the browser tests' live server, real SMTP server and chromium), but not
+part of the suite: its file name does not start with test_, so only `make screenshots` runs it.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from registre.models import Company
+from tests.browser.conftest import DESKTOP, MOBILE
+from tests.browser.helpers import activation_code, captcha_answer, field, tick
+from tests.factories import STRONG_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+OUT = Path(os.environ.get("SCREENSHOTS_DIR", "var/screenshots"))
+LONG_EMAIL = "marie-christine.de-la-fontaine-saint-aubin@cabinet-expertise-comptable-exemple.fr"
+
+
+@pytest.fixture(params=[("1280", DESKTOP), ("375", MOBILE)], ids=["1280", "375"])
+def shot_page(request, chromium, live_server):
+    width, device = request.param
+    context = chromium.new_context(**device, base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    counter = iter(range(1, 100))
+
+    def shot(name: str) -> None:
+        page.wait_for_load_state("load")
+        OUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=OUT / f"{width}-{next(counter):02d}-{name}.png", full_page=True)
+
+    page.shot = shot
+    yield page
+    context.close()
+
+
+def test_screenshots(shot_page, smtp_settings):
+    page, shot = shot_page, shot_page.shot
+    Company.objects.create(siren="732829320", name="MARTIN DISTRIBUTION")
+    page.goto("/")
+    shot("connexion")
+    page.get_by_role("button", name="Se connecter").click()
+    shot("connexion-erreurs")
+    page.get_by_role("link", name="Accéder aux explications pas à pas").click()
+    shot("aide")
+    for path, name in [
+        ("/accessibilite", "accessibilite"),
+        ("/mentions-legales", "mentions-legales"),
+        ("/donnees-personnelles", "donnees-personnelles"),
+        ("/conditions-generales", "conditions-generales-texte"),
+        ("/page-qui-n-existe-pas", "erreur-404"),
+        ("/deconnexion", "erreur-405"),
+        ("/creation/formulaire", "creation-reprise"),
+    ]:
+        page.goto(path)
+        shot(name)
+
+    page.goto("/creation")
+    shot("creation-choix")
+    page.get_by_role("link", name="1ère étape : Créez votre espace (mode expert)").click()
+    page.get_by_role("button", name="Valider").click()
+    shot("creation-1-conditions-erreur")
+    tick(page, field(page, "Je reconnais avoir pris connaissance"))
+    page.get_by_role("button", name="Valider").click()
+    shot("creation-2-identifiants")
+    field(page, "Votre adresse électronique").fill(LONG_EMAIL)
+    field(page, "Confirmer votre adresse électronique").fill(LONG_EMAIL)
+    field(page, "Votre mot de passe").fill("motdepasse")
+    expect(page.locator("#password-level")).to_have_text("Niveau de sécurité : Faible et non autorisé")
+    field(page, "Confirmer votre mot de passe").fill("autre chose")
+    page.get_by_role("button", name="Valider").click()
+    shot("creation-2-identifiants-erreurs")
+    field(page, "Votre mot de passe").fill(STRONG_PASSWORD)
+    field(page, "Confirmer votre mot de passe").fill(STRONG_PASSWORD)
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_role("button", name="Valider").click()
+    shot("creation-3-formulaire-erreurs")
+    tick(page, page.get_by_role("radio", name="Monsieur"))
+    field(page, "Nom").fill("de la Fontaine-Saint-Aubin")
+    field(page, "Prénom").fill("Marie-Christine")
+    field(page, "S.I.R.E.N ou équivalent").fill("987 654 321")
+    field(page, "Numéro de téléphone").fill("+32 2 555 12 12")
+    field(page, "Ville").fill("Saint-Rémy-de-Provence")
+    field(page, "Réponse").fill("Rex le Chien")
+    page.get_by_role("checkbox", name="Afficher : Réponse").check(force=True)
+    page.get_by_role("button", name="Valider").click()
+    shot("creation-3-formulaire-siren-refuse")
+    field(page, "S.I.R.E.N ou équivalent").fill("732 829 320")
+    field(page, "Réponse").fill("Rex le Chien")
+    page.get_by_role("button", name="Valider").click()
+    shot("creation-4-votre-inscription")
+    page.get_by_role("button", name="Confirmer").click()
+    shot("creation-code-envoye")
+
+    code = activation_code(smtp_settings, LONG_EMAIL)
+    page.get_by_role("link", name="Activez votre espace abonné").click()
+    shot("activation-1-code")
+    field(page, "Saisissez le code d'activation").fill(code)
+    field(page, "Recopiez les caractères de l'image").fill(captcha_answer(page))
+    page.get_by_role("button", name="Continuer").click()
+    shot("activation-2-adresse")
+    field(page, "Saisissez votre adresse électronique de connexion").fill(LONG_EMAIL)
+    page.get_by_role("button", name="Continuer").click()
+    expect(page.get_by_text(re.compile(r"sous le numéro \d{14}"))).to_be_visible()
+    shot("activation-3-inscription-realisee")
+
+    page.get_by_role("link", name="Accédez à vos services en ligne").click()
+    field(page, "Adresse électronique").fill(LONG_EMAIL)
+    field(page, "Mot de passe").fill(STRONG_PASSWORD)
+    field(page, "Recopiez les caractères de l'image").fill(captcha_answer(page))
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile(r"/espace$"))
+    shot("espace-accueil")
+    page.get_by_role("link", name="Gérer les services").click()
+    shot("espace-gerer")

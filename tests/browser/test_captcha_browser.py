@@ -1,0 +1,66 @@
+"""The captcha in Debian's chromium: change the image, hear it, ask for more time (RGAA 13.1)."""
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from antirobot.forms import TOO_MANY
+from antirobot.models import Challenge
+from espace import clock
+from tests.browser import helpers
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _key(page) -> str:
+    return page.locator("input[name=captcha_key]").input_value()
+
+
+def _image_shown(page) -> None:
+    """Wait until the image is loaded and decoded: 220 px wide (a 404 would give 0)."""
+    expect(page.locator("[data-captcha-image]")).to_have_js_property("naturalWidth", 220)
+
+
+def test_r_captcha_1_change_image_hear_it_and_more_time(page):
+    page.goto("/")
+    first = _key(page)
+    image = page.get_by_role("img", name="Image de vérification")
+    expect(image).to_be_visible()
+    _image_shown(page)
+    player = page.locator("audio[controls]")
+    expect(player).to_be_visible()
+    assert page.evaluate("fetch(document.querySelector('audio').src).then(r => r.headers.get('content-type'))") == (
+        "audio/wav"
+    )
+    helpers.Visits(page).check("captcha")
+    page.get_by_role("link", name="Écouter l'extrait sonore").click()
+    expect(player).to_have_js_property("paused", False)  # plays in the visible player, replayable there
+
+    page.get_by_label("Recopiez les caractères de l'image").fill("abc")
+    page.get_by_role("link", name="Changer l'image").click()
+    expect(page.get_by_text("Nouvelle image affichée.")).to_be_visible()
+    second = _key(page)
+    assert second != first and second in player.get_attribute("src")
+    assert second in page.get_by_role("link", name="Écouter l'extrait sonore").get_attribute("href")
+    assert page.get_by_label("Recopiez les caractères de l'image").input_value() == ""
+    _image_shown(page)
+
+    expect(page.get_by_text("Cette image est valable 10 minutes.")).to_be_visible()
+    page.get_by_role("button", name="Plus de temps").click()
+    expect(page.get_by_text("Cette image reste valable 100 minutes.")).to_be_visible()
+    assert Challenge.objects.get(key=second).expires_at > clock.now() + timedelta(minutes=90)
+    page.watch.assert_clean("captcha")
+
+
+def test_r_captcha_1_past_the_address_cap_the_person_is_told_why(page, settings):
+    settings.THROTTLE_POLICIES = {
+        **settings.THROTTLE_POLICIES,
+        "captchas_per_address": {"limit": 1, "window": timedelta(minutes=10)},
+    }
+    page.goto("/")
+    page.get_by_role("link", name="Changer l'image").click()
+    expect(page.get_by_text(TOO_MANY)).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("alert").filter(has_text=TOO_MANY)).to_be_visible()
+    assert page.locator("[data-captcha-image]").count() == 0
