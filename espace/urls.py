@@ -30,4 +30,14 @@ urlpatterns = [
     path("activation/identifiants", activation.email_step_view, name="activation_email"),
     path("activation/recapitulatif", activation.done_view, name="activation_done"),
     path("activation/recapitulatif.pdf", activation.recap_pdf_view, name="activation_recap_pdf"),
+    # J4 "Modifier mes identifiants de connexion"
+    #
+    # J5 "Mot de passe oublié ?"
+    #
+    # J6 expiry: alert, "Mot de passe expiré", security history
+    #
+    # J7 certificate login
+    #
+    # J8 option for password access, inside and outside the space
+    #
 ]
