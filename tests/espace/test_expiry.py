@@ -86,3 +86,12 @@ def test_r_throttle_1_unblock_takes_an_email_without_a_space_and_refuses_unknown
     assert throttle.allows(account="inconnu@exemple.fr", address=None)
     with pytest.raises(CommandError):
         call_command("unblock", "20260540000999", stdout=StringIO())
+
+
+def test_periodic_runs_the_purges_and_the_daily_tasks_once(space, time_machine):
+    """bin/serve's periodic command: housekeeping, then R-EXP-4 reminders of the Paris day."""
+    time_machine.move_to(datetime(2029, 2, 1, 12, tzinfo=UTC), tick=False)
+    out = StringIO()
+    call_command("periodic", once=True, stdout=out)
+    assert "demandes : 0" in out.getvalue() and "1 rappel(s)" in out.getvalue()
+    assert OutboxEmail.objects.count() == 1
