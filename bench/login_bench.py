@@ -18,6 +18,7 @@ compete for the cores. Figures are relative; no test asserts them.
 """
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -54,6 +55,9 @@ def prepare_database() -> None:
         get_redis_connection("default").flushdb()
 
 
+NUMBERS = itertools.count()
+
+
 def make_spaces(count: int) -> list[Space]:
     """Create count password spaces sharing one hash: the same Argon2 cost, made once.
 
@@ -62,7 +66,7 @@ def make_spaces(count: int) -> list[Space]:
     """
     password_hash, answer_hash, now = make_password(STRONG_PASSWORD), make_password(TRUST_ANSWER), clock.now()
     spaces = []
-    for n in range(count):
+    for n in itertools.islice(NUMBERS, count):
         space = Space(
             subscriber_number=f"2026099{n:07d}",
             access_mode=AccessMode.PASSWORD,

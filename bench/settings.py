@@ -8,7 +8,9 @@ The store is chosen by BENCH_STACK:
   the benchmark empties them.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,7 +19,9 @@ if STACK == "sqlite":
     # Read by config.settings: the development shape, whatever the shell exports.
     os.environ["DATABASE_URL"] = ""
     os.environ["REDIS_URL"] = ""
-    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp(prefix="espace-bench-")) / "bench.sqlite3")
+    _directory = tempfile.mkdtemp(prefix="espace-bench-")
+    atexit.register(shutil.rmtree, _directory, ignore_errors=True)
+    os.environ["SQLITE_PATH"] = str(Path(_directory) / "bench.sqlite3")
 elif STACK != "services":
     raise RuntimeError(f"BENCH_STACK doit valoir sqlite ou services, pas {STACK!r}")
 
