@@ -59,9 +59,9 @@ run: install
 test: install-test
 	bin/run-tests
 
+# Every benchmark (bench/*_bench.py) in one go; each prints its figures, none asserts them.
 bench: install-test
-	$(PY) bench/login_bench.py
-	$(PY) bench/pdf_bench.py
+	@set -e; for script in bench/*_bench.py; do echo "== $$script"; $(PY) $$script; done
 
 clean:
 	rm -rf var .pytest_cache
