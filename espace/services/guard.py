@@ -43,11 +43,12 @@ def check_secret(*, account: str, address: str | None, verify: Callable[[], T | 
     password is not checked, even when right (R-THROTTLE-1).
     """
     throttle = Throttle.default()
-    if not throttle.allows(account=account, address=address):
+    admission = throttle.allows(account=account, address=address)
+    if not admission:
         return Checked(Verdict.THROTTLED)
     value = verify()
     if not value:
         throttle.failed(account=account, address=address)
         return Checked(Verdict.WRONG)
-    throttle.succeeded(account=account)
+    throttle.succeeded(account=account, admission=admission)
     return Checked(Verdict.OK, value)

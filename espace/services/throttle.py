@@ -21,8 +21,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from espace import clock
 from espace.models import ThrottleCounter
@@ -43,32 +42,45 @@ class Store(Protocol):
 
     def reset(self, key: str) -> None: ...
 
+    def read(
+        self, counts: dict[str, timedelta], blocks: tuple[str, ...]
+    ) -> tuple[dict[str, int], dict[str, datetime]]:
+        """Return, in one round-trip, the count of each key in its window and each live block."""
+
 
 class DatabaseStore:
-    """Counters in the ThrottleCounter table; row locks keep increments exact."""
+    """Counters in the ThrottleCounter table; one upsert statement keeps increments exact."""
 
     def incr(self, key, window):
+        # One atomic upsert creates, counts or restarts the row in a single statement
+        # (PostgreSQL, and SQLite >= 3.35): exact under concurrency, one round-trip, no retry.
         now = clock.now()
-        for _ in range(3):
-            try:
-                with transaction.atomic():
-                    updated = ThrottleCounter.objects.filter(key=key, window_start__gt=now - window).update(
-                        count=F("count") + 1
-                    )
-                    if not updated:
-                        row, created = ThrottleCounter.objects.select_for_update().get_or_create(
-                            key=key, defaults={"count": 1, "window_start": now}
-                        )
-                        if not created:
-                            if row.window_start <= now - window:
-                                row.count, row.window_start = 1, now
-                            else:
-                                row.count += 1
-                            row.save(update_fields=["count", "window_start"])
-                    return ThrottleCounter.objects.get(key=key).count
-            except IntegrityError:  # two nodes created the row at once: count again
-                continue
-        raise RuntimeError("compteur de limitation indisponible")
+        quote = connection.ops.quote_name
+        table = quote(ThrottleCounter._meta.db_table)
+        key_col, count_col, start_col = quote("key"), quote("count"), quote("window_start")
+        sql = (
+            f"INSERT INTO {table} ({key_col}, {count_col}, {start_col}) VALUES (%s, 1, %s) "
+            f"ON CONFLICT ({key_col}) DO UPDATE SET "
+            f"{count_col} = CASE WHEN {table}.{start_col} <= %s THEN 1 ELSE {table}.{count_col} + 1 END, "
+            f"{start_col} = CASE WHEN {table}.{start_col} <= %s THEN excluded.{start_col} "
+            f"ELSE {table}.{start_col} END "
+            f"RETURNING {count_col}"
+        )
+        adapt = connection.ops.adapt_datetimefield_value
+        expired = adapt(now - window)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [key, adapt(now), expired, expired])
+            return cursor.fetchone()[0]
+
+    def read(self, counts, blocks):
+        now = clock.now()
+        wanted = [*counts, *(f"block:{key}" for key in blocks)]
+        rows = {row.key: row for row in ThrottleCounter.objects.filter(key__in=wanted)}
+        found = {
+            key: rows[key].count for key, window in counts.items() if key in rows and rows[key].window_start > now - window
+        }
+        until = {key: rows[f"block:{key}"].blocked_until for key in blocks if f"block:{key}" in rows}
+        return found, {key: value for key, value in until.items() if value and value > now}
 
     def count(self, key, window):
         row = ThrottleCounter.objects.filter(key=key, window_start__gt=clock.now() - window).first()
@@ -117,6 +129,18 @@ class RedisStore:
         until = datetime.fromtimestamp(float(value), tz=clock.now().tzinfo)
         return until if until > clock.now() else None
 
+    def read(self, counts, blocks):
+        names = [self.prefix + key for key in counts] + [self.prefix + "block:" + key for key in blocks]
+        values = self.redis.mget(names)
+        found = {key: int(value) for key, value in zip(counts, values) if value is not None}
+        now = clock.now()
+        until = {
+            key: datetime.fromtimestamp(float(value), tz=now.tzinfo)
+            for key, value in zip(blocks, values[len(counts) :])
+            if value is not None
+        }
+        return found, {key: value for key, value in until.items() if value > now}
+
     def reset(self, key):
         self.redis.delete(self.prefix + key, self.prefix + "block:" + key)
 
@@ -144,6 +168,17 @@ def default_store() -> Store:
 
 
 @dataclass(frozen=True)
+class Admission:
+    """The answer of Throttle.allows: true when the check may run."""
+
+    allowed: bool
+    had_failures: bool
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+@dataclass(frozen=True)
 class Throttle:
     """The R-THROTTLE-1 policies for one kind of secret check (password, answer...)."""
 
@@ -157,20 +192,22 @@ class Throttle:
     def _policy(name):
         return settings.THROTTLE_POLICIES[name]
 
-    def allows(self, *, account: str, address: str | None) -> bool:
-        """Return whether one more check may run; count it against the hourly budget."""
-        now = clock.now()
-        if (
-            address
-            and self.store.count(f"ip:{address}", self._policy("address_failures")["window"])
-            >= (self._policy("address_failures")["limit"])
-        ):
-            return False
-        until = self.store.blocked_until(f"acct:{account}")
-        if until is not None and until > now:
-            return False
+    def allows(self, *, account: str, address: str | None) -> "Admission":
+        """Return whether one more check may run; count it against the hourly budget.
+
+        One read (address failures, account failures and block) and one increment; the
+        answer also says whether the account has failures for a success to reset.
+        """
+        address_policy = self._policy("address_failures")
+        counts = {f"acct:{account}": self._policy("account_failures")["forget_after"]}
+        if address:
+            counts[f"ip:{address}"] = address_policy["window"]
+        found, blocked = self.store.read(counts, (f"acct:{account}",))
+        had_failures = f"acct:{account}" in found or bool(blocked)
+        if blocked or (address and found.get(f"ip:{address}", 0) >= address_policy["limit"]):
+            return Admission(False, had_failures)
         checks = self._policy("account_checks")
-        return self.store.incr(f"checks:{account}", checks["window"]) <= checks["limit"]
+        return Admission(self.store.incr(f"checks:{account}", checks["window"]) <= checks["limit"], had_failures)
 
     def failed(self, *, account: str, address: str | None) -> None:
         """Record a failed check; block the account once past its free failures."""
@@ -183,9 +220,15 @@ class Throttle:
         if address:
             self.store.incr(f"ip:{address}", self._policy("address_failures")["window"])
 
-    def succeeded(self, *, account: str) -> None:
-        """Reset the consecutive failures of account (a success resets the delay)."""
-        self.store.reset(f"acct:{account}")
+    def succeeded(self, *, account: str, admission: "Admission | None" = None) -> None:
+        """Reset the consecutive failures of account (a success resets the delay).
+
+        Given the admission of this check, skip the write when it saw no failure: the usual
+        success then costs nothing. A failure a concurrent attempt records after that read
+        is kept, as it would be had it come just after the reset.
+        """
+        if admission is None or admission.had_failures:
+            self.store.reset(f"acct:{account}")
 
     def within_limit(self, policy_name: str, *, key: str | None) -> bool:
         """Count one use of a ceiling policy ({"limit", "window"}) for key; False past it.

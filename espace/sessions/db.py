@@ -1,0 +1,7 @@
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+
+from espace.sessions import WriteOnceMixin
+
+
+class SessionStore(WriteOnceMixin, DatabaseSessionStore):
+    """Sessions in the database, written once per request."""
