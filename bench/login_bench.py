@@ -83,7 +83,9 @@ def make_spaces(count: int) -> list[Space]:
             trust_answer_hash=answer_hash,
             created_at=now,
         )
-        passwords.apply_hashed_password(space, password_hash, now)
+        # bulk_create needs unsaved rows: the fields set_password would set, set by hand.
+        space.password, space.password_changed_at = password_hash, now
+        space.password_expires_on = passwords.expiry_date(now)
         spaces.append(space)
     return Space.objects.bulk_create(spaces)
 
