@@ -100,6 +100,12 @@ class Space(AbstractBaseUser):
         return f"{self.last_name.upper()} {self.first_name}"
 
     @property
+    def certificate_valid_until(self):
+        """Return the end of validity of the space's latest certificate (J7 header), or None."""
+        latest = self.certificates.order_by("-not_after").first()
+        return latest.not_after if latest else None
+
+    @property
     def civility_short(self) -> str:
         return "Mme" if self.civility == Civility.MADAME else "M."
 
