@@ -34,6 +34,10 @@ def test_j7_load_demo_makes_a_certificate_space_that_logs_in(tmp_path, monkeypat
     before = (tmp_path / "demo" / "client.pem").read_bytes()
     call_command("load_demo", stdout=io.StringIO())
     assert (tmp_path / "demo" / "client.pem").read_bytes() == before
+    Certificate.objects.filter(space=space).update(fingerprint="0" * 64)  # the files no longer match
+    call_command("load_demo", stdout=io.StringIO())
+    assert (tmp_path / "demo" / "client.pem").read_bytes() != before
+    before = (tmp_path / "demo" / "client.pem").read_bytes()
     (tmp_path / "demo" / "client.pem").unlink()
     call_command("load_demo", stdout=io.StringIO())
     assert Space.objects.filter(subscriber_number=load_demo.CERT_NUMBER).count() == 1

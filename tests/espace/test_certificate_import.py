@@ -5,6 +5,9 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from espace import clock
 from espace.models import AccessMode, AuditEvent, Certificate, Space
@@ -194,3 +197,47 @@ def test_j7_broken_csv_stops_with_the_line(tmp_path, ca):
     path.write_text(huge)
     out, err, error = run(path)
     assert error is not None and "ligne 2 : refusée : fichier illisible" in err
+
+
+def test_j7_huge_certificate_field_is_refused(tmp_path, ca):
+    out, err, error = run(write(tmp_path, [row(ca, certificat="A" * 40000)]))
+    assert error is not None and "certificat : Le certificat" in err
+
+
+def test_j7_huge_header_field_stops_at_line_1(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text('"' + "x" * 70000 + '"\n')
+    _, _, error = run(path)
+    assert error is not None and "ligne 1" in str(error)
+
+
+def test_j7_concurrent_import_of_the_same_number_is_left_unchanged(tmp_path, ca, monkeypatch):
+    """Two operators importing at once: the loser's row hits the unique number, reported as present."""
+    from django.db import IntegrityError
+
+    from espace.services import certificate_import
+
+    def lost_the_race(form, *, now):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(certificate_import, "_create", lost_the_race)
+    out, _, error = run(write(tmp_path, [row(ca)]))
+    assert error is None and "0 importé(s), 1 déjà présent(s), 0 refusé(s)" in out
+
+
+HOSTILE_CELL = st.one_of(
+    st.text(max_size=200),
+    st.sampled_from(["\x00", "' OR 1=1 --", "<script>", "\u202e", "🙂" * 40, "a" * 5000, " ", '"', "\r\n"]),
+)
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(column=st.sampled_from(HEADER), value=HOSTILE_CELL)
+def test_j7_hostile_cells_never_crash_nor_half_write(tmp_path_factory, column, value):
+    """Any value in any column: imported or refused with a reason, never an exception or half a space."""
+    ca = pki.make_ca("AC", now=clock.now())
+    path = write(tmp_path_factory.mktemp("csv"), [row(ca, **{column: value})])
+    _, err, error = run(path)
+    assert error is None or err.startswith("ligne 2 : refusée : ") or "ligne 1" in str(error)
+    assert Space.objects.count() == Certificate.objects.count()
+    Space.objects.all().delete()

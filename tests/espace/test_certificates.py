@@ -248,3 +248,14 @@ def test_j7_hostile_header_is_never_a_500(value):
         value = quote(value)
     response = via_proxy(value)
     assert response.status_code == 403
+
+
+def test_j7_unreadable_field_on_access_is_malformed():
+    """cryptography decodes some fields only when read: such a certificate is malformed, not a 500."""
+
+    class LazyBroken:
+        def fingerprint(self, algorithm):
+            raise ValueError("invalid encoding")
+
+    with pytest.raises(certificates.MalformedCertificate):
+        certificates.describe(LazyBroken())
