@@ -64,7 +64,7 @@ class Command(BaseCommand):
             f"  AC de test           : {DEMO_PKI / 'ca.pem'}\n"
             f"  certificat client    : {DEMO_PKI / 'client.pem'} (clé : {DEMO_PKI / 'client-key.pem'})\n"
             f"  certificat serveur   : {DEMO_PKI / 'server.pem'} (clé : {DEMO_PKI / 'server-key.pem'})\n"
-            "  Pour l'essayer : nginx devant l'application (README, « Espaces avec certificat »), avec\n"
+            "  Pour l'essayer : nginx devant l'application (README, section « Certificate spaces »), avec\n"
             f"  CLIENT_CA_FILE={DEMO_PKI / 'ca.pem'} TRUSTED_PROXIES=127.0.0.1, puis par exemple :\n"
             f"  curl --cacert {DEMO_PKI / 'ca.pem'} --cert {DEMO_PKI / 'client.pem'} --key {DEMO_PKI / 'client-key.pem'} "
             "https://localhost:8443/certificat"
