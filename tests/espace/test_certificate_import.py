@@ -70,7 +70,9 @@ def run(path):
 
 def test_j7_good_file_imports_certificate_spaces(tmp_path, ca):
     first = row(ca)
-    second = row(ca, numero_abonne="20111710000304", civilite="Monsieur", prenom="Paul", question_confiance="Quel est votre surnom ?")
+    second = row(
+        ca, numero_abonne="20111710000304", civilite="Monsieur", prenom="Paul", question_confiance="Quel est votre surnom ?"
+    )
     out, err, error = run(write(tmp_path, [first, second]))
     assert error is None and err == ""
     assert "2 importé(s), 0 déjà présent(s), 0 refusé(s)" in out
@@ -137,7 +139,8 @@ def test_j7_bad_row_is_reported_with_its_line_and_nothing_of_it_written(tmp_path
 
 
 def test_j7_foreign_company_keeps_its_identifier(tmp_path, ca):
-    _, _, error = run(write(tmp_path, [row(ca, entreprise_etrangere="oui", siren="be 0123 456", pays="Belgique", code_postal="B-1000")]))
+    foreign = row(ca, entreprise_etrangere="oui", siren="be 0123 456", pays="Belgique", code_postal="B-1000")
+    _, _, error = run(write(tmp_path, [foreign]))
     assert error is None
     space = Space.objects.get()
     assert (space.foreign_company, space.company_identifier, space.country) == (True, "BE0123456", "BELGIQUE")

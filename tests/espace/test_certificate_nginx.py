@@ -12,6 +12,7 @@ import socket
 import ssl
 import subprocess
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -56,9 +57,9 @@ def pki_files(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("nginx")
     now = clock.now()
     ca = pki.make_ca("AC de test nginx", now=now)
-    from datetime import timedelta
-
-    server = pki.issue(ca, "localhost", not_before=now - timedelta(days=1), not_after=now + timedelta(days=30), server_name="localhost")
+    server = pki.issue(
+        ca, "localhost", not_before=now - timedelta(days=1), not_after=now + timedelta(days=30), server_name="localhost"
+    )
     (tmp / "ca.pem").write_bytes(ca.cert_pem)
     (tmp / "server.pem").write_bytes(server.cert_pem)
     (tmp / "server-key.pem").write_bytes(server.key_pem)
@@ -103,7 +104,8 @@ http {{
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail("nginx n'a pas démarré : " + process.stderr.read().decode() + (tmp / "error.log").read_text())
+                log = (tmp / "error.log").read_text() if (tmp / "error.log").exists() else ""
+                pytest.fail("nginx n'a pas démarré : " + process.stderr.read().decode() + log)
             time.sleep(0.05)  # waiting for a real server to listen, not for the product's clock
     yield f"https://localhost:{port}", tmp, ca
     process.terminate()

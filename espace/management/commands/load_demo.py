@@ -66,7 +66,8 @@ class Command(BaseCommand):
             f"  certificat serveur   : {DEMO_PKI / 'server.pem'} (clé : {DEMO_PKI / 'server-key.pem'})\n"
             "  Pour l'essayer : nginx devant l'application (README, section « Certificate spaces »), avec\n"
             f"  CLIENT_CA_FILE={DEMO_PKI / 'ca.pem'} TRUSTED_PROXIES=127.0.0.1, puis par exemple :\n"
-            f"  curl --cacert {DEMO_PKI / 'ca.pem'} --cert {DEMO_PKI / 'client.pem'} --key {DEMO_PKI / 'client-key.pem'} "
+            f"  curl --cacert {DEMO_PKI / 'ca.pem'} --cert {DEMO_PKI / 'client.pem'} "
+            f"--key {DEMO_PKI / 'client-key.pem'} "
             "https://localhost:8443/certificat"
         )
 
@@ -80,8 +81,9 @@ class Command(BaseCommand):
             if Certificate.objects.filter(space=space, fingerprint=known).exists():
                 return space
         ca = pki.make_ca("AC de test de l'Espace professionnel", now=now)
-        client = pki.issue(ca, "Lila ROSEMONDE", not_before=now - timedelta(days=1), not_after=now + timedelta(days=365))
-        server = pki.issue(ca, "localhost", not_before=now - timedelta(days=1), not_after=now + timedelta(days=365), server_name="localhost")
+        valid = {"not_before": now - timedelta(days=1), "not_after": now + timedelta(days=365)}
+        client = pki.issue(ca, "Lila ROSEMONDE", **valid)
+        server = pki.issue(ca, "localhost", server_name="localhost", **valid)
         DEMO_PKI.mkdir(parents=True, exist_ok=True)
         for name, data in (
             ("ca.pem", ca.cert_pem),
