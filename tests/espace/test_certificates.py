@@ -259,3 +259,16 @@ def test_j7_unreadable_field_on_access_is_malformed():
 
     with pytest.raises(certificates.MalformedCertificate):
         certificates.describe(LazyBroken())
+
+
+def test_j7_r_mail_3_creation_refusal_links_to_a_real_explanation(ca):
+    """J1 step 2 refuses a certificate space's email with the guide's message and a working link."""
+    from tests.espace import journey
+
+    certificate_space(client_cert(ca), contact_email="cabinet@exemple.fr")
+    browser = Client()
+    journey.start(browser)
+    page = journey.credentials(browser, "cabinet@exemple.fr").content.decode()
+    assert 'href="/aide#certificat"' in page
+    help_page = browser.get("/aide").content.decode()
+    assert 'id="certificat"' in help_page and "procédure d'option à l'accès sans certificat" in help_page
