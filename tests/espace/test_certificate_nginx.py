@@ -11,8 +11,10 @@ import shutil
 import socket
 import ssl
 import subprocess
+import threading
 import time
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -28,7 +30,7 @@ NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").e
 DEPLOY_CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 PROXY_ADDRESS = "127.0.0.3"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True)  # the live server's thread sees the test's rows
 
 
 def free_port() -> int:
@@ -66,15 +68,9 @@ def pki_files(tmp_path_factory):
     return tmp, ca
 
 
-@pytest.fixture
-def nginx(live_server, pki_files, settings):
+def start_nginx(tmp: Path, app_port: int):
+    """Run nginx in the foreground on a free port in front of app_port; return (process, port)."""
     need(NGINX is not None, "nginx absent (apt-get install nginx-light)")
-    tmp, ca = pki_files
-    settings.TRUSTED_PROXIES = [PROXY_ADDRESS]
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    settings.CLIENT_CA_FILE = str(tmp / "ca.pem")
-    settings.CLIENT_CERT_HEADER = "X-SSL-Client-Cert"
-    app_port = int(live_server.url.rsplit(":", 1)[1])
     port = free_port()
     (tmp / "server.conf").write_text(derived_config(tmp, app_port=app_port, port=port))
     (tmp / "nginx.conf").write_text(
@@ -107,6 +103,17 @@ http {{
                 log = (tmp / "error.log").read_text() if (tmp / "error.log").exists() else ""
                 pytest.fail("nginx n'a pas démarré : " + process.stderr.read().decode() + log)
             time.sleep(0.05)  # waiting for a real server to listen, not for the product's clock
+    return process, port
+
+
+@pytest.fixture
+def nginx(live_server, pki_files, settings):
+    tmp, ca = pki_files
+    settings.TRUSTED_PROXIES = [PROXY_ADDRESS]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.CLIENT_CA_FILE = str(tmp / "ca.pem")
+    settings.CLIENT_CERT_HEADER = "X-SSL-Client-Cert"
+    process, port = start_nginx(tmp, int(live_server.url.rsplit(":", 1)[1]))
     yield f"https://localhost:{port}", tmp, ca
     process.terminate()
     process.wait(timeout=10)
@@ -175,6 +182,48 @@ def test_j7_certificate_nginx_refuses_gets_the_app_refusal_page(nginx, tmp_path)
         response = browser.get(url + "/certificat")
     assert response.status_code == 403 and "Accès avec certificat refusé" in response.text
     assert last_refusal().detail == {"reason": "untrusted"}
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """An upstream that records the headers nginx forwards (what the app would receive)."""
+
+    seen: list = []
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        # As Django reads them: X_SSL_Client_Cert and X-SSL-Client-Cert are the same META key.
+        values = [v for k, v in self.headers.items() if k.replace("_", "-").lower() == "x-ssl-client-cert"]
+        Recorder.seen.append((self.path, values))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_j7_forged_header_is_stripped_on_every_path(pki_files, tmp_path):
+    """What nginx forwards upstream, path by path: never the client's own header."""
+    tmp, ca = pki_files
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    process, port = start_nginx(tmp, upstream.server_address[1])
+    Recorder.seen = []
+    forged = {"X-SSL-Client-Cert": "forge", "X_SSL_Client_Cert": "forge"}
+    try:
+        with client(tmp) as anonymous:
+            for path in ("/", "/aide", "/espace", "/certificat", "/certificat/", "/CERTIFICAT", "/certificat?x=1"):
+                assert anonymous.get(f"https://localhost:{port}{path}", headers=forged).status_code == 200
+        with client(tmp, client_cert(ca), tmp_path) as holder:
+            assert holder.get(f"https://localhost:{port}/aide", headers=forged).status_code == 200
+            holder.get(f"https://localhost:{port}/certificat", headers=forged)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        upstream.shutdown()
+    by_path = dict(Recorder.seen[:-1])
+    assert all(values == [] for values in by_path.values()), by_path  # nothing, not even on /certificat
+    last_path, last_values = Recorder.seen[-1]
+    assert last_path == "/certificat" and len(last_values) == 1 and last_values[0].startswith("-----BEGIN%20CERTIFICATE")
 
 
 def test_j7_header_is_cleared_on_every_other_location():
