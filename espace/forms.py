@@ -11,7 +11,7 @@ from antirobot.forms import CaptchaFormMixin
 from espace import identity
 from espace.messages import message
 from espace.models import TRUST_QUESTIONS, Civility, Space
-from espace.services import codes
+from espace.services import certificates, codes
 
 REQUIRED = {"required": message("required")}
 
@@ -291,3 +291,43 @@ class LoginForm(CaptchaFormMixin, Form):
 
     email = EmailField(label="Adresse électronique", help_text="Format attendu : adresse@domaine.fr")
     password = SecretField(label="Mot de passe", autocomplete="current-password")
+
+
+# J7: one row of the operators' import of certificate spaces (issue 8 item 1). The creation
+# form's fields and rules (R-MAIL-1, R-SIREN-1, R-PHONE-1, postal code, free texts), minus
+# what a certificate space has not (password, trust answer), plus its number and certificate.
+class CertificateSpaceRowForm(RegistrationForm):
+    trust_answer = None
+    civility = forms.ChoiceField(
+        label="civilite",
+        choices=Civility.choices,
+        error_messages={**REQUIRED, "invalid_choice": message("civility_invalid")},
+    )
+    foreign_company = forms.TypedChoiceField(
+        label="entreprise_etrangere",
+        choices=[("non", "Non"), ("oui", "Oui")],
+        coerce=lambda value: value == "oui",
+        error_messages={**REQUIRED, "invalid_choice": message("foreign_company_invalid")},
+    )
+    contact_email = EmailField(label="adresse_electronique")
+    subscriber_number = forms.CharField(label="numero_abonne", max_length=14, error_messages=REQUIRED)
+    trust_question = forms.CharField(label="question_confiance", required=False)
+    certificate = forms.CharField(label="certificat", strip=False, error_messages=REQUIRED)
+
+    def clean_subscriber_number(self):
+        number = self.cleaned_data["subscriber_number"]
+        if not (len(number) == 14 and number.isascii() and number.isdigit()):
+            raise ValidationError(message("subscriber_number_invalid"), code="subscriber_number_invalid")
+        return number
+
+    def clean_trust_question(self):
+        question = self.cleaned_data["trust_question"]
+        if question and question not in TRUST_QUESTIONS:
+            raise ValidationError(message("trust_question_invalid"), code="trust_question_invalid")
+        return question
+
+    def clean_certificate(self):
+        try:
+            return certificates.load_pem(self.cleaned_data["certificate"])
+        except certificates.CertificateError:
+            raise ValidationError(message("certificate_invalid"), code="certificate_invalid") from None

@@ -49,6 +49,13 @@ MESSAGES = {
     # Shown as a neutral notice (not an error) on a new start: a browser back or an old tab
     # brings a person here as often as an expired session does.
     "session_lost": "Cette page de création n'est plus en cours. Vous pouvez commencer une nouvelle création ci-dessous.",
+    # J7: importing certificate spaces (operators' command)
+    "subscriber_number_invalid": "Le numéro d'abonné comporte 14 chiffres.",
+    "civility_invalid": "La civilité est « Madame » ou « Monsieur ».",
+    "foreign_company_invalid": "« entreprise_etrangere » vaut « oui » ou « non ».",
+    "trust_question_invalid": "La question de confiance n'est pas une des questions proposées.",
+    "certificate_invalid": "Le certificat n'est pas un certificat X.509 lisible au format PEM.",
+    "certificate_taken": "Ce certificat est déjà celui d'un autre espace.",
 }
 
 

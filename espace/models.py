@@ -100,6 +100,12 @@ class Space(AbstractBaseUser):
         return f"{self.last_name.upper()} {self.first_name}"
 
     @property
+    def certificate_valid_until(self):
+        """Return the end of validity of the space's latest certificate (J7 header), or None."""
+        latest = self.certificates.order_by("-not_after").first()
+        return latest.not_after if latest else None
+
+    @property
     def civility_short(self) -> str:
         return "Mme" if self.civility == Civility.MADAME else "M."
 
@@ -147,6 +153,29 @@ class PendingRequest(models.Model):
         indexes = [models.Index(fields=["email"])]
 
 
+class Certificate(models.Model):
+    """The X.509 client certificate of a certificate space (J7), known by its SHA-256 fingerprint.
+
+    Only what identifies and describes it is kept: the login compares fingerprints, the
+    header shows the end of validity ("Date de validité du certificat").
+    """
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="certificates")
+    fingerprint = models.CharField("empreinte SHA-256", max_length=64, unique=True)  # lowercase hex
+    subject = models.CharField(max_length=500)
+    issuer = models.CharField(max_length=500)
+    serial = models.CharField(max_length=100)  # hex: serials run up to 20 bytes
+    not_before = models.DateTimeField()
+    not_after = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "certificat"
+        ordering = ["-not_after", "-id"]
+
+    def __str__(self):
+        return self.fingerprint
+
+
 class SubscriberCounter(models.Model):
     """Last sequence given on one activation day (R-NUM-1); the row lock serialises nodes."""
 
@@ -171,6 +200,8 @@ class AuditEvent(models.Model):
         SESSION_BLOCKED = "session_blocked", "Session fermée (mot de passe expiré)"
         RECAP_DOWNLOADED = "recap_downloaded", "Récapitulatif téléchargé"
         ACCOUNT_UNBLOCKED = "account_unblocked", "Blocage levé par l'assistance"
+        CERTIFICATE_REFUSED = "certificate_refused", "Connexion par certificat refusée"
+        CERTIFICATE_IMPORTED = "certificate_imported", "Espace avec certificat importé"
 
     at = models.DateTimeField(db_index=True)
     # Kind's values, without choices in the schema: journeys add kinds without a migration.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from espace.views import activation, home, login, pages, registration
+from espace.views import activation, certificate, home, login, pages, registration
 
 app_name = "espace"
 
@@ -37,7 +37,7 @@ urlpatterns = [
     # J6 expiry: alert, "Mot de passe expiré", security history
     #
     # J7 certificate login
-    #
+    path("certificat", certificate.certificate_login_view, name="certificate_login"),
     # J8 option for password access, inside and outside the space
     #
 ]

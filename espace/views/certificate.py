@@ -1,0 +1,20 @@
+"""J7 view: "Accéder avec mon certificat"."""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from espace.flows import certificate as certificate_flow
+from espace.services.certificates import CertificateError
+
+
+@require_GET
+def certificate_login_view(request):
+    # A GET, as the guide's link: the browser sends the person's own certificate, so a forged
+    # cross-site link can only log someone into their own space.
+    try:
+        certificate_flow.log_in(request)
+    except CertificateError:
+        response = render(request, "espace/certificate/refused.html", status=403)
+        response["Cache-Control"] = "no-store"
+        return response
+    return redirect("espace:home")
