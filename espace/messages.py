@@ -49,6 +49,22 @@ MESSAGES = {
     # Shown as a neutral notice (not an error) on a new start: a browser back or an old tab
     # brings a person here as often as an expired session does.
     "session_lost": "Cette page de création n'est plus en cours. Vous pouvez commencer une nouvelle création ci-dessous.",
+    # J5 "Mot de passe oublié ?": the same answers whether or not the email has a space.
+    "reset_sent": "Si un espace est associé à cette adresse, un courriel vous a été envoyé.",
+    "reset_code_format": "Le code reçu par courriel comporte 12 lettres ou chiffres.",
+    "reset_code_refused": (
+        "Le code ou l'adresse électronique saisis ne permettent pas de réinitialiser le mot de passe, "
+        "ou l'accès est momentanément bloqué. Vérifiez votre saisie : le code est valable "
+        "%(reset_code_hours)s h et ne peut être utilisé qu'une seule fois."
+    ),
+    "reset_answer_refused": "La réponse à la question de confiance est incorrecte.",
+    "reset_code_voided": (
+        "Trop de réponses incorrectes : ce code n'est plus valable. "
+        "Demandez un nouveau code pour réinitialiser votre mot de passe."
+    ),
+    "reset_throttled": "L'accès est momentanément bloqué après plusieurs essais incorrects. Réessayez plus tard.",
+    "reset_step_lost": "Cette demande n'est plus en cours. Saisissez de nouveau le code reçu par courriel.",
+    "too_many_resets": "Trop de demandes depuis votre connexion. Réessayez dans une heure.",
 }
 
 

@@ -171,6 +171,11 @@ class AuditEvent(models.Model):
         SESSION_BLOCKED = "session_blocked", "Session fermée (mot de passe expiré)"
         RECAP_DOWNLOADED = "recap_downloaded", "Récapitulatif téléchargé"
         ACCOUNT_UNBLOCKED = "account_unblocked", "Blocage levé par l'assistance"
+        # J5 "Mot de passe oublié ?"
+        RESET_REQUESTED = "reset_requested", "Mot de passe oublié : code demandé"
+        RESET_CODE_FAILED = "reset_code_failed", "Mot de passe oublié : code refusé"
+        RESET_ANSWER_FAILED = "reset_answer_failed", "Mot de passe oublié : réponse refusée"
+        RESET_DONE = "reset_done", "Mot de passe réinitialisé"
 
     at = models.DateTimeField(db_index=True)
     # Kind's values, without choices in the schema: journeys add kinds without a migration.
