@@ -291,3 +291,53 @@ def test_j5_same_answer_for_known_unknown_pending_and_certificate_emails():
     assert PendingRequest.objects.filter(kind=PendingRequest.Kind.PASSWORD_RESET).count() == 1
     certificate_space = Space.objects.get(access_mode=AccessMode.CERTIFICATE)
     assert not PendingRequest.objects.filter(space=certificate_space).exists()
+
+
+def _median_times(client, addresses, rounds):
+    """Time the request of step 1 for each address, interleaved in a new random order each round."""
+    import random
+    import statistics
+    import time
+
+    timings = {name: [] for name in addresses}
+    for _ in range(rounds):
+        order = list(addresses.items())
+        random.shuffle(order)
+        for name, email in order:
+            page = client.get("/mot-de-passe-oublie")
+            data = {"email": email, **captcha_post_data(page)}
+            start = time.perf_counter()
+            response = client.post("/mot-de-passe-oublie", data)
+            timings[name].append(time.perf_counter() - start)
+            assert response.status_code == 302
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: a disk flush is part of the timing
+def test_j5_response_times_do_not_tell_whether_an_address_has_a_space(settings):
+    """Medians of a few hundred interleaved requests per kind of address, within 5 % of each other.
+
+    A single timed request would say nothing (noise); medians of interleaved runs compare
+    the work itself: a code and its email for a space, the same statements rolled back
+    for the others. The machine is shared: a run whose medians differ is measured again
+    (up to 3 runs); a real difference of work shows in every run (without the decoy, the
+    unknown address answers ~15 % faster, run after run).
+    """
+    ceilings = ("reset_requests_per_address", "reset_requests_per_email", "captchas_per_address")
+    settings.THROTTLE_POLICIES = {
+        **settings.THROTTLE_POLICIES,
+        **{name: {"limit": 10**6, "window": timedelta(hours=1)} for name in ceilings},
+    }
+    addresses = _addresses()
+    client = Client()
+    runs = []
+    for _ in range(3):
+        medians = _median_times(client, addresses, rounds=75)
+        runs.append({name: round(value * 1000, 2) for name, value in medians.items()})
+        reference = medians["known"]
+        if all(abs(value - reference) / reference < 0.05 for value in medians.values()):
+            break
+    else:
+        pytest.fail(f"medians (ms) differ by 5 % or more in every run: {runs}")
+    print("J5 medians (ms), per run:", runs)
+    assert OutboxEmail.objects.filter(to=addresses["known"]).count() == 75 * len(runs)
