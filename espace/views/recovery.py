@@ -32,6 +32,7 @@ def forgot_view(request):
     return _page(request, "email", 1, status=400 if form.is_bound else 200, form=form)
 
 
+@never_cache  # on success, the page names the space's trust question
 @require_http_methods(["GET", "POST"])
 def code_view(request):
     if request.method == "GET":
@@ -45,7 +46,11 @@ def code_view(request):
         except (CodeRefused, recovery.Throttled):
             form.add_error("code", message("reset_code_refused"))
         else:
-            return redirect("espace:forgot_reset")
+            # Step 3 carries the code back from the browser (as J2 does): the session keeps
+            # its digest only, and the page shows the question only now, after the proof.
+            proven = recovery.proven(request.session)
+            reset_form = ResetPasswordForm(initial={"code": form.cleaned_data["code"]}, space=proven.space)
+            return _page(request, "reset", 3, form=reset_form, proven=proven)
     return _page(request, "code", 2, status=400, form=form)
 
 
@@ -53,11 +58,11 @@ def code_view(request):
 @require_http_methods(["GET", "POST"])
 def reset_view(request):
     proven = recovery.proven(request.session)
-    if proven is None:
+    if proven is None or request.method == "GET":  # the code comes from step 2's page only
         return redirect("espace:forgot_code")
-    form = ResetPasswordForm(request.POST if request.method == "POST" else None, space=proven.space)
-    if request.method == "GET" or not form.is_valid():
-        return _page(request, "reset", 3, status=400 if form.is_bound else 200, form=form, proven=proven)
+    form = ResetPasswordForm(request.POST, space=proven.space)
+    if not form.is_valid():
+        return _page(request, "reset", 3, status=400, form=form, proven=proven)
     if not recovery.code_matches_step(request.session, form.cleaned_data["code"]):
         return redirect("espace:forgot_code")
     try:

@@ -46,7 +46,7 @@ def reset_code(email):
 def up_to_answer(client, space):
     assert ask(client, space.login_email).status_code == 302
     code = reset_code(space.login_email)
-    assert give_code(client, space.login_email, code).status_code == 302
+    assert give_code(client, space.login_email, code).status_code == 200
     return code
 
 
@@ -67,9 +67,9 @@ def test_j5_resets_the_password_with_code_answer_and_new_password(client):
     pending = PendingRequest.objects.get(space=space, kind=PendingRequest.Kind.PASSWORD_RESET)
     assert pending.expires_at - pending.created_at == timedelta(hours=1)
     code = reset_code(space.login_email)
-    assert give_code(client, space.login_email, code)["Location"] == "/mot-de-passe-oublie/nouveau"
-    form = client.get("/mot-de-passe-oublie/nouveau")
-    assert space.trust_question in form.content.decode()
+    form = give_code(client, space.login_email, code)
+    assert form.status_code == 200 and space.trust_question in form.content.decode()
+    assert f'value="{code}"' in form.content.decode()
     assert form["Cache-Control"].startswith("max-age=0") or "no-store" in form["Cache-Control"]
     now = clock.now()
     response = give_answer(client, code)
@@ -341,3 +341,20 @@ def test_j5_response_times_do_not_tell_whether_an_address_has_a_space(settings):
         pytest.fail(f"medians (ms) differ by 5 % or more in every run: {runs}")
     print("J5 medians (ms), per run:", runs)
     assert OutboxEmail.objects.filter(to=addresses["known"]).count() == 75 * len(runs)
+
+
+def test_j5_code_used_by_another_tab_between_the_check_and_the_answer(client, monkeypatch):
+    """The race the conditional consume guards: the page passed, then another tab used the code."""
+    from espace.flows import recovery
+
+    space = SpaceFactory()
+    code = up_to_answer(client, space)
+    proven = recovery.proven(client.session)
+    PendingRequest.objects.filter(pk=proven.pending.pk).update(used_at=clock.now())
+    monkeypatch.setattr(recovery, "proven", lambda session: proven)
+    response = give_answer(client, code)
+    assert response.status_code == 400
+    assert "Cette demande n&#x27;est plus en cours." in response.content.decode()
+    space.refresh_from_db()
+    assert check_password(STRONG_PASSWORD, space.password)
+    assert AuditEvent.objects.filter(kind="reset_code_failed", space=None).exists()
