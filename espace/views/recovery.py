@@ -72,7 +72,8 @@ def reset_view(request):
     except recovery.Throttled:
         form.add_error(None, message("reset_throttled"))
     except recovery.CodeVoided:
-        return _page(request, "email", 1, status=400, form=ForgotForm(request=request), notice=message("reset_code_voided"))
+        voided = message("reset_code_voided")
+        return _page(request, "email", 1, status=400, form=ForgotForm(request=request), notice=voided)
     except CodeRefused:
         form = ResetCodeForm(initial={"email": proven.email})
         return _page(request, "code", 2, status=400, form=form, notice=message("reset_step_lost"))

@@ -90,7 +90,8 @@ def test_j5_forgotten_password_in_a_real_browser(page, smtp_settings):
     expect(page.get_by_text("Votre mot de passe a été réinitialisé avec succès.")).to_be_visible()
     expect(page.get_by_text(VALID_UNTIL)).to_be_visible()
     visits.check("récapitulatif")
-    assert confirmation_subject(smtp_settings, space.login_email) == "Espace professionnel - Modification du mot de passe"
+    subject = confirmation_subject(smtp_settings, space.login_email)
+    assert subject == "Espace professionnel - Modification du mot de passe"
 
     page.get_by_role("link", name="Accédez à vos services en ligne").click()
     field(page, "Adresse électronique").fill(space.login_email)

@@ -3,7 +3,6 @@ never a 500, a French message by the field, nothing half-written."""
 
 import pytest
 from django.contrib.auth.hashers import check_password
-from django.test import Client
 from hypothesis import example, given
 from hypothesis import strategies as st
 
