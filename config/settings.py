@@ -123,6 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [  # R-PWD-1..4; the values are named with the durati
 # Durations of the rules, named once (STYLE §4).
 ACTIVATION_CODE_TTL = timedelta(hours=48)  # R-CODE-1: creation, email change, option
 RESET_CODE_TTL = timedelta(hours=1)  # J5: "Mot de passe oublié" codes live one hour
+# J5: wrong trust answers one reset code survives; the next one voids it (a new code from the
+# mailbox is needed). Answers are short and guessable: the throttle alone would allow ~10 a day.
+RESET_ANSWER_ATTEMPTS = 3
 PASSWORD_MIN_LENGTH = 20  # R-PWD-1
 PASSWORD_MAX_LENGTH = 128  # R-PWD-1
 # Any form refuses a secret longer than this many UTF-8 bytes before hashing it: 128
@@ -157,6 +160,11 @@ THROTTLE_POLICIES = {
     # Each creation request emails a code: a ceiling per address keeps the service from
     # being used to flood mailboxes or fill the request table.
     "creations_per_address": {"limit": 10, "window": timedelta(hours=1)},
+    # J5: each "Mot de passe oublié" request may email a code: ceilings per address and per
+    # typed email keep it from flooding a mailbox. Over the per-email one, the request does
+    # the same work and sends nothing, so the answer still tells nothing.
+    "reset_requests_per_address": {"limit": 10, "window": timedelta(hours=1)},
+    "reset_requests_per_email": {"limit": 5, "window": timedelta(hours=1)},
     # Creation step 2 tells whether an email is taken (the guides require it): a ceiling
     # keeps it from being used to list the registered addresses.
     "email_checks_per_address": {"limit": 30, "window": timedelta(hours=1)},

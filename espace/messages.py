@@ -56,6 +56,22 @@ MESSAGES = {
     "trust_question_invalid": "La question de confiance n'est pas une des questions proposées.",
     "certificate_invalid": "Le certificat n'est pas un certificat X.509 lisible au format PEM.",
     "certificate_taken": "Ce certificat est déjà celui d'un autre espace.",
+    # J5 "Mot de passe oublié ?": the same answers whether or not the email has a space.
+    "reset_sent": "Si un espace est associé à cette adresse, un courriel vous a été envoyé.",
+    "reset_code_format": "Le code reçu par courriel comporte 12 lettres ou chiffres.",
+    "reset_code_refused": (
+        "Le code ou l'adresse électronique saisis ne permettent pas de réinitialiser le mot de passe, "
+        "ou l'accès est momentanément bloqué. Vérifiez votre saisie : le code est valable "
+        "%(reset_code_hours)s h et ne peut être utilisé qu'une seule fois."
+    ),
+    "reset_answer_refused": "La réponse à la question de confiance est incorrecte.",
+    "reset_code_voided": (
+        "Trop de réponses incorrectes : ce code n'est plus valable. "
+        "Demandez un nouveau code pour réinitialiser votre mot de passe."
+    ),
+    "reset_throttled": "L'accès est momentanément bloqué après plusieurs essais incorrects. Réessayez plus tard.",
+    "reset_step_lost": "Cette demande n'est plus en cours. Saisissez de nouveau le code reçu par courriel.",
+    "too_many_resets": "Trop de demandes depuis votre connexion. Réessayez dans une heure.",
 }
 
 

@@ -202,6 +202,11 @@ class AuditEvent(models.Model):
         ACCOUNT_UNBLOCKED = "account_unblocked", "Blocage levé par l'assistance"
         CERTIFICATE_REFUSED = "certificate_refused", "Connexion par certificat refusée"
         CERTIFICATE_IMPORTED = "certificate_imported", "Espace avec certificat importé"
+        # J5 "Mot de passe oublié ?"
+        RESET_REQUESTED = "reset_requested", "Mot de passe oublié : code demandé"
+        RESET_CODE_FAILED = "reset_code_failed", "Mot de passe oublié : code refusé"
+        RESET_ANSWER_FAILED = "reset_answer_failed", "Mot de passe oublié : réponse refusée"
+        RESET_DONE = "reset_done", "Mot de passe réinitialisé"
 
     at = models.DateTimeField(db_index=True)
     # Kind's values, without choices in the schema: journeys add kinds without a migration.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from espace.views import activation, certificate, home, login, pages, registration
+from espace.views import activation, certificate, home, login, pages, recovery, registration
 
 app_name = "espace"
 
@@ -33,6 +33,10 @@ urlpatterns = [
     # J4 "Modifier mes identifiants de connexion"
     #
     # J5 "Mot de passe oublié ?"
+    path("mot-de-passe-oublie", recovery.forgot_view, name="forgot"),
+    path("mot-de-passe-oublie/code", recovery.code_view, name="forgot_code"),
+    path("mot-de-passe-oublie/nouveau", recovery.reset_view, name="forgot_reset"),
+    path("mot-de-passe-oublie/termine", recovery.done_view, name="forgot_done"),
     #
     # J6 expiry: alert, "Mot de passe expiré", security history
     #

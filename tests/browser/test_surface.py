@@ -216,8 +216,7 @@ def test_issue6_login_page_of_guide_001(any_page):
     sep = separator.bounding_box()
     assert form_bottom["y"] < sep["y"] < question["y"], "« OU » doit séparer la connexion de la création"
     forgotten = page.get_by_role("link", name="Mot de passe oublié ?")
-    expect(forgotten).to_have_attribute("aria-disabled", "true")
-    assert forgotten.get_attribute("href") is None, "J4 n'est pas construit : pas de lien mort"
+    expect(forgotten).to_have_attribute("href", "/mot-de-passe-oublie")  # J5
     visits.check("connexion")
     page.get_by_role("link", name="Accéder aux explications pas à pas").click()
     expect(page.get_by_role("heading", name="Aide : les démarches pas à pas")).to_be_visible()
