@@ -171,6 +171,11 @@ class AuditEvent(models.Model):
         SESSION_BLOCKED = "session_blocked", "Session fermée (mot de passe expiré)"
         RECAP_DOWNLOADED = "recap_downloaded", "Récapitulatif téléchargé"
         ACCOUNT_UNBLOCKED = "account_unblocked", "Blocage levé par l'assistance"
+        # J8 option for password access
+        OPTION_REQUESTED = "option_requested", "Option sans certificat demandée"
+        OPTION_RECOVERY_REQUESTED = "option_recovery_requested", "Option hors espace : code demandé"
+        OPTION_RECOVERY_REFUSED = "option_recovery_refused", "Option hors espace : refusée"
+        OPTION_RECOVERY_OK = "option_recovery_ok", "Option hors espace : code accepté"
 
     at = models.DateTimeField(db_index=True)
     # Kind's values, without choices in the schema: journeys add kinds without a migration.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from espace.views import activation, home, login, pages, registration
+from espace.views import activation, home, login, option, pages, registration
 
 app_name = "espace"
 
@@ -39,5 +39,13 @@ urlpatterns = [
     # J7 certificate login
     #
     # J8 option for password access, inside and outside the space
-    #
+    path("espace/option-sans-certificat", option.warning_view, name="option"),
+    path("espace/option-sans-certificat/identifiants", option.credentials_view, name="option_credentials"),
+    path("espace/option-sans-certificat/question", option.trust_view, name="option_trust"),
+    path("espace/option-sans-certificat/code-envoye", option.sent_view, name="option_sent"),
+    path("option-sans-certificat", option.recovery_view, name="option_recovery"),
+    path("option-sans-certificat/code", option.recovery_code_view, name="option_recovery_code"),
+    path("option-sans-certificat/identifiants", option.recovery_credentials_view, name="option_recovery_credentials"),
+    path("option-sans-certificat/question", option.recovery_trust_view, name="option_recovery_trust"),
+    path("option-sans-certificat/code-envoye", option.recovery_sent_view, name="option_recovery_sent"),
 ]
