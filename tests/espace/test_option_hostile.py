@@ -87,6 +87,7 @@ def test_option_truncated_posts(client, space, url):
 def test_option_recovery_hostile_captcha(space):
     client = Client()
     client.get("/option-sans-certificat")
-    data = {"subscriber_number": space.subscriber_number, "email": CABINET, "captcha_key": "x" * 5000, "captcha": "\x00"}
+    number = space.subscriber_number
+    data = {"subscriber_number": number, "email": CABINET, "captcha_key": "x" * 5000, "captcha": "\x00"}
     assert client.post("/option-sans-certificat", data).status_code == 400
     assert not OutboxEmail.objects.exists()
