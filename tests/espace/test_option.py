@@ -403,3 +403,24 @@ def test_outside_forms_refuse_bad_numbers_and_captchas(client):
 def test_outside_sent_page_without_a_request_goes_back(client):
     assert client.get("/option-sans-certificat/code-envoye").url == "/option-sans-certificat"
     assert client.get("/option-sans-certificat/question").url == "/option-sans-certificat?reprise=1"
+
+
+def test_r_mail_3_creation_with_a_certificate_email_links_to_the_option(client):
+    """J1 step 2 refuses a certificate space's email and links to the option outside (issue 8 item 5)."""
+    certificate_space()
+    journey.start(client)
+    refused = journey.credentials(client, CABINET)
+    body = html.unescape(refused.content.decode())
+    assert refused.status_code == 400 and message("email_certificate") in body
+    assert 'href="/option-sans-certificat"' in body
+    assert client.get("/option-sans-certificat").status_code == 200
+
+
+def test_j8_outside_wizard_stops_once_the_space_opted(client):
+    """A space that opted meanwhile (another browser) ends this wizard: back to the start."""
+    space = certificate_space()
+    ask_recovery(client, space.subscriber_number, CABINET)
+    code = recovery_code(CABINET)
+    client.post("/option-sans-certificat/code", {"subscriber_number": space.subscriber_number, "code": code})
+    Space.objects.filter(pk=space.pk).update(access_mode=AccessMode.PASSWORD, login_email="autre@exemple.fr")
+    assert client.get("/option-sans-certificat/identifiants").url == "/option-sans-certificat?reprise=1"
