@@ -151,6 +151,7 @@ def request_code(request, *, number: str, email: str) -> None:
         subscriber_number=number, contact_email__iexact=email, access_mode=AccessMode.CERTIFICATE, is_active=True
     ).first()
     if space is None:
+        _rehearse(email=email, number=number)
         audit.record(request, audit.Kind.OPTION_RECOVERY_REFUSED, email=email, reason="no_match")
         return
     with transaction.atomic():
@@ -163,6 +164,27 @@ def request_code(request, *, number: str, email: str) -> None:
             number=space.subscriber_number,
         )
         audit.record(request, audit.Kind.OPTION_RECOVERY_REQUESTED, space=space, email=space.contact_email)
+
+
+class _Rehearsal(Exception):
+    """Raised to roll back the rehearsal of a request that matched nothing."""
+
+
+def _rehearse(*, email: str, number: str) -> None:
+    """Do the writes of a matching request, then roll them back: nothing is stored or sent.
+
+    A match stores the request and queues the encrypted email; without this, a miss answers
+    measurably faster (about 10 ms to 20 ms), which would tell whether the number and the
+    address belong to a certificate space (SPEC §4: not by message, status or timing).
+    """
+    try:
+        with transaction.atomic():
+            requests.open_request(
+                kind=PendingRequest.Kind.OPTION_RECOVERY, email=email, payload={}, now=clock.now(), number=number
+            )
+            raise _Rehearsal()
+    except _Rehearsal:
+        pass
 
 
 def check_code(request, option: Option, *, number: str, code: str) -> Space:

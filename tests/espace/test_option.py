@@ -307,6 +307,7 @@ def test_j8_outside_never_tells_whether_the_number_exists(client):
     answers = {(r.status_code, r.url) for r in (known, unknown, wrong_email, not_certificate)}
     assert answers == {(302, "/option-sans-certificat/code")}
     assert OutboxEmail.objects.count() == 1  # only the matching certificate space got a code
+    assert PendingRequest.objects.count() == 1  # the misses' rehearsals were rolled back
     # The code page each answer leads to is the same page (the typed number aside).
     pages = set()
     for number, email in ((space.subscriber_number, CABINET), ("20260540999999", CABINET)):
