@@ -425,3 +425,26 @@ def test_j8_outside_wizard_stops_once_the_space_opted(client):
     client.post("/option-sans-certificat/code", {"subscriber_number": space.subscriber_number, "code": code})
     Space.objects.filter(pk=space.pk).update(access_mode=AccessMode.PASSWORD, login_email="autre@exemple.fr")
     assert client.get("/option-sans-certificat/identifiants").url == "/option-sans-certificat?reprise=1"
+
+
+def test_j8_outside_a_miss_does_the_work_of_a_match(client):
+    """SPEC §4 timing: a miss rehearses the match's writes (rolled back), query for query.
+
+    Measured medians are in docs/decisions.md; comparing the writes keeps the test steady on a
+    shared machine.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    request_tables = {"espace_pendingrequest", "mailer_outboxemail", "espace_auditevent"}
+    space = certificate_space()
+    counts = {}
+    for kind, number in (("match", space.subscriber_number), ("miss", "20260540999999")):
+        browser = Client()
+        page = browser.get("/option-sans-certificat")
+        data = {"subscriber_number": number, "email": CABINET, **captcha_post_data(page)}
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.post("/option-sans-certificat", data).status_code == 302
+        inserted = re.findall(r'INSERT INTO "(\w+)"', " ".join(q["sql"] for q in queries))
+        counts[kind] = sorted(table for table in inserted if table in request_tables)
+    assert counts["match"] == counts["miss"] == sorted(request_tables), counts
