@@ -174,6 +174,11 @@ THROTTLE_POLICIES = {
     # address bounds the rows one client can make (with purge, about limit x TTL at most).
     # Generous, as offices share one address: a person draws a few per visit.
     "captchas_per_address": {"limit": 100, "window": timedelta(minutes=10)},
+    # J8 outside the space: each request may email a code to the address on file. Counted
+    # per subscriber number typed (whether or not it exists, so the ceiling reveals
+    # nothing) and per client address, to keep it from flooding a mailbox.
+    "option_recoveries_per_number": {"limit": 5, "window": timedelta(hours=1)},
+    "option_recoveries_per_address": {"limit": 10, "window": timedelta(hours=1)},
 }
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"

@@ -357,6 +357,109 @@ class ResetCodeForm(Form):
     email = EmailField(label="Adresse électronique", help_text="Format attendu : adresse@domaine.fr")
     code = forms.CharField(
         label="Code reçu par courriel",
+# J8 "Opter pour l'accès sans certificat" (guide 004)
+
+
+class OptionCredentialsForm(CredentialsForm):
+    """J8 "Créer vos identifiants": the login email (R-MAIL-1..3) and the password (R-PWD-*).
+
+    The password is judged against the space's own data (names, number) and the new email.
+    """
+
+    email = EmailField(
+        label="Votre adresse électronique",
+        help_text="Format attendu : adresse@domaine.fr. Important : cette adresse électronique ne pourra être "
+        "utilisée que pour un seul et unique espace.",
+    )
+    email_confirm = EmailField(label="Confirmez votre nouvelle adresse électronique")
+    password_confirm = SecretField(label="Confirmez votre nouveau mot de passe")
+
+    def __init__(self, *args, space, **kwargs):
+        self.space = space
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = Form.clean(self)
+        email, password = data.get("email"), data.get("password")
+        if email and data.get("email_confirm") and email != data["email_confirm"]:
+            self.add_error("email_confirm", message("email_mismatch"))
+        if password is not None and data.get("password_confirm") is not None:
+            if password != data["password_confirm"]:
+                self.add_error("password_confirm", message("password_mismatch"))
+        if password:
+            try:
+                password_validation.validate_password(password, self._subject(email or ""))
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+    def _subject(self, email: str) -> Space:
+        """Return what the password is judged against (R-PWD-2): the space's data, the new email.
+
+        An unsaved copy: a certificate space's password field was never the person's
+        password, so the history rule (R-PWD-3) has nothing to compare against.
+        """
+        fields = ("contact_email", "last_name", "first_name", "subscriber_number")
+        return Space(login_email=email, **{field: getattr(self.space, field) for field in fields})
+
+
+class OptionTrustForm(Form):
+    """J8 "Option pour l'accès sans certificat": the trust question and its answer (R-TRUST-*)."""
+
+    trust_question = forms.ChoiceField(
+        label="Sélectionnez une question de confiance",
+        choices=[(q, q) for q in TRUST_QUESTIONS],
+        initial=TRUST_QUESTIONS[0],
+        error_messages={**REQUIRED, "invalid_choice": message("required")},
+    )
+    trust_answer = SecretField(
+        label="Saisissez la réponse à la question de confiance",
+        autocomplete="off",
+        help_text="Mémorisez précisément votre réponse (majuscules, minuscules, espaces) : "
+        "elle vous sera demandée lors d'opérations particulières (oubli du mot de passe par exemple).",
+    )
+
+    clean_trust_answer = RegistrationForm.clean_trust_answer
+
+
+class SubscriberNumberField(forms.CharField):
+    """A subscriber number (R-NUM-1): 14 digits, spaces ignored."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", REQUIRED)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+        self.widget.attrs["maxlength"] = 30
+
+    def clean(self, value):
+        value = super().clean(value)
+        number = "".join(value.split())
+        if not (number.isascii() and number.isdigit() and len(number) == 14):
+            raise ValidationError(message("subscriber_number_invalid"), code="subscriber_number_invalid")
+        return number
+
+
+class OptionRecoveryForm(CaptchaFormMixin, Form):
+    """J8 outside the space: the subscriber number and the email on file, + captcha."""
+
+    mark_required = False
+
+    subscriber_number = SubscriberNumberField(
+        label="Votre numéro d'abonné", help_text="14 chiffres, indiqués sur le récapitulatif de votre espace"
+    )
+    email = EmailField(
+        label="L'adresse électronique de votre espace avec certificat", help_text="Format attendu : adresse@domaine.fr"
+    )
+
+
+class OptionCodeForm(Form):
+    """J8 outside the space: the subscriber number and the code received by email."""
+
+    mark_required = False
+
+    subscriber_number = SubscriberNumberField(label="Votre numéro d'abonné", help_text="14 chiffres")
+    code = forms.CharField(
+        label="Saisissez le code reçu par courriel",
         help_text="12 caractères",
         error_messages=REQUIRED,
         widget=forms.TextInput(
@@ -408,3 +511,4 @@ class ResetPasswordForm(Form):
             except ValidationError as error:
                 self.add_error("password", error)
         return data
+    clean_code = CodeForm.clean_code

@@ -72,6 +72,26 @@ MESSAGES = {
     "reset_throttled": "L'accès est momentanément bloqué après plusieurs essais incorrects. Réessayez plus tard.",
     "reset_step_lost": "Cette demande n'est plus en cours. Saisissez de nouveau le code reçu par courriel.",
     "too_many_resets": "Trop de demandes depuis votre connexion. Réessayez dans une heure.",
+    # J8 "Opter pour l'accès sans certificat"
+    "option_email_taken": (
+        "Cette adresse électronique est déjà utilisée pour un autre espace : une adresse électronique ne peut "
+        "être associée qu'à un seul espace sans certificat. Choisissez une autre adresse électronique."
+    ),
+    "subscriber_number_invalid": "Le numéro d'abonné comporte 14 chiffres.",
+    # Outside the space: one answer whether or not the number exists (SPEC §4).
+    "option_recovery_sent": (
+        "Si ces informations correspondent à un espace avec certificat, un courriel vous a été envoyé."
+    ),
+    "option_code_refused": (
+        "Le numéro d'abonné ou le code saisi ne permet pas de poursuivre, ou l'accès est momentanément bloqué. "
+        "Vérifiez votre saisie : le code est valable %(reset_code_hours)s h et ne peut être utilisé qu'une seule fois."
+    ),
+    "too_many_option_requests": (
+        "Trop de demandes pour ce numéro d'abonné ou depuis votre connexion. Réessayez dans une heure."
+    ),
+    "option_lost": (
+        "Cette étape de l'option pour l'accès sans certificat n'est plus en cours : recommencez la procédure."
+    ),
 }
 
 

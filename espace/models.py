@@ -207,6 +207,11 @@ class AuditEvent(models.Model):
         RESET_CODE_FAILED = "reset_code_failed", "Mot de passe oublié : code refusé"
         RESET_ANSWER_FAILED = "reset_answer_failed", "Mot de passe oublié : réponse refusée"
         RESET_DONE = "reset_done", "Mot de passe réinitialisé"
+        # J8 option for password access
+        OPTION_REQUESTED = "option_requested", "Option sans certificat demandée"
+        OPTION_RECOVERY_REQUESTED = "option_recovery_requested", "Option hors espace : code demandé"
+        OPTION_RECOVERY_REFUSED = "option_recovery_refused", "Option hors espace : refusée"
+        OPTION_RECOVERY_OK = "option_recovery_ok", "Option hors espace : code accepté"
 
     at = models.DateTimeField(db_index=True)
     # Kind's values, without choices in the schema: journeys add kinds without a migration.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from espace.views import activation, certificate, home, login, pages, recovery, registration
+from espace.views import activation, certificate, home, login, option, pages, recovery, registration
 
 app_name = "espace"
 
@@ -43,5 +43,13 @@ urlpatterns = [
     # J7 certificate login
     path("certificat", certificate.certificate_login_view, name="certificate_login"),
     # J8 option for password access, inside and outside the space
-    #
+    path("espace/option-sans-certificat", option.warning_view, name="option"),
+    path("espace/option-sans-certificat/identifiants", option.credentials_view, name="option_credentials"),
+    path("espace/option-sans-certificat/question", option.trust_view, name="option_trust"),
+    path("espace/option-sans-certificat/code-envoye", option.sent_view, name="option_sent"),
+    path("option-sans-certificat", option.recovery_view, name="option_recovery"),
+    path("option-sans-certificat/code", option.recovery_code_view, name="option_recovery_code"),
+    path("option-sans-certificat/identifiants", option.recovery_credentials_view, name="option_recovery_credentials"),
+    path("option-sans-certificat/question", option.recovery_trust_view, name="option_recovery_trust"),
+    path("option-sans-certificat/code-envoye", option.recovery_sent_view, name="option_recovery_sent"),
 ]

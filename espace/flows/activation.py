@@ -7,6 +7,7 @@ holds it anyway, and must match that digest, so the captcha of step 1 cannot be 
 
 from dataclasses import dataclass
 
+from django.contrib.auth import HASH_SESSION_KEY, logout
 from django.db import transaction
 
 from espace import clock
@@ -64,8 +65,15 @@ def activate(request, *, code: str, email: str) -> Activated:
         audit.record(request, audit.Kind.ACTIVATION_FAILED, email=email, reason=reason)
         raise CodeRefused()
     request.session.pop(STEP_KEY, None)
+    space = checked.value.space
+    own_session = getattr(request.user, "pk", None) == space.pk
+    if own_session and request.session.get(HASH_SESSION_KEY) != space.get_session_auth_hash():
+        # The activation changed the credentials of the space logged in here (J8's option from
+        # inside the space): Django would end this session at its next request and lose the
+        # confirmation below; end it now, then keep only the confirmation in the new session.
+        logout(request)
     # R-PDF-2: this browser session, and only it, may download the recap from the confirmation.
-    request.session[DONE_KEY] = {"space": checked.value.space.pk, "kind": checked.value.kind, "at": now.isoformat()}
+    request.session[DONE_KEY] = {"space": space.pk, "kind": checked.value.kind, "at": now.isoformat()}
     return checked.value
 
 

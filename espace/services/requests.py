@@ -112,7 +112,16 @@ POLICIES: dict[str, Policy] = {
     Kind.EMAIL_CHANGE: Policy(
         Kind.EMAIL_CHANGE, "ACTIVATION_CODE_TTL", True, login_email_available, "activation", True
     ),
-    Kind.OPTION: Policy(Kind.OPTION, "ACTIVATION_CODE_TTL", True, login_email_available, "activation", True),
+    Kind.OPTION: Policy(
+        Kind.OPTION,
+        "ACTIVATION_CODE_TTL",
+        True,
+        login_email_available,
+        "activation",
+        True,
+        apply=spaces.opt_for_password,
+        done_template="espace/option/done.html",
+    ),
     Kind.PASSWORD_RESET: Policy(Kind.PASSWORD_RESET, "RESET_CODE_TTL", False, no_check, "password_reset", True),
     # J8 outside the space (lost certificate): a 1 h code to the email on file, which proves
     # the mailbox before the same steps as the option inside the space.

@@ -62,3 +62,28 @@ def recap_data(space: Space, now: datetime) -> RecapData:
         trust_question=space.trust_question,
         created_at=now,
     )
+
+
+def opt_for_password(pending: PendingRequest, payload: dict, now: datetime) -> Space:
+    """Turn the certificate space of an option request into a password space (J8).
+
+    Irrevocable (guide 004 §1.3): the access mode, the login email, the password and the
+    trust question and answer change; the subscriber number and every other datum are
+    kept. The new access mode and login email change the session auth hash, which ends
+    every certificate session of the space. A space that is no longer a certificate space
+    (it opted meanwhile) refuses the code like a wrong one.
+    """
+    from espace.services.requests import CodeRefused  # requests imports this module
+
+    space = Space.objects.select_for_update().filter(pk=pending.space_id, access_mode=AccessMode.CERTIFICATE).first()
+    if space is None:
+        raise CodeRefused()
+    space.access_mode = AccessMode.PASSWORD
+    space.login_email = pending.email
+    space.trust_question = payload["trust_question"]
+    space.trust_answer_hash = payload["trust_answer_hash"]
+    # A certificate space's password field was never a credential: it must not enter the
+    # history (R-PWD-3 counts previous passwords the person chose).
+    space.password = ""
+    passwords.set_password(space, password_hash=payload["password_hash"], at=now)
+    return space
