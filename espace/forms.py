@@ -357,6 +357,59 @@ class ResetCodeForm(Form):
     email = EmailField(label="Adresse électronique", help_text="Format attendu : adresse@domaine.fr")
     code = forms.CharField(
         label="Code reçu par courriel",
+        help_text="12 caractères",
+        error_messages=REQUIRED,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "maxlength": 12, "spellcheck": "false", "autocapitalize": "off"}
+        ),
+    )
+
+    def clean_code(self):
+        return _clean_code(self.cleaned_data["code"])
+
+
+class ResetPasswordForm(Form):
+    """J5 step 3: the proven code (read-only), the trust answer, the new password (R-PWD-*)."""
+
+    mark_required = False
+
+    code = forms.CharField(
+        label="Code reçu par courriel",
+        widget=forms.TextInput(attrs={"readonly": True, "class": "espace-code"}),
+        error_messages=REQUIRED,
+    )
+    answer = SecretField(label="Réponse", autocomplete="off")
+    password = SecretField(
+        label="Saisissez votre nouveau mot de passe",
+        help_text=f"{settings.PASSWORD_MIN_LENGTH} caractères minimum ; tous les caractères sont autorisés "
+        "(espaces, accents, symboles).",
+    )
+    password_confirm = SecretField(label="Confirmez votre nouveau mot de passe")
+
+    def __init__(self, *args, space: Space, **kwargs):
+        self.space = space
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget.attrs.update(
+            {"data-strength-meter": "password-level", "aria-describedby": "password-level"}
+        )
+
+    def clean_code(self):
+        return _clean_code(self.cleaned_data["code"])
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password is not None and data.get("password_confirm") is not None and password != data["password_confirm"]:
+            self.add_error("password_confirm", message("password_mismatch"))
+        if password:
+            try:
+                # R-PWD-2/3: judged against this space's data and its last passwords.
+                password_validation.validate_password(password, self.space)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
 # J8 "Opter pour l'accès sans certificat" (guide 004)
 
 
@@ -467,48 +520,4 @@ class OptionCodeForm(Form):
         ),
     )
 
-    def clean_code(self):
-        return _clean_code(self.cleaned_data["code"])
-
-
-class ResetPasswordForm(Form):
-    """J5 step 3: the proven code (read-only), the trust answer, the new password (R-PWD-*)."""
-
-    mark_required = False
-
-    code = forms.CharField(
-        label="Code reçu par courriel",
-        widget=forms.TextInput(attrs={"readonly": True, "class": "espace-code"}),
-        error_messages=REQUIRED,
-    )
-    answer = SecretField(label="Réponse", autocomplete="off")
-    password = SecretField(
-        label="Saisissez votre nouveau mot de passe",
-        help_text=f"{settings.PASSWORD_MIN_LENGTH} caractères minimum ; tous les caractères sont autorisés "
-        "(espaces, accents, symboles).",
-    )
-    password_confirm = SecretField(label="Confirmez votre nouveau mot de passe")
-
-    def __init__(self, *args, space: Space, **kwargs):
-        self.space = space
-        super().__init__(*args, **kwargs)
-        self.fields["password"].widget.attrs.update(
-            {"data-strength-meter": "password-level", "aria-describedby": "password-level"}
-        )
-
-    def clean_code(self):
-        return _clean_code(self.cleaned_data["code"])
-
-    def clean(self):
-        data = super().clean()
-        password = data.get("password")
-        if password is not None and data.get("password_confirm") is not None and password != data["password_confirm"]:
-            self.add_error("password_confirm", message("password_mismatch"))
-        if password:
-            try:
-                # R-PWD-2/3: judged against this space's data and its last passwords.
-                password_validation.validate_password(password, self.space)
-            except ValidationError as error:
-                self.add_error("password", error)
-        return data
     clean_code = CodeForm.clean_code
