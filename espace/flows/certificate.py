@@ -14,7 +14,7 @@ from espace import clock
 from espace.flows.login import open_session
 from espace.models import Space
 from espace.services import audit, certificates
-from espace.services.client import _trusted
+from espace.services.client import direct_peer_is_trusted
 
 
 class UntrustedPeer(certificates.CertificateError):
@@ -30,7 +30,7 @@ def header_meta_key() -> str:
 
 def forwarded_certificate(request) -> str:
     """Return the header's value, or raise UntrustedPeer when the direct peer is not our proxy."""
-    if not _trusted(request.META.get("REMOTE_ADDR", "")):
+    if not direct_peer_is_trusted(request):
         raise UntrustedPeer()
     return request.META.get(header_meta_key(), "")
 

@@ -37,6 +37,13 @@ def _trusted(address: Address) -> bool:
     return any(address in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
 
 
+def direct_peer_is_trusted(request) -> bool:
+    """Return whether the connection comes straight from one of TRUSTED_PROXIES (our nginx):
+    only then may a header the proxy sets (X-Forwarded-For, the client certificate) be believed."""
+    remote = _parse(request.META.get("REMOTE_ADDR", ""))
+    return remote is not None and _trusted(remote)
+
+
 def client_ip(request) -> str | None:
     """Return the client's address: X-Forwarded-For is believed only from TRUSTED_PROXIES.
 
