@@ -49,6 +49,16 @@ MESSAGES = {
     # Shown as a neutral notice (not an error) on a new start: a browser back or an old tab
     # brings a person here as often as an expired session does.
     "session_lost": "Cette page de création n'est plus en cours. Vous pouvez commencer une nouvelle création ci-dessous.",
+    # J4 "Modifier mes identifiants de connexion"
+    "credentials_nothing": "Cochez au moins une case : adresse électronique, mot de passe ou question de confiance.",
+    "current_password_refused": (
+        "Le mot de passe actuel est incorrect, ou la modification est momentanément bloquée. Réessayez."
+    ),
+    "email_same": "La nouvelle adresse électronique doit être différente de votre adresse de connexion actuelle.",
+    "email_unavailable": (
+        "Cette adresse électronique ne peut pas être utilisée : elle est déjà associée à un espace "
+        "ou à une demande en cours."
+    ),
 }
 
 

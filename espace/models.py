@@ -171,6 +171,12 @@ class AuditEvent(models.Model):
         SESSION_BLOCKED = "session_blocked", "Session fermée (mot de passe expiré)"
         RECAP_DOWNLOADED = "recap_downloaded", "Récapitulatif téléchargé"
         ACCOUNT_UNBLOCKED = "account_unblocked", "Blocage levé par l'assistance"
+        # J4 "Modifier mes identifiants de connexion"
+        PASSWORD_CHANGED = "password_changed", "Mot de passe modifié"
+        TRUST_CHANGED = "trust_changed", "Question de confiance modifiée"
+        EMAIL_CHANGE_REQUESTED = "email_change_requested", "Demande de modification de l'adresse électronique"
+        EMAIL_CHANGED = "email_changed", "Adresse électronique de connexion modifiée"
+        CREDENTIALS_REFUSED = "credentials_refused", "Modification des identifiants refusée"
 
     at = models.DateTimeField(db_index=True)
     # Kind's values, without choices in the schema: journeys add kinds without a migration.

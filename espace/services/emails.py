@@ -11,6 +11,7 @@ SUBJECTS = {
     "trust_changed": "Espace professionnel - Modification de la réponse à la question de confiance",
     "password_reset": "Espace professionnel - Mot de passe oublié",
     "expiry_reminder": "Espace professionnel - Expiration prochaine de votre mot de passe",
+    "email_changed_notice": "Espace professionnel - Modification de l'adresse électronique de connexion",
 }
 
 

@@ -110,7 +110,14 @@ POLICIES: dict[str, Policy] = {
         done_template="espace/activation/done.html",
     ),
     Kind.EMAIL_CHANGE: Policy(
-        Kind.EMAIL_CHANGE, "ACTIVATION_CODE_TTL", True, login_email_available, "activation", True
+        Kind.EMAIL_CHANGE,
+        "ACTIVATION_CODE_TTL",
+        True,
+        login_email_available,
+        "activation",
+        True,
+        apply=spaces.change_login_email,
+        done_template="espace/credentials/activated.html",
     ),
     Kind.OPTION: Policy(Kind.OPTION, "ACTIVATION_CODE_TTL", True, login_email_available, "activation", True),
     Kind.PASSWORD_RESET: Policy(Kind.PASSWORD_RESET, "RESET_CODE_TTL", False, no_check, "password_reset", True),
