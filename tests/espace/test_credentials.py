@@ -351,3 +351,58 @@ def test_j4_email_change_of_a_space_gone_is_refused_like_a_wrong_code(logged, sp
     Space.objects.filter(pk=space.pk).update(is_active=False)
     assert journey.activate(Client(), code, NEW_EMAIL).status_code == 400
     assert Space.objects.get().login_email == EMAIL
+
+
+# --- Hostile input (SPEC §4 "Bad input"): never a 500, nothing half-written -----------------
+from hypothesis import example, given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.espace.test_hostile_input import FUZZ, HOSTILE  # noqa: E402
+
+FIELDS = [
+    "change_email",
+    "new_email",
+    "new_email_confirm",
+    "change_password",
+    "new_password",
+    "new_password_confirm",
+    "change_trust",
+    "trust_question",
+    "trust_answer",
+    "current_password",
+]
+
+
+@FUZZ
+@given(values=st.dictionaries(st.sampled_from(FIELDS), HOSTILE, min_size=1))
+@example(values={"change_password": "on", "new_password": "a" * 10000, "new_password_confirm": "a" * 10000})
+@example(values={"change_email": "on", "new_email": "\x00@exemple.fr", "new_email_confirm": "\x00@exemple.fr"})
+@example(values={"change_trust": "on", "trust_question": "<script>", "trust_answer": "\x00"})
+def test_j4_form_never_fails_and_writes_nothing(logged, space, values):
+    """Hostile values in every field, a wrong current password: a French 400, nothing written."""
+    values.setdefault("current_password", "pas le bon mot de passe du tout")
+    assert values["current_password"] != STRONG_PASSWORD
+    password, question = Space.objects.values_list("password", "trust_question").get(pk=space.pk)
+    emails = OutboxEmail.objects.count()
+    response = logged.post(URL, values)
+    assert response.status_code == 400
+    assert "Le formulaire contient des erreurs" in response.content.decode() or "Cochez au moins une case" in response.content.decode()
+    assert Space.objects.values_list("password", "trust_question").get(pk=space.pk) == (password, question)
+    assert Space.objects.get(pk=space.pk).login_email == EMAIL
+    assert PendingRequest.objects.count() == 0 and OutboxEmail.objects.count() == emails
+
+
+@FUZZ
+@given(email=HOSTILE, answer=HOSTILE)
+def test_j4_hostile_values_with_the_right_password_never_fail(logged, space, email, answer):
+    """The right current password: the hostile values reach the flow or are refused by the field."""
+    response = change(logged, **email_box(email), **trust_box(answer=answer))
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert PendingRequest.objects.count() == 0
+        assert Space.objects.get(pk=space.pk).trust_question == "Quel est votre surnom ?"
+    else:  # both applied together, or neither
+        assert PendingRequest.objects.filter(kind="email_change").count() == 1
+        assert Space.objects.get(pk=space.pk).trust_question == "Quel est votre plat préféré ?"
+        PendingRequest.objects.all().delete()
+        Space.objects.filter(pk=space.pk).update(trust_question="Quel est votre surnom ?")
