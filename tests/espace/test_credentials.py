@@ -4,6 +4,7 @@ Each box alone, email + password together, the current password (ASVS 2.1.6, R-T
 sessions (a password change ends the others; an email change ends all), R-MAIL-3.
 """
 
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -16,6 +17,7 @@ from mailer.models import OutboxEmail
 from mailer.outbox import decrypt_body
 from recapitulatif import render as render_pdf
 from tests.espace import journey
+from tests.espace.test_journeys import all_database_text
 from tests.factories import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, TRUST_ANSWER, SpaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +41,12 @@ def email_box(email=NEW_EMAIL, confirm=None):
 
 def trust_box(question="Quel est votre plat préféré ?", answer=NEW_ANSWER):
     return {"change_trust": "on", "trust_question": question, "trust_answer": answer}
+
+
+def in_database(secret):
+    """Whether secret appears anywhere in the database, as typed or JSON-escaped (audit details)."""
+    text = all_database_text()
+    return secret in text or json.dumps(secret)[1:-1] in text
 
 
 def mails_to(email, subject_part):
@@ -113,6 +121,7 @@ def test_j4_password_alone_applied_at_once_r_pwd_6_and_email(logged, space):
     assert "Vous avez modifié votre mot de passe" in body and "22 février 2029" in body
     assert OTHER_STRONG_PASSWORD not in body
     assert AuditEvent.objects.filter(kind="password_changed", space=space).count() == 1
+    assert not in_database(OTHER_STRONG_PASSWORD)
     assert PendingRequest.objects.count() == 0
     # The new password logs in, the old one no longer does.
     assert journey.login(Client(), EMAIL, STRONG_PASSWORD).status_code == 400
@@ -157,6 +166,13 @@ def test_j4_a_ticked_box_requires_its_fields(logged):
     response = change(logged, change_password="on", change_trust="on", trust_question="")
     assert response.status_code == 400
     assert response.content.decode().count("Ce champ est obligatoire.") == 4
+
+
+def test_j4_unticked_boxes_are_ignored_whatever_they_hold(logged, space):
+    response = change(logged, **password_box(), new_email="pas une adresse", trust_answer="\x00", trust_question="?")
+    assert response.status_code == 302
+    space.refresh_from_db()
+    assert check_password(OTHER_STRONG_PASSWORD, space.password) and space.trust_question == "Quel est votre surnom ?"
 
 
 def test_j4_nothing_ticked_is_refused(logged):
@@ -205,6 +221,7 @@ def test_j4_trust_question_applied_at_once_with_recap_and_email(logged, space):
     assert "Votre mot de passe a été réinitialisé" not in done
     [body] = mails_to(EMAIL, "Modification de la réponse à la question de confiance")
     assert "Vous avez modifié votre réponse à la question de confiance" in body and NEW_ANSWER not in body
+    assert not in_database(NEW_ANSWER)
     # The password session goes on untouched (the answer is not in the session hash).
     assert logged.get("/espace").status_code == 200
 
@@ -299,6 +316,8 @@ def test_j4_email_and_password_together_applied_at_activation(logged, space):
     assert space.login_email == NEW_EMAIL and check_password(OTHER_STRONG_PASSWORD, space.password)
     assert PasswordHistory.objects.filter(space=space).count() == 1
     assert PendingRequest.objects.get().payload == {}  # the hash wiped at use
+    # No secret in clear anywhere (audit log included)
+    assert not in_database(OTHER_STRONG_PASSWORD) and not in_database(STRONG_PASSWORD)
     [notice] = mails_to(EMAIL, "Modification de l'adresse électronique de connexion")
     assert "ainsi que votre mot de passe" in notice
     assert journey.login(Client(), NEW_EMAIL, STRONG_PASSWORD).status_code == 400
