@@ -9,6 +9,7 @@ from dsfr.forms import DsfrBaseForm, DsfrBoundField
 
 from antirobot.forms import CaptchaFormMixin
 from espace import identity
+from espace.flows.credentials import Change
 from espace.messages import message
 from espace.models import TRUST_QUESTIONS, Civility, Space
 from espace.services import codes
@@ -314,7 +315,8 @@ class CredentialsChangeForm(Form):
     change_email = forms.BooleanField(label="Modifier mon adresse électronique", required=False)
     new_email = EmailField(
         label="Saisir ma nouvelle adresse électronique de connexion",
-        help_text="Format attendu : adresse@domaine.fr. L'adresse électronique doit être valide et ne pas dépasser 100 caractères.",
+        help_text="Format attendu : adresse@domaine.fr. "
+        "L'adresse électronique doit être valide et ne pas dépasser 100 caractères.",
     )
     new_email_confirm = EmailField(label="Confirmer ma nouvelle adresse électronique de connexion")
     change_password = forms.BooleanField(label="Modifier mon mot de passe", required=False)
@@ -385,8 +387,6 @@ class CredentialsChangeForm(Form):
 
     def change(self):
         """Return the flow's Change: only what the ticked boxes hold."""
-        from espace.flows.credentials import Change
-
         data = self.cleaned_data
         return Change(
             current_password=data["current_password"],

@@ -12,7 +12,6 @@ The three boxes combine freely, always behind the current password (ASVS 2.1.6):
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.hashers import check_password, make_password
@@ -93,7 +92,7 @@ def change_credentials(request, space: Space, change: Change) -> dict:
             done["email_sent_to"] = change.new_email
         elif change.new_password is not None:
             passwords.set_password(space, raw=change.new_password, at=now)
-            expires = long_expiry(space.password_expires_on)
+            expires = clock.long_date(space.password_expires_on)  # "22 février 2029" (R-PWD-6)
             emails.send("password_changed", to=space.login_email, expires_on=expires)
             audit.record(request, audit.Kind.PASSWORD_CHANGED, space=space, email=space.login_email)
             done["password_expires_on"] = expires
@@ -110,11 +109,6 @@ def change_credentials(request, space: Space, change: Change) -> dict:
         update_session_auth_hash(request, space)
     request.session[DONE_KEY] = done
     return done
-
-
-def long_expiry(day: date) -> str:
-    """Return the last valid day written as the guides do ("22 février 2029", R-PWD-6)."""
-    return clock.long_date(day)
 
 
 def done_of(session) -> dict | None:

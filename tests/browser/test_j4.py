@@ -91,7 +91,8 @@ def test_j4_each_box_then_email_and_password_together(page, smtp_settings):
     field(page, "Réponse").fill(ANSWER)
     field(page, "Mot de passe actuel").fill(OTHER_STRONG_PASSWORD)
     page.get_by_role("button", name="Valider").click()
-    expect(page.get_by_text("Votre réponse à la question de confiance a été réinitialisée avec succès.")).to_be_visible()
+    trust_done = "Votre réponse à la question de confiance a été réinitialisée avec succès."
+    expect(page.get_by_text(trust_done)).to_be_visible()
     visits.check("enregistrement : question de confiance")
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger mon récapitulatif").click()
@@ -123,7 +124,8 @@ def test_j4_each_box_then_email_and_password_together(page, smtp_settings):
     field(page, "Confirmer mon nouveau mot de passe").fill(THIRD_PASSWORD)
     field(page, "Mot de passe actuel").fill(OTHER_STRONG_PASSWORD)
     page.get_by_role("button", name="Valider").click()
-    expect(page.get_by_text(f"Un code d'activation a été envoyé à l'adresse électronique suivante : {NEW_EMAIL}")).to_be_visible()
+    sent = f"Un code d'activation a été envoyé à l'adresse électronique suivante : {NEW_EMAIL}"
+    expect(page.get_by_text(sent)).to_be_visible()
     visits.check("enregistrement : code envoyé")
     page.get_by_role("button", name="Fermer").click()  # the guide: log out first
     expect(page.get_by_role("heading", name="Connexion à votre Espace professionnel")).to_be_visible()
