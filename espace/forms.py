@@ -9,6 +9,7 @@ from dsfr.forms import DsfrBaseForm, DsfrBoundField
 
 from antirobot.forms import CaptchaFormMixin
 from espace import identity
+from espace.flows.credentials import Change
 from espace.messages import message
 from espace.models import TRUST_QUESTIONS, Civility, Space
 from espace.services import certificates, codes
@@ -521,3 +522,104 @@ class OptionCodeForm(Form):
     )
 
     clean_code = CodeForm.clean_code
+# J4 "Modifier mes identifiants de connexion" ------------------------------------------
+
+BOXES = {  # box -> the fields it opens (guide 001, chapters 3 to 5)
+    "change_email": ("new_email", "new_email_confirm"),
+    "change_password": ("new_password", "new_password_confirm"),
+    "change_trust": ("trust_question", "trust_answer"),
+}
+
+
+class CredentialsChangeForm(Form):
+    """J4: three boxes in any combination, plus the current password, always required.
+
+    A box's fields are required only when the box is ticked: a page without JavaScript
+    shows every field, and what an unticked box holds is ignored. The current password,
+    and the new password's strength and history, are checked by the flow after the
+    guarded check (R-THROTTLE-1).
+    """
+
+    change_email = forms.BooleanField(label="Modifier mon adresse électronique", required=False)
+    new_email = EmailField(
+        label="Saisir ma nouvelle adresse électronique de connexion",
+        help_text="Format attendu : adresse@domaine.fr. "
+        "L'adresse électronique doit être valide et ne pas dépasser 100 caractères.",
+    )
+    new_email_confirm = EmailField(label="Confirmer ma nouvelle adresse électronique de connexion")
+    change_password = forms.BooleanField(label="Modifier mon mot de passe", required=False)
+    new_password = SecretField(
+        label="Saisir mon nouveau mot de passe",
+        help_text=f"({settings.PASSWORD_MIN_LENGTH} caractères minimum ; tous les caractères sont autorisés)",
+    )
+    new_password_confirm = SecretField(label="Confirmer mon nouveau mot de passe")
+    change_trust = forms.BooleanField(label="Modifier ma question de confiance", required=False)
+    trust_question = forms.ChoiceField(
+        label="Question",
+        choices=[(q, q) for q in TRUST_QUESTIONS],
+        error_messages={**REQUIRED, "invalid_choice": message("required")},
+    )
+    trust_answer = SecretField(
+        label="Réponse",
+        autocomplete="off",
+        help_text="Mémorisez précisément votre réponse (majuscules, minuscules, espaces) : "
+        "elle vous sera demandée en cas d'oubli du mot de passe.",
+    )
+    current_password = SecretField(
+        label="Mot de passe actuel",
+        autocomplete="current-password",
+        help_text="Par sécurité, toute modification demande votre mot de passe actuel.",
+    )
+
+    def __init__(self, *args, space: Space, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.space = space
+        if self.is_bound:
+            self.data = self.data.copy()
+        for box, fields in BOXES.items():
+            self.fields[box].widget.attrs["aria-controls"] = f"{box}-fields"
+            # A box's fields are required (and marked "*") unless the posted form left the
+            # box unticked: then what they hold is dropped, neither checked nor echoed back.
+            ticked = not self.is_bound or self.fields[box].widget.value_from_datadict(self.data, self.files, box)
+            for name in fields:
+                self.fields[name].required = bool(ticked)
+                if not ticked:
+                    self.data.pop(name, None)
+        self.fields["new_password"].widget.attrs.update(
+            {"data-strength-meter": "password-level", "aria-describedby": "password-level"}
+        )
+        self.fields["trust_question"].initial = space.trust_question
+
+    def clean_trust_answer(self):
+        answer = self.cleaned_data["trust_answer"]
+        if answer and (len(answer) > 100 or not answer.strip()):  # R-TRUST-2, as in J1
+            raise ValidationError(message("answer_length"), code="answer_length")
+        if answer:
+            identity.clean_text(answer, max_length=100)
+        return answer
+
+    def clean(self):
+        data = super().clean()
+        ticked = [box for box in BOXES if data.get(box)]
+        if not ticked:
+            raise ValidationError(message("credentials_nothing"), code="credentials_nothing")
+        if "change_email" in ticked and data.get("new_email") and data.get("new_email_confirm"):
+            if data["new_email"] != data["new_email_confirm"]:
+                self.add_error("new_email_confirm", message("email_mismatch"))
+            elif data["new_email"] == self.space.login_email:
+                self.add_error("new_email", message("email_same"))
+        if "change_password" in ticked and data.get("new_password") and data.get("new_password_confirm"):
+            if data["new_password"] != data["new_password_confirm"]:
+                self.add_error("new_password_confirm", message("password_mismatch"))
+        return data
+
+    def change(self):
+        """Return the flow's Change: only what the ticked boxes hold."""
+        data = self.cleaned_data
+        return Change(
+            current_password=data["current_password"],
+            new_email=data["new_email"] if data.get("change_email") else None,
+            new_password=data["new_password"] if data.get("change_password") else None,
+            trust_question=data["trust_question"] if data.get("change_trust") else None,
+            trust_answer=data["trust_answer"] if data.get("change_trust") else None,
+        )

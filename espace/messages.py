@@ -77,7 +77,6 @@ MESSAGES = {
         "Cette adresse électronique est déjà utilisée pour un autre espace : une adresse électronique ne peut "
         "être associée qu'à un seul espace sans certificat. Choisissez une autre adresse électronique."
     ),
-    "subscriber_number_invalid": "Le numéro d'abonné comporte 14 chiffres.",
     # Outside the space: one answer whether or not the number exists (SPEC §4).
     "option_recovery_sent": (
         "Si ces informations correspondent à un espace avec certificat, un courriel vous a été envoyé."
@@ -91,6 +90,16 @@ MESSAGES = {
     ),
     "option_lost": (
         "Cette étape de l'option pour l'accès sans certificat n'est plus en cours : recommencez la procédure."
+    ),
+    # J4 "Modifier mes identifiants de connexion"
+    "credentials_nothing": "Cochez au moins une case : adresse électronique, mot de passe ou question de confiance.",
+    "current_password_refused": (
+        "Le mot de passe actuel est incorrect, ou la modification est momentanément bloquée. Réessayez."
+    ),
+    "email_same": "La nouvelle adresse électronique doit être différente de votre adresse de connexion actuelle.",
+    "email_unavailable": (
+        "Cette adresse électronique ne peut pas être utilisée : elle est déjà associée à un espace "
+        "ou à une demande en cours."
     ),
 }
 

@@ -212,6 +212,12 @@ class AuditEvent(models.Model):
         OPTION_RECOVERY_REQUESTED = "option_recovery_requested", "Option hors espace : code demandé"
         OPTION_RECOVERY_REFUSED = "option_recovery_refused", "Option hors espace : refusée"
         OPTION_RECOVERY_OK = "option_recovery_ok", "Option hors espace : code accepté"
+        # J4 "Modifier mes identifiants de connexion"
+        PASSWORD_CHANGED = "password_changed", "Mot de passe modifié"
+        TRUST_CHANGED = "trust_changed", "Question de confiance modifiée"
+        EMAIL_CHANGE_REQUESTED = "email_change_requested", "Demande de modification de l'adresse électronique"
+        EMAIL_CHANGED = "email_changed", "Adresse électronique de connexion modifiée"
+        CREDENTIALS_REFUSED = "credentials_refused", "Modification des identifiants refusée"
 
     at = models.DateTimeField(db_index=True)
     # Kind's values, without choices in the schema: journeys add kinds without a migration.

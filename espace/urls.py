@@ -1,6 +1,6 @@
 from django.urls import path
 
-from espace.views import activation, certificate, home, login, option, pages, recovery, registration
+from espace.views import activation, certificate, credentials, home, login, option, pages, recovery, registration
 
 app_name = "espace"
 
@@ -31,6 +31,8 @@ urlpatterns = [
     path("activation/recapitulatif", activation.done_view, name="activation_done"),
     path("activation/recapitulatif.pdf", activation.recap_pdf_view, name="activation_recap_pdf"),
     # J4 "Modifier mes identifiants de connexion"
+    path("espace/identifiants", credentials.change_view, name="credentials"),
+    path("espace/identifiants/enregistrement", credentials.done_view, name="credentials_done"),
     #
     # J5 "Mot de passe oublié ?"
     path("mot-de-passe-oublie", recovery.forgot_view, name="forgot"),

@@ -186,7 +186,7 @@ def reset(request, *, email: str, code: str, answer: str, password: str) -> Spac
             requests.consume(locked, now)
             passwords.set_password(space, raw=password, at=now)
             emails.send(
-                "password_changed", to=space.login_email, valid_until=clock.long_date(space.password_expires_on)
+                "password_changed", to=space.login_email, expires_on=clock.long_date(space.password_expires_on)
             )
             audit.record(request, audit.Kind.RESET_DONE, space=space, email=email)
             return space

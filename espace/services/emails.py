@@ -12,6 +12,7 @@ SUBJECTS = {
     "password_reset": "Espace professionnel - Mot de passe oublié",
     "expiry_reminder": "Espace professionnel - Expiration prochaine de votre mot de passe",
     "option_recovery": "Espace professionnel - Option pour l'accès sans certificat",
+    "email_changed_notice": "Espace professionnel - Modification de l'adresse électronique de connexion",
 }
 
 

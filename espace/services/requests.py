@@ -110,7 +110,14 @@ POLICIES: dict[str, Policy] = {
         done_template="espace/activation/done.html",
     ),
     Kind.EMAIL_CHANGE: Policy(
-        Kind.EMAIL_CHANGE, "ACTIVATION_CODE_TTL", True, login_email_available, "activation", True
+        Kind.EMAIL_CHANGE,
+        "ACTIVATION_CODE_TTL",
+        True,
+        login_email_available,
+        "activation",
+        True,
+        apply=spaces.change_login_email,
+        done_template="espace/credentials/activated.html",
     ),
     Kind.OPTION: Policy(
         Kind.OPTION,

@@ -1,10 +1,11 @@
-"""Spaces: creation at activation (J2), the recap data (R-PDF-1)."""
+"""Spaces: creation at activation (J2), login email change (J4), the recap data (R-PDF-1)."""
 
 from datetime import datetime
 
+from espace import clock
 from espace.models import AccessMode, PendingRequest, Space
 from espace.selectors import profile_display
-from espace.services import numbers, passwords
+from espace.services import audit, emails, numbers, passwords
 from recapitulatif import RecapData
 
 PROFILE_FIELDS = (
@@ -86,4 +87,40 @@ def opt_for_password(pending: PendingRequest, payload: dict, now: datetime) -> S
     # history (R-PWD-3 counts previous passwords the person chose).
     space.password = ""
     passwords.set_password(space, password_hash=payload["password_hash"], at=now)
+def change_login_email(pending: PendingRequest, payload: dict, now: datetime) -> Space:
+    """Apply a live email-change request at activation (J2, J4); refuse a void one.
+
+    The new login replaces the old (and the contact address too when it was the login);
+    the new password, if one was chosen, is applied with it (its hash was made and
+    validated when the change was asked). The session auth hash covers the login email,
+    so every session of the space ends. A notice goes to the OLD address: if someone else
+    made the change, the owner learns it where they still read.
+    """
+    from espace.services.requests import CodeRefused  # requests imports this module for its table
+
+    space = (
+        Space.objects.select_for_update()
+        .filter(pk=pending.space_id, is_active=True, access_mode=AccessMode.PASSWORD)
+        .first()
+    )
+    if space is None:
+        raise CodeRefused()
+    old_email = space.login_email
+    space.login_email = pending.email
+    if space.contact_email == old_email:
+        space.contact_email = pending.email
+    if payload.get("password_hash"):
+        passwords.set_password(space, password_hash=payload["password_hash"], at=now)  # saves the email too
+    else:
+        space.save(update_fields=["login_email", "contact_email"])
+    local = clock.paris(now)
+    emails.send(
+        "email_changed_notice",
+        to=old_email,
+        new_email=pending.email,
+        changed_on=clock.long_date(local.date()),
+        changed_at=local.strftime("%H:%M"),
+        with_password=bool(payload.get("password_hash")),
+    )
+    audit.record(None, audit.Kind.EMAIL_CHANGED, space=space, email=pending.email, old_email=old_email)
     return space

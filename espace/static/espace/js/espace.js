@@ -38,4 +38,16 @@
   }
 
   document.querySelectorAll("input[data-strength-meter]").forEach(strengthMeter);
+
+  // J4: each box opens its fields when ticked (without this file, every field shows).
+  document.querySelectorAll("[data-box-fields]").forEach(function (fields) {
+    var box = document.getElementById(fields.getAttribute("data-box-fields"));
+    if (!box) { return; }
+    function sync() {
+      fields.hidden = !box.checked;
+      box.setAttribute("aria-expanded", box.checked ? "true" : "false");
+    }
+    box.addEventListener("change", sync);
+    sync();
+  });
 })();
