@@ -87,6 +87,9 @@ def opt_for_password(pending: PendingRequest, payload: dict, now: datetime) -> S
     # history (R-PWD-3 counts previous passwords the person chose).
     space.password = ""
     passwords.set_password(space, password_hash=payload["password_hash"], at=now)
+    return space
+
+
 def change_login_email(pending: PendingRequest, payload: dict, now: datetime) -> Space:
     """Apply a live email-change request at activation (J2, J4); refuse a void one.
 
