@@ -171,6 +171,10 @@ class AuditEvent(models.Model):
         SESSION_BLOCKED = "session_blocked", "Session fermée (mot de passe expiré)"
         RECAP_DOWNLOADED = "recap_downloaded", "Récapitulatif téléchargé"
         ACCOUNT_UNBLOCKED = "account_unblocked", "Blocage levé par l'assistance"
+        # J6
+        EXPIRY_ALERT_SHOWN = "expiry_alert_shown", "Alerte d'expiration du mot de passe affichée"
+        PASSWORD_RENEWED = "password_renewed", "Mot de passe expiré renouvelé"
+        RENEWAL_REFUSED = "renewal_refused", "Renouvellement du mot de passe expiré refusé"
 
     at = models.DateTimeField(db_index=True)
     # Kind's values, without choices in the schema: journeys add kinds without a migration.

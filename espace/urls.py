@@ -1,6 +1,6 @@
 from django.urls import path
 
-from espace.views import activation, home, login, pages, registration
+from espace.views import activation, expiry, home, login, pages, registration
 
 app_name = "espace"
 
@@ -35,7 +35,11 @@ urlpatterns = [
     # J5 "Mot de passe oublié ?"
     #
     # J6 expiry: alert, "Mot de passe expiré", security history
-    #
+    path("espace/alerte-expiration", expiry.alert_view, name="expiry_alert"),
+    path("mot-de-passe-expire", expiry.email_step_view, name="expired"),
+    path("mot-de-passe-expire/nouveau", expiry.password_step_view, name="expired_password"),
+    path("mot-de-passe-expire/recapitulatif", expiry.done_view, name="expired_done"),
+    path("espace/historique", expiry.history_view, name="security_history"),
     # J7 certificate login
     #
     # J8 option for password access, inside and outside the space
