@@ -3,9 +3,11 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
 from antirobot.testing import captcha_post_data
+from espace.flows.login import open_session
 from espace.models import AuditEvent, Space
 from mailer.models import OutboxEmail
 from mailer.outbox import decrypt_body
@@ -57,20 +59,19 @@ def test_r_pwd_6_changed_23_02_2026_valid_until_22_02_2029_then_refused_through_
     assert not client.session.get("_auth_user_id")
 
 
-def test_r_pwd_6_certificate_space_header_shows_no_password_date(client):
+def test_r_pwd_6_certificate_space_header_shows_no_password_date(client, settings):
     space = SpaceFactory(login_email=EMAIL)
-    Space.objects.filter(pk=space.pk).update(password_expires_on=None)
-    from espace.flows.login import open_session
-    from django.test import RequestFactory
-
+    Space.objects.filter(pk=space.pk).update(password_expires_on=None)  # a certificate space's shape
     request = RequestFactory().get("/")
     request.session = client.session
-    open_session(request, Space.objects.get(pk=space.pk), method="password")
+    open_session(request, Space.objects.get(pk=space.pk), method="certificate")
     request.session.save()
-    client.cookies["sessionid"] = request.session.session_key
-    page = client.get("/espace").content.decode()
-    assert "Expiration du mot de passe" not in page
-    assert "bloqué" not in page
+    client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
+    page = client.get("/espace")
+    assert page.status_code == 200
+    assert "Abonné : " in page.content.decode()
+    assert "Expiration du mot de passe" not in page.content.decode()
+    assert "bloqué" not in page.content.decode()
 
 
 # --- R-EXP-1 -------------------------------------------------------------------------------------
