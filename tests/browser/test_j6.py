@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 from espace import clock
 from espace.models import Space
 from tests.browser.helpers import Visits, captcha_answer, field, press_and_wait, tab_to, type_into
-from tests.espace.test_j6_expiry import credentials_route  # noqa: F401 (J4's route until it is merged)
 from tests.factories import STRONG_PASSWORD, SpaceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

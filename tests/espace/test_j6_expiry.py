@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.test import RequestFactory
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from antirobot.testing import captcha_post_data
 from espace.flows.login import open_session
@@ -19,15 +19,6 @@ EMAIL = "lila@exemple.fr"
 CHANGED = datetime(2026, 2, 23, 15, 0, tzinfo=UTC)  # valid until 22/02/2029 (R-PWD-6)
 NEW_PASSWORD = "Une girafe mauve traverse le pont d'Avignon 2029"
 WRONG = "un mauvais mot de passe de vingt caractères"
-
-
-@pytest.fixture(autouse=True)
-def credentials_route(settings):
-    """The home's "Modifier le mot de passe" needs J4's route; until J4 is merged, a test one."""
-    try:
-        reverse("espace:credentials")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.espace.urls_j6"
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 "espace:credentials" that J4 ("Modifier mes identifiants de connexion") provides.
 
 The home's "Modifier le mot de passe" links there (R-EXP-1). Once J4 is merged the
-fixture in test_j6_expiry.py finds the real route and never loads this module.
+fixture j4_credentials_route (tests/conftest.py) finds the real route and never loads this module.
 """
 
 from django.http import HttpResponse
