@@ -36,8 +36,8 @@ VARYING = [
 
 
 @pytest.fixture
-def world(client, time_machine, django_user_model):
-    time_machine.move_to(datetime(2026, 2, 23, 15, 0, tzinfo=UTC), tick=False)
+def world(client, time_machine):
+    time_machine.move_to(CHANGED, tick=False)
     SpaceFactory(login_email="expire@exemple.fr")
     SpaceFactory(access_mode="certificate", login_email=None, contact_email="certificat@exemple.fr")
     journey.register(client, "attente@exemple.fr")  # a live creation request, no space yet

@@ -1,6 +1,6 @@
 """J6 password expiry (guide 002): R-PWD-6 dates, R-EXP-1 alert, R-EXP-2/3 "Mot de passe expiré"."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from django.test import RequestFactory
@@ -233,5 +233,6 @@ def test_r_throttle_1_old_password_shares_the_login_counter(client, time_machine
 def test_r_exp_3_expired_space_reaches_nothing(client, space, time_machine):
     journey.login(client, EMAIL)
     at(time_machine, date(2029, 2, 23))
-    for url in ("/espace", "/espace/gerer", "/espace/recapitulatif.pdf", "/espace/historique", "/espace/alerte-expiration"):
+    urls = ("/espace", "/espace/gerer", "/espace/recapitulatif.pdf", "/espace/historique", "/espace/alerte-expiration")
+    for url in urls:
         assert client.get(url)["Location"] == "/", url

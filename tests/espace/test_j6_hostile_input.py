@@ -48,7 +48,7 @@ def test_expired_email_step_never_fails(client, expired, email, captcha):
 @FUZZ
 @given(old=HOSTILE, new=HOSTILE, confirm=HOSTILE)
 @example(old=STRONG_PASSWORD, new="a" * 10000, confirm="a" * 10000)
-@example(old="a" * 10000, new="Une girafe mauve traverse le pont 2029", confirm="Une girafe mauve traverse le pont 2029")
+@example(old="a" * 10000, new="Une girafe mauve traverse le pont 2029", confirm="Une girafe mauve traverse le pont")
 def test_expired_password_step_never_fails(client, expired, old, new, confirm):
     page = client.get("/mot-de-passe-expire")
     assert client.post("/mot-de-passe-expire", {"email": EMAIL, **captcha_post_data(page)}).status_code == 302
