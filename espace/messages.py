@@ -43,7 +43,6 @@ MESSAGES = {
         "Vérifiez votre saisie : le code est valable %(code_hours)s h et ne peut être utilisé qu'une seule fois."
     ),
     "login_refused": "L'adresse électronique ou le mot de passe est incorrect, ou l'accès est momentanément bloqué. Réessayez.",
-    "login_expired": ("Votre mot de passe a expiré : l'accès à votre espace est désactivé jusqu'à son renouvellement."),
     "too_many_creations": "Trop de demandes de création depuis votre connexion. Réessayez dans une heure.",
     "too_many_levels": "Trop de demandes d'évaluation du mot de passe. Réessayez dans quelques minutes.",
     # Shown as a neutral notice (not an error) on a new start: a browser back or an old tab
@@ -101,6 +100,13 @@ MESSAGES = {
         "Cette adresse électronique ne peut pas être utilisée : elle est déjà associée à un espace "
         "ou à une demande en cours."
     ),
+    # J6 "Mot de passe expiré": one refusal for a wrong old password, an unknown email, a space
+    # that has not expired, a certificate space, or a blocked account (SPEC §4).
+    "expired_refused": (
+        "L'adresse électronique ou l'ancien mot de passe est incorrect, ou le mot de passe n'a pas expiré, "
+        "ou l'accès est momentanément bloqué. Vérifiez votre saisie et réessayez."
+    ),
+    "expired_notice": "Votre mot de passe a expiré : renouvelez-le pour accéder à votre espace professionnel.",
 }
 
 
@@ -113,6 +119,8 @@ def rule_values() -> dict:
         "password_max": settings.PASSWORD_MAX_LENGTH,
         "password_validity_years": settings.PASSWORD_VALIDITY_YEARS,
         "password_history": settings.PASSWORD_HISTORY_SIZE,
+        "security_history_days": settings.SECURITY_HISTORY_DAYS,
+        "audit_retention_days": settings.AUDIT_RETENTION.days,
     }
 
 

@@ -218,6 +218,10 @@ class AuditEvent(models.Model):
         EMAIL_CHANGE_REQUESTED = "email_change_requested", "Demande de modification de l'adresse électronique"
         EMAIL_CHANGED = "email_changed", "Adresse électronique de connexion modifiée"
         CREDENTIALS_REFUSED = "credentials_refused", "Modification des identifiants refusée"
+        # J6
+        EXPIRY_ALERT_SHOWN = "expiry_alert_shown", "Alerte d'expiration du mot de passe affichée"
+        PASSWORD_RENEWED = "password_renewed", "Mot de passe expiré renouvelé"
+        RENEWAL_REFUSED = "renewal_refused", "Renouvellement du mot de passe expiré refusé"
 
     at = models.DateTimeField(db_index=True)
     # Kind's values, without choices in the schema: journeys add kinds without a migration.

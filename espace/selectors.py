@@ -2,9 +2,14 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+
+from espace import clock
 from espace.identity import format_phone, format_siren
-from espace.models import Civility
+from espace.models import AuditEvent, Civility
 from registre.selectors import company_name
 
 
@@ -38,3 +43,69 @@ def profile_display(profile: Mapping) -> ProfileDisplay:
         phone=format_phone(profile.get("phone") or ""),
         address_lines=address_lines(profile),
     )
+
+
+# "Historique de sécurité" (issue 7 item 6)
+
+
+@dataclass(frozen=True)
+class SecurityEvent:
+    """One line of the history, in French words: never the event's detail (SPEC §4)."""
+
+    at: datetime  # Paris time
+    label: str
+    ip: str
+    browser: str
+
+
+@dataclass(frozen=True)
+class SecurityHistoryPage:
+    page: Page
+    events: list[SecurityEvent]
+
+
+# Most specific first: Edge and Opera say "Chrome" too, Chrome says "Safari".
+BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def browser_name(user_agent: str) -> str:
+    """Return "Firefox sous Linux" for a user agent: what a person recognises, not the raw string."""
+    browser = next((name for token, name in BROWSERS if token in user_agent), None)
+    system = next((name for token, name in SYSTEMS if token in user_agent), None)
+    if browser and system:
+        return f"{browser} sous {system}"
+    return browser or system or "Navigateur inconnu"
+
+
+def kind_label(kind: str) -> str:
+    """Return the French label of an audit kind (a kind no longer known keeps a neutral one)."""
+    try:
+        return AuditEvent.Kind(kind).label
+    except ValueError:
+        return "Autre événement de sécurité"
+
+
+def security_history(space, *, page=None, now: datetime | None = None) -> SecurityHistoryPage:
+    """Return one page of space's security events of the last SECURITY_HISTORY_DAYS days,
+    newest first. A bad page number gives the first page, one past the end the last."""
+    now = now or clock.now()
+    events = AuditEvent.objects.filter(space=space, at__gte=now - timedelta(days=settings.SECURITY_HISTORY_DAYS))
+    shown = Paginator(events.order_by("-at", "-id"), settings.SECURITY_HISTORY_PAGE_SIZE).get_page(page)
+    rows = [
+        SecurityEvent(
+            at=clock.paris(event.at),
+            label=kind_label(event.kind),
+            ip=event.ip or "inconnue",
+            browser=browser_name(event.user_agent),
+        )
+        for event in shown.object_list
+    ]
+    return SecurityHistoryPage(page=shown, events=rows)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from espace.views import activation, certificate, credentials, home, login, option, pages, recovery, registration
+from espace.views import activation, certificate, credentials, expiry, home, login, option, pages, recovery, registration
 
 app_name = "espace"
 
@@ -41,7 +41,11 @@ urlpatterns = [
     path("mot-de-passe-oublie/termine", recovery.done_view, name="forgot_done"),
     #
     # J6 expiry: alert, "Mot de passe expiré", security history
-    #
+    path("espace/alerte-expiration", expiry.alert_view, name="expiry_alert"),
+    path("mot-de-passe-expire", expiry.email_step_view, name="expired"),
+    path("mot-de-passe-expire/nouveau", expiry.password_step_view, name="expired_password"),
+    path("mot-de-passe-expire/recapitulatif", expiry.done_view, name="expired_done"),
+    path("espace/historique", expiry.history_view, name="security_history"),
     # J7 certificate login
     path("certificat", certificate.certificate_login_view, name="certificate_login"),
     # J8 option for password access, inside and outside the space

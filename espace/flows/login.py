@@ -19,11 +19,12 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.hashers import check_password, make_password
+from django.urls import reverse
 
 from espace import clock
 from espace.middleware import AUTH_AT_KEY, SEEN_AT_KEY
 from espace.models import AccessMode, Space
-from espace.services import audit, guard, passwords
+from espace.services import audit, expiry, guard, passwords
 from espace.services.client import client_ip
 
 
@@ -44,7 +45,7 @@ class LoginRefused(Exception):
 
 
 @lru_cache(maxsize=1)
-def _dummy_hash() -> str:
+def dummy_hash() -> str:
     return make_password("espace-professionnel-dummy-password")
 
 
@@ -54,7 +55,7 @@ def check_credentials(request, *, email: str, password: str) -> Space:
 
     def verify():
         # A dummy hash for an unknown email: the same Argon2 cost, the same answer time.
-        valid = check_password(password, space.password if space else _dummy_hash())
+        valid = check_password(password, space.password if space else dummy_hash())
         return space if valid and space else None
 
     checked = guard.check_secret(account=email, address=client_ip(request), verify=verify)
@@ -68,16 +69,25 @@ def check_credentials(request, *, email: str, password: str) -> Space:
 
 
 def expired_password(request, space: Space) -> LoginResult | None:
-    """R-EXP-2/3: the right old password of an expired space opens no session."""
+    """R-EXP-2/3: the right old password of an expired space opens no session; it leads to
+    "Mot de passe expiré" (J6), where the old password is asked again."""
     if not passwords.is_expired(space):
         return None
     audit.record(request, audit.Kind.LOGIN_EXPIRED, space=space, email=space.login_email)
-    return LoginResult(Outcome.EXPIRED)
+    return LoginResult(Outcome.EXPIRED, next_url=reverse("espace:expired"))
+
+
+def expiry_alert(request, space: Space) -> LoginResult | None:
+    """R-EXP-1: at most EXPIRY_ALERT_DAYS days left, the alert page comes before the home."""
+    if expiry.countdown(space) is None:
+        return None
+    audit.record(request, audit.Kind.EXPIRY_ALERT_SHOWN, space=space, expires_on=space.password_expires_on.isoformat())
+    return LoginResult(Outcome.OK, next_url=reverse("espace:expiry_alert"))
 
 
 Stage = Callable[[object, Space], LoginResult | None]
 PRE_SESSION_STAGES: list[Stage] = [expired_password]
-POST_SESSION_STAGES: list[Stage] = []
+POST_SESSION_STAGES: list[Stage] = [expiry_alert]
 
 
 def open_session(request, space: Space, *, method: str) -> None:

@@ -1,5 +1,11 @@
-"""Password expiry (R-EXP-1, R-EXP-4): the days left, and the reminder emails."""
+"""Password expiry (R-EXP-1, R-EXP-4): the days left, the countdown, and the reminder emails.
 
+"N days left" is ``days_left``: the days from today (Paris) to the last valid day, 0 on that
+day. The alert and the home's countdown show from EXPIRY_ALERT_DAYS (60) down to 0, like the
+60-day reminder; the countdown says at least "1 jour" on the last day (access ends that night).
+"""
+
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -18,6 +24,20 @@ def days_left(space: Space, today: date | None = None) -> int | None:
     if space.password_expires_on is None:
         return None
     return (space.password_expires_on - (today or clock.paris_today())).days
+
+
+@dataclass(frozen=True)
+class Countdown:
+    expires_on: date
+    days: int  # at least 1: "bloqué dans 1 jour" on the last valid day
+
+
+def countdown(space: Space, today: date | None = None) -> Countdown | None:
+    """Return the countdown to show in the space (R-EXP-1), None above EXPIRY_ALERT_DAYS."""
+    left = days_left(space, today)
+    if left is None or left > settings.EXPIRY_ALERT_DAYS:
+        return None
+    return Countdown(expires_on=space.password_expires_on, days=max(left, 1))
 
 
 def send_reminders(today: date | None = None) -> int:

@@ -5,6 +5,7 @@ from functools import wraps
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from espace.services import expiry
 from espace.views.activation import recap_response
 
 
@@ -26,7 +27,8 @@ def space_required(view):
 @require_GET
 @space_required
 def home_view(request):
-    return render(request, "espace/home.html", {"space": request.user})
+    # R-EXP-1: "Attention, votre accès sera bloqué dans N jours." at most 60 days before.
+    return render(request, "espace/home.html", {"space": request.user, "countdown": expiry.countdown(request.user)})
 
 
 @require_GET

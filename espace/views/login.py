@@ -3,6 +3,7 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from espace.flows import expiry as expiry_flow
 from espace.flows import login as login_flow
 from espace.forms import LoginForm
 from espace.messages import message
@@ -17,8 +18,10 @@ def login_view(request):
         result = login_flow.log_in(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
         if result.outcome is login_flow.Outcome.OK:
             return redirect(result.next_url or "espace:home")
-        code = "login_expired" if result.outcome is login_flow.Outcome.EXPIRED else "login_refused"
-        form.add_error(None, message(code))
+        if result.outcome is login_flow.Outcome.EXPIRED:  # R-EXP-2: no session, "Mot de passe expiré"
+            expiry_flow.note_expired_login(request.session)
+            return redirect(result.next_url)
+        form.add_error(None, message("login_refused"))
     return render(request, "espace/login.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
