@@ -28,15 +28,3 @@ def fresh_throttle_counters(settings):
         if keys:
             store.redis.delete(*keys)
     yield
-
-
-@pytest.fixture(autouse=True)
-def j4_credentials_route(settings):
-    """J6's home links to J4's "espace:credentials" (R-EXP-1). On a branch without J4, a test
-    URLconf provides the name; once J4 is merged the real route is found and this does nothing."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse("espace:credentials")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.espace.urls_j6"
