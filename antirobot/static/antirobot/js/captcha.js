@@ -27,7 +27,12 @@
       event.preventDefault();
       var player = listen.closest(".antirobot").querySelector("[data-captcha-audio]");
       player.currentTime = 0;
-      player.play().catch(function () { window.location.href = listen.href; });
+      // Only a browser that refuses to play here (NotAllowedError, NotSupportedError) gets the
+      // file itself; an AbortError means a new image replaced this sound before it started.
+      player.play().catch(function (error) {
+        if (error && error.name === "AbortError") { return; }
+        window.location.href = listen.href;
+      });
     } else if (refresh) {
       event.preventDefault();
       var box = refresh.closest(".antirobot");
