@@ -76,10 +76,11 @@ def footer_text(created_at: datetime) -> str:
 
 def _printable(text: str) -> str:
     """Return text as the PDF can carry it: control characters, surrogates and non-characters
-    dropped (they would corrupt the text layer or the HTML parse); a character the embedded
+    dropped (they would corrupt the text layer or the HTML parse); line and paragraph
+    separators (U+2028, U+2029) made spaces, as a value is one line; a character the embedded
     font cannot draw shown as U+FFFD "�" (see _drawable); everything else kept as typed."""
     return "".join(
-        ch if _drawable(ch) else "\ufffd"
+        " " if unicodedata.category(ch) in ("Zl", "Zp") else ch if _drawable(ch) else "\ufffd"
         for ch in str(text)
         if unicodedata.category(ch) not in ("Cc", "Cs") and not _noncharacter(ch)
     )

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pikepdf
 import pytest
 import time_machine
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
@@ -284,6 +284,7 @@ def test_r_pdf_1_renders_from_several_threads_at_once():
 
 @settings(max_examples=30, deadline=None)
 @given(text=st.text(max_size=300))
+@example(text="0\u2028")  # a line separator once garbled the whole text layer
 def test_r_pdf_1_any_text_renders_one_page(text):
     pdf = render(data(last_name=text, first_name=text, trust_question=text, address_lines=[text]))
     assert len(read(pdf).pages) == 1
