@@ -380,26 +380,6 @@ class ResetPasswordForm(Form):
         error_messages=REQUIRED,
     )
     answer = SecretField(label="Réponse", autocomplete="off")
-# J6 "Mot de passe expiré" (guide 002)
-
-
-class ExpiredEmailForm(CaptchaFormMixin, Form):
-    """J6 step 1: "Saisissez votre adresse électronique de connexion" + captcha."""
-
-    email = EmailField(
-        label="Saisissez votre adresse électronique de connexion", help_text="Format attendu : adresse@domaine.fr"
-    )
-
-
-class ExpiredPasswordForm(Form):
-    """J6 step 2: the old password, the new one and its confirmation (R-PWD-*).
-
-    The new password is judged here with the email only: the rules that need the space
-    (its names, its history) run once the old password is proven (flows.expiry), so that
-    nothing here depends on whether the email has a space.
-    """
-
-    old_password = SecretField(label="Saisissez votre ancien mot de passe", autocomplete="current-password")
     password = SecretField(
         label="Saisissez votre nouveau mot de passe",
         help_text=f"{settings.PASSWORD_MIN_LENGTH} caractères minimum ; tous les caractères sont autorisés "
@@ -409,8 +389,6 @@ class ExpiredPasswordForm(Form):
 
     def __init__(self, *args, space: Space, **kwargs):
         self.space = space
-    def __init__(self, *args, email: str, **kwargs):
-        self.email = email
         super().__init__(*args, **kwargs)
         self.fields["password"].widget.attrs.update(
             {"data-strength-meter": "password-level", "aria-describedby": "password-level"}
@@ -645,6 +623,42 @@ class CredentialsChangeForm(Form):
             trust_question=data["trust_question"] if data.get("change_trust") else None,
             trust_answer=data["trust_answer"] if data.get("change_trust") else None,
         )
+
+
+# J6 "Mot de passe expiré" (guide 002)
+
+
+class ExpiredEmailForm(CaptchaFormMixin, Form):
+    """J6 step 1: "Saisissez votre adresse électronique de connexion" + captcha."""
+
+    email = EmailField(
+        label="Saisissez votre adresse électronique de connexion", help_text="Format attendu : adresse@domaine.fr"
+    )
+
+
+class ExpiredPasswordForm(Form):
+    """J6 step 2: the old password, the new one and its confirmation (R-PWD-*).
+
+    The new password is judged here with the email only: the rules that need the space
+    (its names, its history) run once the old password is proven (flows.expiry), so that
+    nothing here depends on whether the email has a space.
+    """
+
+    old_password = SecretField(label="Saisissez votre ancien mot de passe", autocomplete="current-password")
+    password = SecretField(
+        label="Saisissez votre nouveau mot de passe",
+        help_text=f"{settings.PASSWORD_MIN_LENGTH} caractères minimum ; tous les caractères sont autorisés "
+        "(espaces, accents, symboles).",
+    )
+    password_confirm = SecretField(label="Confirmez votre nouveau mot de passe")
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget.attrs.update(
+            {"data-strength-meter": "password-level", "aria-describedby": "password-level"}
+        )
+
     def clean(self):
         data = super().clean()
         old, password = data.get("old_password"), data.get("password")
