@@ -44,6 +44,7 @@ MESSAGES = {
     ),
     "login_refused": "L'adresse électronique ou le mot de passe est incorrect, ou l'accès est momentanément bloqué. Réessayez.",
     "too_many_creations": "Trop de demandes de création depuis votre connexion. Réessayez dans une heure.",
+    "too_many_email_checks": "Trop de vérifications d'adresses électroniques depuis votre connexion. Réessayez dans une heure.",
     "too_many_levels": "Trop de demandes d'évaluation du mot de passe. Réessayez dans quelques minutes.",
     # Shown as a neutral notice (not an error) on a new start: a browser back or an old tab
     # brings a person here as often as an expired session does.

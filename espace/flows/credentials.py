@@ -22,8 +22,13 @@ from espace import clock
 from espace.models import PendingRequest, Space
 from espace.services import audit, emails, guard, passwords, requests
 from espace.services.client import client_ip
+from espace.services.throttle import Throttle
 
 DONE_KEY = "espace_credentials_done"
+
+
+class TooManyChecks(Exception):
+    """Too many email-change requests (availability answers, code emails) from one address."""
 
 
 class CurrentPasswordRefused(Exception):
@@ -74,6 +79,12 @@ def change_credentials(request, space: Space, change: Change) -> dict:
         validate_password(change.new_password, space)
     now = clock.now()
     done: dict = {"at": now.isoformat()}
+    if change.new_email is not None and not Throttle.default().within_limit(
+        "email_checks_per_address", key=client_ip(request)
+    ):
+        # The availability answer tells whether an address is taken, and each request sends a
+        # code to the address typed: capped per client address like J1's step 2.
+        raise TooManyChecks()
     with transaction.atomic():
         if change.new_email is not None:
             # The password waits for the email: both change together at activation.

@@ -100,13 +100,21 @@ class Option:
         return state.get("sent") if state.get("origin") == self.origin else None
 
 
-def check_email(space: Space, email: str) -> None:
+def check_email(request, space: Space, email: str) -> None:
     """Raise EmailUnavailable unless space may take email as its login (R-MAIL-3).
 
     Certificate spaces may share a contact address; the first to take it as a login (or
-    hold it with a live request) keeps it, the others must choose another.
+    hold it with a live request) keeps it, the others must choose another. The answer tells
+    whether an address is taken: capped per client address like J1's step 2 (raise
+    TooManyChecks past it).
     """
+    if not Throttle.default().within_limit("email_checks_per_address", key=client_ip(request)):
+        raise TooManyChecks()
     requests.check_available(PendingRequest.Kind.OPTION, email, clock.now(), space)
+
+
+class TooManyChecks(Exception):
+    """Too many "is this email free?" answers from one client address."""
 
 
 def confirm(request, option: Option, space: Space, *, trust_question: str, trust_answer: str) -> PendingRequest:

@@ -41,6 +41,10 @@ class AnswerRefused(Exception):
     """Wrong trust answer: the code stays alive for another try."""
 
 
+class PasswordReused(Exception):
+    """Right code and answer, but the new password is the current one or one of the last 5."""
+
+
 class CodeVoided(Exception):
     """The last allowed wrong answer: the code is dead, a new one must be asked for."""
 
@@ -106,6 +110,7 @@ def prove_code(request, *, email: str, code: str) -> None:
         account=email,
         address=client_ip(request),
         verify=lambda: _live(code, email, now),
+        reset_on_success=False,  # the answer comes next: its failures must survive a new code
     )
     if not checked.ok:
         audit.record(request, audit.Kind.RESET_CODE_FAILED, email=email, reason=checked.verdict.value)
@@ -183,6 +188,8 @@ def reset(request, *, email: str, code: str, answer: str, password: str) -> Spac
             if not check_password(answer, space.trust_answer_hash):  # R-TRUST-2: exactly as typed
                 why.append(_count_wrong_answer(locked, now))
                 return None
+            if passwords.was_used(space, password):  # R-PWD-3, only now that the answer is proven
+                return PasswordReused
             requests.consume(locked, now)
             passwords.set_password(space, raw=password, at=now)
             emails.send(
@@ -192,6 +199,8 @@ def reset(request, *, email: str, code: str, answer: str, password: str) -> Spac
             return space
 
     checked = guard.check_secret(account=email, address=client_ip(request), verify=verify)
+    if checked.value is PasswordReused:  # right code and answer: the code stays usable
+        raise PasswordReused()
     if checked.ok:
         request.session.pop(STEP_KEY, None)
         request.session[DONE_KEY] = checked.value.password_expires_on.isoformat()

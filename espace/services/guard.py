@@ -32,7 +32,9 @@ class Checked(Generic[T]):
         return self.verdict is Verdict.OK
 
 
-def check_secret(*, account: str, address: str | None, verify: Callable[[], T | None]) -> Checked[T]:
+def check_secret(
+    *, account: str, address: str | None, verify: Callable[[], T | None], reset_on_success: bool = True
+) -> Checked[T]:
     """Run verify() for account unless throttled; count its failure or reset on success.
 
     ``account`` is what the failures count against: the email typed (whether or not it has
@@ -41,6 +43,10 @@ def check_secret(*, account: str, address: str | None, verify: Callable[[], T | 
     ``verify`` returns a truthy value on success (returned in ``Checked.value``) and a
     falsy one on failure. While throttled it is not called at all: a blocked account's
     password is not checked, even when right (R-THROTTLE-1).
+
+    ``reset_on_success=False`` for a check that only opens the way to another secret (J5's
+    code before the trust answer): its success must not wipe the failures of that other
+    secret, or each new code would buy a fresh set of guesses at the answer.
     """
     throttle = Throttle.default()
     admission = throttle.allows(account=account, address=address)
@@ -50,5 +56,6 @@ def check_secret(*, account: str, address: str | None, verify: Callable[[], T | 
     if not value:
         throttle.failed(account=account, address=address)
         return Checked(Verdict.WRONG)
-    throttle.succeeded(account=account, admission=admission)
+    if reset_on_success:
+        throttle.succeeded(account=account, admission=admission)
     return Checked(Verdict.OK, value)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 
 from espace import clock
-from espace.models import PasswordHistory, Space
+from espace.models import PasswordHistory, PendingRequest, Space
 
 
 def expiry_date(changed_at: datetime) -> date:
@@ -46,6 +46,11 @@ def set_password(space: Space, *, at: datetime, raw: str | None = None, password
     space.password_changed_at = at
     space.password_expires_on = expiry_date(at)
     space.save()
+    # A new password ends every other live request of the space: an email change asked by
+    # someone who had the old password, a reset code sent before. Whoever took the account
+    # back must not lose it again to a request made with the credentials just replaced. The
+    # request being applied, if any, is already consumed (used_at set) and is not touched.
+    PendingRequest.objects.filter(space=space, used_at__isnull=True).delete()
     if previous:
         PasswordHistory.objects.create(space=space, password_hash=previous, created_at=at)
         keep = space.password_history.values_list("pk", flat=True)[: settings.PASSWORD_HISTORY_SIZE]

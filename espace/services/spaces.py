@@ -116,6 +116,8 @@ def change_login_email(pending: PendingRequest, payload: dict, now: datetime) ->
         passwords.set_password(space, password_hash=payload["password_hash"], at=now)  # saves the email too
     else:
         space.save(update_fields=["login_email", "contact_email"])
+        # A reset code went to the old address: it must not outlive the change of login.
+        space.pending_requests.filter(used_at__isnull=True, kind=PendingRequest.Kind.PASSWORD_RESET).delete()
     local = clock.paris(now)
     emails.send(
         "email_changed_notice",

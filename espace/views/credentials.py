@@ -28,6 +28,8 @@ def change_view(request):
             form.add_error("current_password", message("current_password_refused"))
         except ValidationError as error:  # the new password (R-PWD-1..5)
             form.add_error("new_password", error)
+        except credentials.TooManyChecks:
+            form.add_error("new_email", message("too_many_email_checks"))
         except EmailUnavailable:  # R-MAIL-3
             form.add_error("new_email", message("email_unavailable"))
         else:

@@ -77,7 +77,9 @@ def _credentials(request, origin):
     form = OptionCredentialsForm(request.POST if request.method == "POST" else None, initial=initial, space=space)
     if request.method == "POST" and form.is_valid():
         try:
-            flow.check_email(space, form.cleaned_data["email"])
+            flow.check_email(request, space, form.cleaned_data["email"])
+        except flow.TooManyChecks:
+            form.add_error("email", message("too_many_email_checks"))
         except EmailUnavailable:
             form.add_error("email", message("option_email_taken"))
         else:

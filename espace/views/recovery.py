@@ -1,5 +1,6 @@
 """J5 views: email + captcha, then the code, then answer + new password, then the confirmation."""
 
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -69,6 +70,8 @@ def reset_view(request):
         recovery.reset(request, email=proven.email, code=form.cleaned_data["code"], **_secrets(form))
     except recovery.AnswerRefused:
         form.add_error("answer", message("reset_answer_refused"))
+    except recovery.PasswordReused:
+        form.add_error("password", message("password_reused", count=settings.PASSWORD_HISTORY_SIZE))
     except recovery.Throttled:
         form.add_error(None, message("reset_throttled"))
     except recovery.CodeVoided:
