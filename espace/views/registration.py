@@ -11,13 +11,11 @@ from espace.flows import registration
 from espace.flows.registration import EmailOfCertificateSpace, EmailUnavailable, TooManyRequests, Wizard
 from espace.forms import CguForm, CredentialsForm, RegistrationForm
 from espace.messages import message
-from espace.models import Civility
-from espace.identity import format_phone, format_siren
 from espace.middleware import reads_session_only
+from espace.selectors import profile_display
 from espace.services.client import client_ip
 from espace.services.throttle import Throttle
 from espace.validators import password_level
-from registre.selectors import company_name
 
 # The wizard's intro (cgu.html) names its steps with the same words.
 STEPPER = ["Conditions générales", "Identifiants", "Formulaire d'inscription", "Confirmation de l'inscription"]
@@ -125,12 +123,13 @@ def summary_step_view(request):
             return redirect("espace:creation_summary")
         return redirect("espace:creation_sent")
     data = wizard.summary()
+    display = profile_display(data)  # the same reading as the récapitulatif's
     context = {
         "data": data,
-        "company_name": None if data["foreign_company"] else company_name(data["company_identifier"]),
-        "siren": data["company_identifier"] if data["foreign_company"] else format_siren(data["company_identifier"]),
-        "phone": format_phone(data["phone"]),
-        "civility": Civility(data["civility"]).label,
+        "company_name": display.company_name,
+        "siren": display.company_identifier,
+        "phone": display.phone,
+        "civility": display.civility,
     }
     return _page(request, "espace/creation/summary.html", 4, **context)
 
