@@ -76,3 +76,23 @@ def test_j2_one_code_activated_from_many_threads_gives_one_space_one_number():
     assert sorted(statuses) == [302] + [400] * 7
     assert Space.objects.count() == 1
     assert PendingRequest.objects.get().used_at is not None
+
+
+def test_r_exp_4_reminders_sent_once_when_two_nodes_run_the_command_at_once():
+    """Several nodes run send_expiry_reminders at the same moment: each reminder leaves once."""
+    from datetime import UTC, date, datetime
+
+    import time_machine
+
+    from espace.services import expiry
+    from mailer.models import OutboxEmail
+    from tests.factories import SpaceFactory
+
+    with time_machine.travel(datetime(2026, 2, 23, 15, tzinfo=UTC), tick=False):
+        for n in range(10):
+            SpaceFactory(login_email=f"rappel{n}@exemple.fr")  # valid until 22/02/2029
+    results, errors = run_threads(6, lambda: expiry.send_reminders(date(2028, 12, 24)))
+    assert not errors
+    assert sum(results) == 10
+    assert OutboxEmail.objects.count() == 10
+    assert sorted(OutboxEmail.objects.values_list("to", flat=True)) == sorted(f"rappel{n}@exemple.fr" for n in range(10))
