@@ -11,6 +11,7 @@ and `send_expiry_reminders` under the moved clock sends the R-EXP-4 reminder.
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -107,7 +108,8 @@ def test_issue_7_the_served_product_follows_a_moved_clock(demo, days, expected):
     try:
         response = log_in(port)
     finally:
-        server.terminate()
+        # The whole group: faketime's wrapper, gunicorn's arbiter and its workers.
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     assert response.status_code == 302
     assert response.headers["location"] == expected
