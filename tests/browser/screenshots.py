@@ -28,7 +28,8 @@ def shot_page(request, chromium, live_server):
     context = chromium.new_context(**device, base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
     context.set_default_timeout(10_000)
     page = context.new_page()
-    counter = iter(range(1, 100))
+    # The second capture test numbers from 50: every file keeps its own name and order.
+    counter = iter(range(50 if "j5_to_j8" in request.node.name else 1, 100))
 
     def shot(name: str) -> None:
         page.wait_for_load_state("load")
@@ -119,3 +120,53 @@ def test_screenshots(shot_page, smtp_settings):
     shot("espace-accueil")
     page.get_by_role("link", name="Gérer les services").click()
     shot("espace-gerer")
+
+    # J4 and J6 inside the space
+    page.goto("/espace/identifiants")
+    shot("j4-identifiants")
+    page.get_by_role("button", name="Valider").click()
+    shot("j4-identifiants-erreurs")
+    page.goto("/espace/historique")
+    shot("j6-historique-securite")
+
+
+def test_screenshots_of_j5_to_j8(shot_page, live_server, smtp_settings):
+    """The pages of J5-J8 that need no journey before them, and those behind a session."""
+    from datetime import timedelta
+
+    from espace import clock
+    from espace.models import AccessMode, Space
+    from tests.browser.test_j8 import certificate_session
+    from tests.factories import SpaceFactory
+
+    page, shot = shot_page, shot_page.shot
+    for path, name in [
+        ("/mot-de-passe-oublie", "j5-mot-de-passe-oublie"),
+        ("/mot-de-passe-oublie/code", "j5-code"),
+        ("/mot-de-passe-expire", "j6-mot-de-passe-expire"),
+        ("/certificat", "j7-certificat-refuse"),
+        ("/option-sans-certificat", "j8-option-hors-espace"),
+    ]:
+        page.goto(path)
+        shot(name)
+
+    # R-EXP-1: 30 days left, the alert after the login, then the home's countdown.
+    expiring = SpaceFactory(login_email="alerte@exemple.fr")
+    Space.objects.filter(pk=expiring.pk).update(password_expires_on=clock.paris_today() + timedelta(days=30))
+    page.goto("/")
+    field(page, "Adresse électronique").fill("alerte@exemple.fr")
+    field(page, "Mot de passe").fill(STRONG_PASSWORD)
+    field(page, "Recopiez les caractères de l'image").fill(captcha_answer(page))
+    page.get_by_role("button", name="Se connecter").click()
+    shot("j6-alerte-expiration")
+    page.goto("/espace")
+    shot("j6-accueil-compte-a-rebours")
+    page.context.clear_cookies()
+
+    # J8 inside a certificate space.
+    certificate = SpaceFactory(access_mode=AccessMode.CERTIFICATE, login_email=None, contact_email="cab@exemple.fr")
+    certificate_session(page, live_server, certificate)
+    page.goto("/espace")
+    shot("j7-accueil-certificat")
+    page.goto("/espace/option-sans-certificat")
+    shot("j8-option-avertissement")
