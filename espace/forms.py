@@ -13,6 +13,7 @@ from espace.flows.credentials import Change
 from espace.messages import message
 from espace.models import TRUST_QUESTIONS, Civility, Space
 from espace.services import certificates, codes
+from espace.validators import own_data_copy
 
 REQUIRED = {"required": message("required")}
 
@@ -407,8 +408,7 @@ class ResetPasswordForm(Form):
                 # R-PWD-1/2/4 against this space's data, on an unsaved copy: the history
                 # (R-PWD-3) would check guesses of the current password for anyone holding
                 # the code, unthrottled; flows.recovery checks it once the answer is proven.
-                fields = ("login_email", "contact_email", "last_name", "first_name", "subscriber_number")
-                password_validation.validate_password(password, Space(**{f: getattr(self.space, f) for f in fields}))
+                password_validation.validate_password(password, own_data_copy(self.space))
             except ValidationError as error:
                 self.add_error("password", error)
         return data
@@ -456,8 +456,7 @@ class OptionCredentialsForm(CredentialsForm):
         An unsaved copy: a certificate space's password field was never the person's
         password, so the history rule (R-PWD-3) has nothing to compare against.
         """
-        fields = ("contact_email", "last_name", "first_name", "subscriber_number")
-        return Space(login_email=email, **{field: getattr(self.space, field) for field in fields})
+        return own_data_copy(self.space, login_email=email)
 
 
 class OptionTrustForm(Form):

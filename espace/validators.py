@@ -22,11 +22,27 @@ LEVELS = {0: "Faible et non autorisé", 1: "Faible et non autorisé", 2: "Faible
 ZXCVBN_MAX_INPUT = 72
 
 
+OWN_DATA_FIELDS = ("login_email", "contact_email", "last_name", "first_name", "subscriber_number")
+
+
+def own_data_copy(space, **overrides):
+    """Return an unsaved Space holding only space's own data (R-PWD-2), with overrides.
+
+    The password rules judge it like the space, except the history (R-PWD-3), which needs a
+    saved space: for a check that must not consult old passwords yet (the strength meter, a
+    step before the secret is proven) or that has none to consult (a certificate space).
+    """
+    from espace.models import Space
+
+    data = {field: getattr(space, field) for field in OWN_DATA_FIELDS} if space is not None else {}
+    return Space(**{**data, **overrides})
+
+
 def user_inputs(user=None, extra=()) -> list[str]:
     """Return the user's own data that a password must not be built from (R-PWD-2)."""
     values = list(extra)
     if user is not None:
-        for attr in ("login_email", "contact_email", "last_name", "first_name", "subscriber_number"):
+        for attr in OWN_DATA_FIELDS:
             value = getattr(user, attr, None)
             if value:
                 values.append(str(value))
@@ -229,14 +245,11 @@ def password_level(password: str, *, user=None, email: str = "") -> tuple[str, b
     """
     from django.contrib.auth import password_validation
 
-    from espace.models import Space
-
     if len(password) > settings.PASSWORD_MAX_LENGTH:
         return LEVELS[0], False
-    # An unsaved copy of the user's own data: the meter scores, it does not consult the
-    # history (six Argon2 checks per keystroke pause, and an oracle on old passwords).
-    fields = ("login_email", "contact_email", "last_name", "first_name", "subscriber_number")
-    subject = Space(**{f: getattr(user, f) for f in fields}) if user is not None else Space(login_email=email)
+    # The meter scores, it does not consult the history (six Argon2 checks per keystroke
+    # pause, and an oracle on old passwords).
+    subject = own_data_copy(user) if user is not None else own_data_copy(None, login_email=email)
     try:
         password_validation.validate_password(password, subject)
     except ValidationError:

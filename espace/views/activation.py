@@ -63,7 +63,6 @@ def recap_response(request, space) -> HttpResponse:
     audit.record(request, audit.Kind.RECAP_DOWNLOADED, space=space)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="recapitulatif-{space.subscriber_number}.pdf"'
-    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -14,7 +14,5 @@ def certificate_login_view(request):
     try:
         certificate_flow.log_in(request)
     except CertificateError:
-        response = render(request, "espace/certificate/refused.html", status=403)
-        response["Cache-Control"] = "no-store"
-        return response
+        return render(request, "espace/certificate/refused.html", status=403)
     return redirect("espace:home")

@@ -17,9 +17,7 @@ def space_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect("espace:login")
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "no-store"  # personal data: never kept by a browser or proxy
-        return response
+        return view(request, *args, **kwargs)
 
     return wrapper
 

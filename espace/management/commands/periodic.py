@@ -1,7 +1,7 @@
 """`manage.py periodic`: the periodic tasks beside the app (bin/serve starts it).
 
 Every pass (default every 10 minutes): housekeeping (purges). Once per Paris day, and at
-start: the daily tasks (R-EXP-4 reminders; the audit log's retention purge once it exists).
+start: the daily tasks (R-EXP-4 reminders, the audit log's retention purge).
 Each task is safe when several nodes run it at once, so every node may run this command;
 deployments with cron run the same commands instead (README "Deploy").
 """
@@ -10,7 +10,7 @@ import logging
 import signal
 import time
 
-from django.core.management import BaseCommand, call_command, get_commands
+from django.core.management import BaseCommand, call_command
 from django.db import close_old_connections
 
 from espace import clock
@@ -36,8 +36,7 @@ class Command(BaseCommand):
                 call_command("housekeeping", stdout=self.stdout)
                 if today != last_day:
                     for name in DAILY:
-                        if name in get_commands():
-                            call_command(name, stdout=self.stdout)
+                        call_command(name, stdout=self.stdout)
                     last_day = today
             except Exception:  # the database may be away for a moment: log and try next pass
                 logger.exception("Tâches périodiques : erreur, nouvel essai à la prochaine passe")
