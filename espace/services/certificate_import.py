@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from espace.forms import CertificateSpaceRowForm
 from espace.messages import message
 from espace.models import AccessMode, Certificate, Space
-from espace.services import audit, certificates
+from espace.services import audit, certificates, spaces
 
 HEADER = (
     "numero_abonne,civilite,nom,prenom,adresse_electronique,telephone,numero_voie,nature_voie,"
@@ -75,7 +75,6 @@ def _reasons(form) -> str:
 def _create(form, *, now: datetime) -> Space:
     data = form.cleaned_data
     cert = data["certificate"]
-    description = certificates.describe(cert)
     space = Space(
         subscriber_number=data["subscriber_number"],
         access_mode=AccessMode.CERTIFICATE,
@@ -84,36 +83,11 @@ def _create(form, *, now: datetime) -> Space:
         trust_question=data["trust_question"] or "",
         trust_answer_hash="",  # chosen when the space opts for password access (J8)
         created_at=now,
-        **{
-            name: data[name]
-            for name in (
-                "civility",
-                "last_name",
-                "first_name",
-                "foreign_company",
-                "company_identifier",
-                "phone",
-                "street_number",
-                "street_type",
-                "street_name",
-                "address_complement",
-                "postal_code",
-                "city",
-                "country",
-            )
-        },
+        **{name: data[name] for name in spaces.PROFILE_FIELDS if name != "trust_question"},
     )
     space.set_unusable_password()  # no password form can ever open it
     space.save()
-    Certificate.objects.create(
-        space=space,
-        fingerprint=description.fingerprint,
-        subject=description.subject,
-        issuer=description.issuer,
-        serial=description.serial,
-        not_before=description.not_before,
-        not_after=description.not_after,
-    )
+    certificates.attach(space, cert)
     return space
 
 

@@ -101,6 +101,20 @@ def describe(cert: x509.Certificate) -> Description:
         raise MalformedCertificate() from error
 
 
+def attach(space: Space, cert: x509.Certificate) -> Certificate:
+    """Record cert as the certificate that opens space (J7): its fingerprint and what it says."""
+    description = describe(cert)
+    return Certificate.objects.create(
+        space=space,
+        fingerprint=description.fingerprint,
+        subject=description.subject,
+        issuer=description.issuer,
+        serial=description.serial,
+        not_before=description.not_before,
+        not_after=description.not_after,
+    )
+
+
 def load_pem(pem: bytes | str) -> x509.Certificate:
     """Return the one certificate of a PEM text, or raise MalformedCertificate."""
     data = pem.encode("utf-8", "replace") if isinstance(pem, str) else pem

@@ -4,7 +4,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from espace import clock
-from espace.models import AccessMode, Certificate
+from espace.models import AccessMode
 from espace.services import certificates, pki
 from tests.factories import SpaceFactory
 
@@ -26,14 +26,5 @@ def certificate_space(issued, **fields):
     space.set_unusable_password()
     space.password_expires_on = None
     space.save()
-    d = certificates.describe(issued.cert)
-    Certificate.objects.create(
-        space=space,
-        fingerprint=d.fingerprint,
-        subject=d.subject,
-        issuer=d.issuer,
-        serial=d.serial,
-        not_before=d.not_before,
-        not_after=d.not_after,
-    )
+    certificates.attach(space, issued.cert)
     return space

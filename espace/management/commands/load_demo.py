@@ -109,14 +109,5 @@ class Command(BaseCommand):
                 space.set_unusable_password()
                 space.save()
             space.certificates.all().delete()
-            d = certificates.describe(client.cert)
-            Certificate.objects.create(
-                space=space,
-                fingerprint=d.fingerprint,
-                subject=d.subject,
-                issuer=d.issuer,
-                serial=d.serial,
-                not_before=d.not_before,
-                not_after=d.not_after,
-            )
+            certificates.attach(space, client.cert)
         return space
