@@ -77,7 +77,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "espace.renderers.FormRenderer"
 
 DATABASE_URL = env.text("DATABASE_URL")
 if DATABASE_URL:
