@@ -1,6 +1,6 @@
 from django.contrib.auth.backends import BaseBackend
 
-from espace.models import Space
+from espace import selectors
 
 
 class SpaceBackend(BaseBackend):
@@ -8,4 +8,4 @@ class SpaceBackend(BaseBackend):
     so that throttling, expiry and auditing cannot be bypassed by a bare authenticate()."""
 
     def get_user(self, user_id):
-        return Space.objects.filter(pk=user_id, is_active=True).first()
+        return selectors.active_space(user_id)

@@ -9,8 +9,25 @@ from django.core.paginator import Page, Paginator
 
 from espace import clock
 from espace.identity import format_phone, format_siren
-from espace.models import AuditEvent, Civility
+from espace.models import AccessMode, AuditEvent, Civility, Space
+from espace.prepared import Prepared
 from registre.selectors import company_name
+
+
+_PASSWORD_SPACE = Prepared(
+    lambda email: Space.objects.filter(login_email=email, access_mode=AccessMode.PASSWORD, is_active=True)[:1]
+)
+_ACTIVE_SPACE = Prepared(lambda pk: Space.objects.filter(pk=pk, is_active=True)[:1], pk=int)
+
+
+def password_space(email: str) -> Space | None:
+    """Return the active password space whose login is email, if any (every login asks)."""
+    return _PASSWORD_SPACE.first(email=email)
+
+
+def active_space(pk) -> Space | None:
+    """Return the active space of primary key pk, if any (every logged-in request asks)."""
+    return _ACTIVE_SPACE.first(pk=pk)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
 
-from espace import clock
-from espace.models import AccessMode, Space
+from espace import clock, selectors
+from espace.models import Space
 from espace.flows.login import dummy_hash
 from espace.services import audit, emails, guard, passwords
 from espace.services.client import client_ip
@@ -49,7 +49,7 @@ def started_email(session) -> str | None:
 
 
 def _expired_space(email: str) -> Space | None:
-    space = Space.objects.filter(login_email=email, access_mode=AccessMode.PASSWORD, is_active=True).first()
+    space = selectors.password_space(email)
     return space if space and passwords.is_expired(space) else None
 
 

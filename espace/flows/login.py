@@ -21,9 +21,9 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.hashers import check_password, make_password
 from django.urls import reverse
 
-from espace import clock
+from espace import clock, selectors
 from espace.middleware import AUTH_AT_KEY, SEEN_AT_KEY
-from espace.models import AccessMode, Space
+from espace.models import Space
 from espace.services import audit, expiry, guard, passwords
 from espace.services.client import client_ip
 
@@ -51,7 +51,7 @@ def dummy_hash() -> str:
 
 def check_credentials(request, *, email: str, password: str) -> Space:
     """Return the password space of email if password is its own, or raise LoginRefused."""
-    space = Space.objects.filter(login_email=email, access_mode=AccessMode.PASSWORD, is_active=True).first()
+    space = selectors.password_space(email)
 
     def verify():
         # A dummy hash for an unknown email: the same Argon2 cost, the same answer time.

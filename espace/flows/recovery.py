@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
 
-from espace import clock
+from espace import clock, selectors
 from espace.models import AccessMode, PendingRequest, Space
 from espace.services import audit, codes, emails, guard, passwords, requests
 from espace.services.client import client_ip
@@ -57,11 +57,6 @@ class _Decoy(Exception):
     """Rolls back the work done for an address that gets no code."""
 
 
-def password_space(email: str) -> Space | None:
-    """Return the active password space whose login is email, if any."""
-    return Space.objects.filter(login_email=email, access_mode=AccessMode.PASSWORD, is_active=True).first()
-
-
 def request_code(request, *, email: str) -> None:
     """Email a reset code to the password space of email; for any other address, do the same work for nothing.
 
@@ -74,7 +69,7 @@ def request_code(request, *, email: str) -> None:
     if not throttle.within_limit("reset_requests_per_address", key=client_ip(request)):
         raise TooManyRequests()
     # Counted for every email typed, with or without a space, so the ceiling tells nothing.
-    space = password_space(email) if throttle.within_limit("reset_requests_per_email", key=email) else None
+    space = selectors.password_space(email) if throttle.within_limit("reset_requests_per_email", key=email) else None
     now = clock.now()
     # One outer transaction in both cases, committed in both (with the audit row): a commit
     # of the request for a space against a bare rollback for the others would differ by a
