@@ -77,3 +77,20 @@ def test_r_throttle_1_support_can_lift_the_delay():
     assert not throttle.allows(account="d@exemple.fr", address=None)
     throttle.lift(account="d@exemple.fr")
     assert throttle.allows(account="d@exemple.fr", address=None)
+
+
+@pytest.mark.parametrize("keys", [1, 2, 3, 5])
+def test_the_database_store_reads_any_number_of_keys_in_their_windows(keys):
+    """The read of a check is a prepared query of 3 keys; fewer are padded, more read by the ORM."""
+    store, window = DatabaseStore(), timedelta(minutes=10)
+    names = [f"k{index}" for index in range(keys)]
+    for index, name in enumerate(names):
+        for _ in range(index + 1):
+            store.incr(name, window)
+    store.block(names[0], clock.now() + window)
+    store.incr("elsewhere", window)
+    found, blocked = store.read({name: window for name in names}, (names[0],))
+    assert found == {name: index + 1 for index, name in enumerate(names)}
+    assert list(blocked) == [names[0]]
+    with time_machine.travel(clock.now() + window + timedelta(seconds=1)):
+        assert store.read({name: window for name in names}, ()) == ({}, {})
