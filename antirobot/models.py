@@ -1,10 +1,18 @@
+"""What the database holds of the captcha: only the challenges already checked.
+
+A challenge itself is not stored: its key is signed (antirobot.services), so drawing a page
+writes nothing. The check records the key's nonce here, by one INSERT that does nothing when
+the row exists: that row is what makes a challenge single use on any number of nodes.
+"""
+
 from django.db import models
 
 
-class Challenge(models.Model):
-    """A captcha shown once. Only its key is stored: the characters derive from the key and
-    SECRET_KEY (antirobot.services.answer_for), so any app node can draw or check it."""
+class UsedChallenge(models.Model):
+    """The nonce of a challenge consumed by a check, right or wrong."""
 
-    key = models.CharField(max_length=43, primary_key=True)
-    # The time limit, CAPTCHA_TTL after drawing, or CAPTCHA_EXTENDED_TTL on request.
+    # secrets.token_urlsafe(16): 22 characters.
+    nonce = models.CharField(max_length=22, primary_key=True)
+    # Beyond the life of every key that can carry this nonce (an extension gives a new key
+    # with the same nonce); purge_expired() deletes the row after that.
     expires_at = models.DateTimeField(db_index=True)

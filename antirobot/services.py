@@ -1,25 +1,37 @@
 """Captcha challenges (R-CAPTCHA-1/2): 6 characters, an image and a French audio, single use.
 
-The characters are a keyed digest of the key (salted_hmac with SECRET_KEY) mapped onto the
-alphabet: the database holds only the key and its expiry, every app node can draw the
-image or the audio, and without SECRET_KEY the key tells nothing. The drawing itself is
-seeded by another keyed digest of the key, so that a key always gives the same image and
-the same audio (antirobot.render). A challenge is consumed by its first check, right or
-wrong, by an atomic DELETE: on any number of nodes, one answer per challenge.
+A challenge is its key, and nothing is stored when it is drawn: the key is
+`nonce.expiry.mac`, a random nonce, its time limit (unix seconds, base 36) and a keyed MAC
+of both (salted_hmac with SECRET_KEY), so any app node can tell a key it signed, alive,
+from a forged, altered or dead one without asking the database. Drawing a page therefore
+writes nothing for the captcha itself; only the per-address quota counts it.
 
-Rows stay bounded: each address may draw settings.THROTTLE_POLICIES["captchas_per_address"]
-challenges per window, and purge_expired() (called by the periodic housekeeping command,
-and now and then by new_challenge) removes dead ones.
+The characters are a keyed digest of the nonce mapped onto the alphabet, and the drawing is
+seeded by other keyed digests of it (antirobot.render): a key always gives the same image
+and the same audio, and so does the longer-lived key an extension gives for the same nonce.
+Without SECRET_KEY the key tells nothing.
+
+A challenge is consumed by its first check, right or wrong, by one autocommitted
+`INSERT ... ON CONFLICT DO NOTHING` of its nonce (antirobot.models.UsedChallenge): on any
+number of nodes, the one statement that inserts the row is the one answer the challenge
+gets. The row outlives every key that can carry the nonce, and purge_expired() (called by
+the periodic housekeeping command) removes it afterwards. Rows stay bounded: only a check of
+a key we signed writes one, and each address may draw
+settings.THROTTLE_POLICIES["captchas_per_address"] challenges per window.
 """
 
 import re
 import secrets
+from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
+from django.db import connection
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.http import base36_to_int, int_to_base36, urlsafe_base64_encode
 
 from antirobot import render
-from antirobot.models import Challenge
+from antirobot.models import UsedChallenge
 from espace import clock
 from espace.services.throttle import Throttle
 
@@ -29,55 +41,103 @@ from espace.services.throttle import Throttle
 ALPHABET = "efhjkmpruwxy23456789"
 LENGTH = 6
 TEST_WORD = "PASSED"
-PURGE_ONE_IN = 50
-KEY_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # token_urlsafe(32): anything else is not ours
+MAC_BYTES = 16
+# nonce (token_urlsafe(16)) . expiry (base 36) . MAC (16 bytes, base64url without padding):
+# URL-safe, since the key travels in /captcha/<key>/image.png. Anything else is not ours.
+KEY_RE = re.compile(r"([A-Za-z0-9_-]{22})\.([0-9a-z]{1,8})\.([A-Za-z0-9_-]{22})")
+# A node whose clock runs a little ahead of another's issues keys the other must accept. Far
+# below CAPTCHA_TTL, the margin by which a used nonce's row outlives its keys (_consume).
+CLOCK_SKEW = timedelta(minutes=1)
 POLICY = "captchas_per_address"
 
 
+class Key(NamedTuple):
+    nonce: str
+    expires: int  # unix seconds
+
+
+def _mac(body: str) -> str:
+    digest = salted_hmac("antirobot.key", body, algorithm="sha256").digest()
+    return urlsafe_base64_encode(digest[:MAC_BYTES])
+
+
+def _sign(nonce: str, life: timedelta) -> str:
+    """Return the key of nonce, alive for life from now."""
+    body = f"{nonce}.{int_to_base36(int((clock.now() + life).timestamp()))}"
+    return f"{body}.{_mac(body)}"
+
+
+def read(key) -> Key | None:
+    """Return the nonce and time limit of key if we signed it and it is alive, else None.
+
+    Used or not is not asked here: that takes the database (verify, extend).
+    """
+    match = KEY_RE.fullmatch(key) if isinstance(key, str) else None
+    if match is None:
+        return None
+    nonce, expiry, mac = match.groups()
+    if not constant_time_compare(mac, _mac(f"{nonce}.{expiry}")):
+        return None
+    expires, now = base36_to_int(expiry), clock.now()
+    # A limit further than any extension gives was not set by us: refused, even signed.
+    if not now.timestamp() < expires <= (now + settings.CAPTCHA_EXTENDED_TTL + CLOCK_SKEW).timestamp():
+        return None
+    return Key(nonce, expires)
+
+
 def answer_for(key: str) -> str:
-    """Return the 6 characters of the challenge key."""
-    digest = salted_hmac("antirobot.answer", key, algorithm="sha256").digest()
+    """Return the 6 characters of the challenge key, a digest of its nonce alone."""
+    nonce = key.partition(".")[0]
+    digest = salted_hmac("antirobot.answer", nonce, algorithm="sha256").digest()
     return "".join(ALPHABET[byte % len(ALPHABET)] for byte in digest[:LENGTH])
 
 
-def _seed(key: str, purpose: str) -> bytes:
+def _seed(nonce: str, purpose: str) -> bytes:
     # Another salt than the answer's: the seed tells nothing about the characters.
-    return salted_hmac(f"antirobot.{purpose}", key, algorithm="sha256").digest()
+    return salted_hmac(f"antirobot.{purpose}", nonce, algorithm="sha256").digest()
 
 
 def new_challenge(*, address: str | None) -> str | None:
-    """Store a new challenge for the client at address and return its key.
+    """Return the key of a new challenge for the client at address; nothing is stored.
 
     Return None when address has drawn its quota of challenges for the window: the caller
     shows why instead of an image (antirobot.forms.TOO_MANY).
     """
     if not Throttle.default().within_limit(POLICY, key=address):
         return None
-    if secrets.randbelow(PURGE_ONE_IN) == 0:
-        purge_expired()
-    key = secrets.token_urlsafe(32)
-    Challenge.objects.create(key=key, expires_at=clock.now() + settings.CAPTCHA_TTL)
-    return key
+    return _sign(secrets.token_urlsafe(16), settings.CAPTCHA_TTL)
 
 
-def _well_formed(key) -> bool:
-    return isinstance(key, str) and bool(KEY_RE.match(key))
-
-
-def _live(key):
-    return Challenge.objects.filter(key=key, expires_at__gt=clock.now())
-
-
-def extend(key) -> bool:
-    """Give a live challenge the longer time limit a person asked for (RGAA 13.1).
+def extend(key) -> str | None:
+    """Return a key for the same challenge with the longer time limit (RGAA 13.1), or None.
 
     The limit becomes CAPTCHA_EXTENDED_TTL from now, ten times the default (WCAG 2.2.1
-    "adjust"); asking again extends again. The image stays the same, so a longer life
-    gives an attacker nothing a new challenge would not.
+    "adjust"); asking again extends again. The nonce, hence the image, stays the same, so a
+    longer life gives an attacker nothing a new challenge would not. The old key stays
+    valid until its own limit and shares the one check with the new one. None for a key
+    that is not ours, dead or already checked.
     """
-    if not _well_formed(key):
-        return False
-    return _live(key).update(expires_at=clock.now() + settings.CAPTCHA_EXTENDED_TTL) == 1
+    challenge = read(key)
+    if challenge is None or UsedChallenge.objects.filter(nonce=challenge.nonce).exists():
+        return None
+    return _sign(challenge.nonce, settings.CAPTCHA_EXTENDED_TTL)
+
+
+def _consume(nonce: str) -> bool:
+    """Record nonce as used; return whether this call was its first use.
+
+    One autocommitted statement, valid on SQLite and PostgreSQL: of any number of checks,
+    on any number of nodes, only the first inserts the row. The row must outlive every key
+    carrying nonce: none lives beyond now + CAPTCHA_EXTENDED_TTL, and CAPTCHA_TTL more
+    covers an extension read just before this check, and clocks a little apart.
+    """
+    expires_at = clock.now() + settings.CAPTCHA_EXTENDED_TTL + settings.CAPTCHA_TTL
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO antirobot_usedchallenge (nonce, expires_at) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            [nonce, connection.ops.adapt_datetimefield_value(expires_at)],
+        )
+        return cursor.rowcount == 1
 
 
 def verify(key, answer) -> bool:
@@ -86,10 +146,8 @@ def verify(key, answer) -> bool:
     Case and surrounding spaces are ignored: the audio version cannot tell case. With
     CAPTCHA_TEST_MODE, the word PASSED is accepted (end-to-end tests only).
     """
-    consumed = False
-    if _well_formed(key):
-        deleted, _ = _live(key).delete()
-        consumed = deleted == 1
+    challenge = read(key)
+    consumed = challenge is not None and _consume(challenge.nonce)
     answer = answer.strip() if isinstance(answer, str) else ""
     if settings.CAPTCHA_TEST_MODE and answer == TEST_WORD:
         return True
@@ -97,20 +155,29 @@ def verify(key, answer) -> bool:
 
 
 def purge_expired() -> int:
-    """Delete the challenges past their time limit; return how many (housekeeping)."""
-    deleted, _ = Challenge.objects.filter(expires_at__lte=clock.now()).delete()
+    """Delete the used nonces no live key can carry any more; return how many (housekeeping)."""
+    deleted, _ = UsedChallenge.objects.filter(expires_at__lte=clock.now()).delete()
     return deleted
 
 
 def image_png(key) -> bytes | None:
-    """Return the PNG of a live challenge, or None; always the same bytes for one key."""
-    if not (_well_formed(key) and _live(key).exists()):
+    """Return the PNG of a live challenge, or None; always the same bytes for one nonce.
+
+    No database query: a key already checked still shows its image until its time limit,
+    which is harmless since its one answer is spent.
+    """
+    challenge = read(key)
+    if challenge is None:
         return None
-    return render.image(answer_for(key), _seed(key, "image"))
+    return render.image(answer_for(key), _seed(challenge.nonce, "image"))
 
 
 def audio_wav(key) -> bytes | None:
-    """Return the French WAV of a live challenge, or None; always the same bytes for one key."""
-    if not (_well_formed(key) and _live(key).exists()):
+    """Return the French WAV of a live challenge, or None; always the same bytes for one nonce.
+
+    No database query, as for image_png.
+    """
+    challenge = read(key)
+    if challenge is None:
         return None
-    return render.audio(answer_for(key), _seed(key, "audio"))
+    return render.audio(answer_for(key), _seed(challenge.nonce, "audio"))

@@ -27,6 +27,16 @@ def audio(request, key: str):
     return _media(services.audio_wav(key), "audio/wav")
 
 
+def _challenge(key: str) -> dict:
+    """Return the key and the URLs the script puts on the widget."""
+    return {
+        "key": key,
+        "image": reverse("antirobot:image", args=[key]),
+        "audio": reverse("antirobot:audio", args=[key]),
+        "extend": reverse("antirobot:extend", args=[key]),
+    }
+
+
 @require_GET
 @never_cache
 def new(request):
@@ -34,20 +44,14 @@ def new(request):
     key = services.new_challenge(address=client_ip(request))
     if key is None:
         return JsonResponse({"error": TOO_MANY}, status=429)
-    return JsonResponse(
-        {
-            "key": key,
-            "image": reverse("antirobot:image", args=[key]),
-            "audio": reverse("antirobot:audio", args=[key]),
-            "extend": reverse("antirobot:extend", args=[key]),
-        }
-    )
+    return JsonResponse(_challenge(key))
 
 
 @require_POST
 @never_cache
 def extend(request, key: str):
-    """"Plus de temps": give the challenge the longer time limit (RGAA 13.1)."""
-    if not services.extend(key):
+    """"Plus de temps": the same challenge under a new key with the longer time limit (RGAA 13.1)."""
+    longer = services.extend(key)
+    if longer is None:
         return JsonResponse({"error": "Cette image a expiré : changez d'image."}, status=404)
-    return JsonResponse({"minutes": int(settings.CAPTCHA_EXTENDED_TTL.total_seconds() // 60)})
+    return JsonResponse({**_challenge(longer), "minutes": int(settings.CAPTCHA_EXTENDED_TTL.total_seconds() // 60)})

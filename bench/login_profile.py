@@ -25,9 +25,9 @@ import login_bench as bench  # noqa: E402  (sets Django up, on the same settings
 # (module, attribute path, label): a step of the login, in the order a login runs them.
 STEPS = [
     ("espace.views.login", "render", "GET: render the login page"),
-    ("antirobot.services", "new_challenge", "GET:   new captcha (INSERT)"),
+    ("antirobot.services", "new_challenge", "GET:   new captcha (signed key)"),
     ("espace.views.login", "LoginForm.is_valid", "POST: form validation"),
-    ("antirobot.services", "verify", "POST:   captcha check (DELETE)"),
+    ("antirobot.services", "verify", "POST:   captcha check (INSERT used nonce)"),
     ("espace.flows.login", "log_in", "POST: log_in"),
     ("espace.services.throttle", "Throttle.allows", "POST:   throttle: admit"),
     ("django.db.models.query", "QuerySet.first", "POST:   QuerySet.first() calls (lookups)"),

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from antirobot import services
 from antirobot.forms import TOO_MANY
-from antirobot.models import Challenge
 from espace import clock
 from tests.browser import helpers
 
@@ -49,7 +49,17 @@ def test_r_captcha_1_change_image_hear_it_and_more_time(page):
     expect(page.get_by_text("Cette image est valable 10 minutes.")).to_be_visible()
     page.get_by_role("button", name="Plus de temps").click()
     expect(page.get_by_text("Cette image reste valable 100 minutes.")).to_be_visible()
-    assert Challenge.objects.get(key=second).expires_at > clock.now() + timedelta(minutes=90)
+    # The same challenge under a new, longer-lived key, now on every part of the widget.
+    third = _key(page)
+    assert third != second and third.split(".")[0] == second.split(".")[0]
+    assert services.read(third).expires > (clock.now() + timedelta(minutes=90)).timestamp()
+    assert third in page.locator("[data-captcha-image]").get_attribute("src") and third in player.get_attribute("src")
+    assert third in page.get_by_role("link", name="Écouter l'extrait sonore").get_attribute("href")
+    assert third in page.get_by_role("button", name="Plus de temps").get_attribute("data-captcha-extend")
+    _image_shown(page)
+    with page.expect_response(lambda r: "/prolonger" in r.url) as again:  # again, from the new key
+        page.get_by_role("button", name="Plus de temps").click()
+    assert again.value.ok and third in again.value.url
     page.watch.assert_clean("captcha")
 
 

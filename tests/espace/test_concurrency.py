@@ -1,4 +1,4 @@
-"""R-NUM-1 and J2 "exactly once" under concurrent activations, on the real PostgreSQL."""
+"""R-NUM-1, J2 and R-CAPTCHA-1 "exactly once" under concurrent requests, on the real PostgreSQL."""
 
 import threading
 
@@ -96,3 +96,24 @@ def test_r_exp_4_reminders_sent_once_when_two_nodes_run_the_command_at_once():
     assert sum(results) == 10
     assert OutboxEmail.objects.count() == 10
     assert sorted(OutboxEmail.objects.values_list("to", flat=True)) == sorted(f"rappel{n}@exemple.fr" for n in range(10))
+
+
+def test_r_captcha_1_one_challenge_checked_from_many_threads_admits_one_answer():
+    """The right answer sent at once to many nodes, under the key and its extension: one passes."""
+    from antirobot import services
+    from antirobot.models import UsedChallenge
+    from antirobot.testing import solve
+
+    key = services.new_challenge(address="203.0.113.9")
+    keys = iter([key, services.extend(key)] * 4)
+    lock = threading.Lock()
+
+    def check():
+        with lock:
+            mine = next(keys)
+        return services.verify(mine, solve(mine))
+
+    results, errors = run_threads(8, check)
+    assert not errors
+    assert sorted(results) == [False] * 7 + [True]
+    assert UsedChallenge.objects.count() == 1

@@ -27,8 +27,8 @@ CASES = {
 VARYING = [
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), ""),
     (re.compile(r'nonce="[^"]*"'), ""),
-    (re.compile(r"/captcha/[A-Za-z0-9_-]{43}/"), "/captcha/KEY/"),
-    (re.compile(r'value="[A-Za-z0-9_-]{43}"'), 'value="KEY"'),
+    (re.compile(rf"/captcha/{captchas.KEY_RE.pattern}/"), "/captcha/KEY/"),
+    (re.compile(rf'value="{captchas.KEY_RE.pattern}"'), 'value="KEY"'),
     (re.compile(r'data-captcha-key="[^"]*"'), ""),
 ]
 

@@ -1,4 +1,4 @@
-"""R-CAPTCHA-1/2: image and French audio, single use across nodes, test mode."""
+"""R-CAPTCHA-1/2: image and French audio, signed keys, single use across nodes, test mode."""
 
 import io
 import logging
@@ -7,13 +7,15 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings as hsettings
 from hypothesis import strategies as st
 from PIL import Image
 
 from antirobot import render, services
 from antirobot.forms import ERROR, TOO_MANY
-from antirobot.models import Challenge
+from antirobot.models import UsedChallenge
 from antirobot.testing import KEY_RE, solve
 from espace import clock
 
@@ -124,23 +126,41 @@ def test_r_captcha_1_characters_are_a_keyed_digest(settings):
     assert solve(key) != before
 
 
-def test_r_captcha_1_purge_removes_only_expired_challenges():
+def _nonce(key):
+    return key.split(".")[0]
+
+
+def test_r_captcha_1_purge_removes_only_expired_used_challenges():
+    """A used nonce is kept while a key carrying it can live: CAPTCHA_EXTENDED_TTL + CAPTCHA_TTL."""
+    start = clock.now()
     old = [_new() for _ in range(3)]
-    with time_machine.travel(clock.now() + timedelta(minutes=6), tick=False):
+    for key in old:
+        services.verify(key, "zzzzzz")
+    with time_machine.travel(start + timedelta(minutes=6), tick=False):
         young = [_new() for _ in range(2)]
-        services.extend(old[0])  # asked for more time: not expired
-    with time_machine.travel(clock.now() + timedelta(minutes=10, seconds=1), tick=False):
-        assert services.purge_expired() == 2
-        assert set(Challenge.objects.values_list("key", flat=True)) == {old[0], *young}
+        for key in young:
+            services.verify(key, "zzzzzz")
+    with time_machine.travel(start + timedelta(minutes=109), tick=False):
+        # A key drawn at 0 and extended just before its check at 0 may live until 100: its
+        # nonce stays recorded CAPTCHA_TTL more, for clocks apart and a late extension.
+        assert services.purge_expired() == 0
+    with time_machine.travel(start + timedelta(minutes=110, seconds=1), tick=False):
+        assert services.purge_expired() == 3
+        assert set(UsedChallenge.objects.values_list("nonce", flat=True)) == {_nonce(key) for key in young}
         assert services.purge_expired() == 0
 
 
-def test_r_captcha_1_drawing_purges_now_and_then(monkeypatch):
-    old = _new()
-    monkeypatch.setattr(services.secrets, "randbelow", lambda n: 0)  # the one-in-50 draw
-    with time_machine.travel(clock.now() + timedelta(minutes=10, seconds=1), tick=False):
-        young = _new()
-    assert list(Challenge.objects.values_list("key", flat=True)) == [young] and old != young
+def test_r_captcha_1_drawing_writes_nothing_and_a_check_one_statement():
+    with CaptureQueriesContext(connection) as drawing:
+        key = _new()
+        services.image_png(key)
+        services.audio_wav(key)
+    assert not [q for q in drawing.captured_queries if "antirobot" in q["sql"]]  # only the address quota
+    with CaptureQueriesContext(connection) as check:
+        services.verify(key, solve(key))
+    [statement] = check.captured_queries
+    assert statement["sql"].startswith("INSERT INTO antirobot_usedchallenge")
+    assert UsedChallenge.objects.get().nonce == _nonce(key)
 
 
 def test_r_captcha_1_per_address_cap_refuses_past_the_limit(settings, client):
@@ -151,7 +171,6 @@ def test_r_captcha_1_per_address_cap_refuses_past_the_limit(settings, client):
     assert all(_new() for _ in range(3))
     assert _new() is None
     assert _new(address="198.51.100.7") is not None  # another address is not held back
-    assert Challenge.objects.count() == 4
     response = client.get("/captcha/nouveau", REMOTE_ADDR=ADDRESS)
     assert response.status_code == 429 and response.json()["error"] == TOO_MANY
     page = client.get("/", REMOTE_ADDR=ADDRESS).content.decode()
@@ -184,20 +203,110 @@ def test_rgaa_13_1_more_time_on_request(client):
     page = client.get("/").content.decode()
     assert "<audio controls" in page and "Plus de temps" in page and "valable 10 minutes" in page
     response = client.post(f"/captcha/{key}/prolonger")
-    assert response.status_code == 200 and response.json() == {"minutes": 100}
+    longer = response.json()["key"]
+    assert response.status_code == 200 and response.json() == {
+        "key": longer,
+        "image": f"/captcha/{longer}/image.png",
+        "audio": f"/captcha/{longer}/audio.wav",
+        "extend": f"/captcha/{longer}/prolonger",
+        "minutes": 100,
+    }
     with time_machine.travel(clock.now() + timedelta(minutes=99), tick=False):
-        assert services.image_png(key) is not None
-        assert services.verify(key, solve(key))
-    assert client.post(f"/captcha/{key}/prolonger").status_code == 404  # used: nothing to extend
+        assert services.image_png(key) is None  # the old key keeps its own limit
+        assert services.image_png(longer) is not None
+        assert services.verify(longer, solve(longer))
+    assert client.post(f"/captcha/{longer}/prolonger").status_code == 404  # used: nothing to extend
+    assert client.post(f"/captcha/{key}/prolonger").status_code == 404  # nor under the old key
     assert client.post("/captcha/pas-une-cle/prolonger").status_code == 404
     assert client.get(f"/captcha/{_new()}/prolonger").status_code == 405
 
 
 def test_rgaa_13_1_the_extension_ends_too():
-    key = _new()
-    assert services.extend(key)
+    key = services.extend(_new())
     with time_machine.travel(clock.now() + timedelta(minutes=100, seconds=1), tick=False):
         assert services.image_png(key) is None and services.audio_wav(key) is None
+        assert services.extend(key) is None and not services.verify(key, solve(key))
+
+
+def test_rgaa_13_1_asking_again_extends_again():
+    key = services.extend(_new())
+    with time_machine.travel(clock.now() + timedelta(minutes=90), tick=False):
+        key = services.extend(key)
+    with time_machine.travel(clock.now() + timedelta(minutes=150), tick=False):
+        assert services.verify(key, solve(key))
+
+
+def test_rgaa_13_1_an_extended_key_is_the_same_challenge():
+    key = _new()
+    longer = services.extend(key)
+    assert longer != key and _nonce(longer) == _nonce(key)
+    assert solve(longer) == solve(key)
+    assert services.image_png(longer) == services.image_png(key)
+    assert services.audio_wav(longer) == services.audio_wav(key)
+
+
+@pytest.mark.parametrize("first", ["original", "extended"])
+def test_r_captcha_1_an_extended_key_and_its_original_share_one_use(first):
+    keys = {"original": _new()}
+    keys["extended"] = services.extend(keys["original"])
+    second = "original" if first == "extended" else "extended"
+    assert services.verify(keys[first], solve(keys[first]))
+    assert not services.verify(keys[second], solve(keys[second]))
+    assert services.extend(keys[second]) is None
+
+
+def _altered(key, position):
+    """Return key with the character at position changed (to another allowed one)."""
+    char = key[position]
+    return key[:position] + ("b" if char == "a" else "a") + key[position + 1 :]
+
+
+@pytest.mark.parametrize("part", ["nonce", "expiry", "mac"])
+def test_r_captcha_1_a_forged_key_is_refused(client, part):
+    key = _new()
+    nonce, expiry, mac = key.split(".")
+    # The last digit of the expiry: seconds apart, still within the limits a key may have.
+    position = {"nonce": 0, "expiry": len(nonce) + len(expiry), "mac": len(key) - 2}[part]
+    forged = _altered(key, position)
+    assert forged != key and services.KEY_RE.fullmatch(forged)  # well formed, only the MAC fails
+    assert services.image_png(forged) is None and services.audio_wav(forged) is None
+    assert client.get(f"/captcha/{forged}/image.png").status_code == 404
+    assert services.extend(forged) is None
+    assert client.post(f"/captcha/{forged}/prolonger").status_code == 404
+    assert not services.verify(forged, solve(forged))
+    assert not UsedChallenge.objects.exists()  # a forged key does not even cost a row
+    assert services.verify(key, solve(key))  # nor does it spend the real challenge
+
+
+def test_r_captcha_1_a_key_living_longer_than_any_extension_is_refused():
+    """Signed but never issued by us (a leaked SECRET_KEY, a clock far ahead): refused."""
+    limit = timedelta(minutes=100) + services.CLOCK_SKEW
+    assert services.read(services._sign("n" * 22, limit)) is not None
+    key = services._sign("m" * 22, limit + timedelta(seconds=1))
+    assert services.KEY_RE.fullmatch(key)
+    assert services.image_png(key) is None and services.extend(key) is None
+    assert not services.verify(key, solve(key))
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "A" * 43,  # a key of the stored-challenge days
+        "{nonce}.{expiry}.{mac}\n",
+        "{nonce}.{expiry}.{mac}=",
+        "{nonce}.{expiry_upper}.{mac}",
+        "{nonce}..{mac}",
+        "{nonce}.{expiry}",
+    ],
+)
+def test_r_captcha_1_keys_not_of_our_shape_are_404(client, key):
+    from urllib.parse import quote
+
+    nonce, expiry, mac = _new().split(".")
+    key = key.format(nonce=nonce, expiry=expiry, mac=mac, expiry_upper=expiry.upper())
+    assert services.read(key) is None
+    assert client.get(f"/captcha/{quote(key)}/image.png").status_code == 404
+    assert not services.verify(key, solve(key))
 
 
 def test_r_captcha_1_views(client):

@@ -12,6 +12,16 @@
 
   function status(box, text) { box.querySelector("[data-captcha-status]").textContent = text; }
 
+  // Put a challenge's key and URLs on the widget: a new challenge, or the same one under the
+  // longer-lived key "Plus de temps" gives (the old key dies at its own time limit).
+  function use(box, challenge) {
+    box.parentNode.querySelector("[data-captcha-key]").value = challenge.key;
+    box.querySelector("[data-captcha-image]").src = challenge.image;
+    box.querySelector("[data-captcha-audio]").src = challenge.audio;
+    box.querySelector("[data-captcha-listen]").href = challenge.audio;
+    box.querySelector("[data-captcha-extend]").setAttribute("data-captcha-extend", challenge.extend);
+  }
+
   function csrf(box) {
     var form = box.closest("form");
     var token = form && form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -36,16 +46,11 @@
     } else if (refresh) {
       event.preventDefault();
       var box = refresh.closest(".antirobot");
-      var key = box.parentNode.querySelector("[data-captcha-key]");
       fetch(refresh.getAttribute("data-captcha-new"), {credentials: "same-origin"})
         .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
         .then(function (answer) {
           if (!answer.ok) { status(box, answer.data.error); return; }
-          key.value = answer.data.key;
-          box.querySelector("[data-captcha-image]").src = answer.data.image;
-          box.querySelector("[data-captcha-audio]").src = answer.data.audio;
-          box.querySelector("[data-captcha-listen]").href = answer.data.audio;
-          box.querySelector("[data-captcha-extend]").setAttribute("data-captcha-extend", answer.data.extend);
+          use(box, answer.data);
           status(box, "Nouvelle image affichée.");
           var input = box.parentNode.querySelector("input[name=captcha]");
           if (input) { input.value = ""; input.focus(); }
@@ -58,7 +63,9 @@
       })
         .then(function (r) { return r.json().then(function (data) { return {ok: r.ok, data: data}; }); })
         .then(function (answer) {
-          status(area, answer.ok ? "Cette image reste valable " + answer.data.minutes + " minutes." : answer.data.error);
+          if (!answer.ok) { status(area, answer.data.error); return; }
+          use(area, answer.data);  // the same image and sound, under the new key
+          status(area, "Cette image reste valable " + answer.data.minutes + " minutes.");
         })
         .catch(function () { status(area, "Le délai n'a pas pu être prolongé : changez d'image."); });
     }
