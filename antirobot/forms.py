@@ -29,7 +29,8 @@ class CaptchaWidget(forms.TextInput):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, "", attrs)  # never echo the previous answer
         context["input"] = input_tag(context["widget"])  # the text input, as every form draws it
-        context["captcha_key"] = services.new_challenge(address=client_ip(self.request))
+        key = services.new_challenge(address=client_ip(self.request))
+        context["challenge"] = services.challenge(key) if key else None
         context["too_many"] = TOO_MANY
         context["minutes"] = int(settings.CAPTCHA_TTL.total_seconds() // 60)
         context["extended_minutes"] = int(settings.CAPTCHA_EXTENDED_TTL.total_seconds() // 60)

@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import base36_to_int, int_to_base36, urlsafe_base64_encode
 
@@ -65,6 +66,16 @@ def _sign(nonce: str, life: timedelta) -> str:
     """Return the key of nonce, alive for life from now."""
     body = f"{nonce}.{int_to_base36(int((clock.now() + life).timestamp()))}"
     return f"{body}.{_mac(body)}"
+
+
+def challenge(key: str) -> dict:
+    """Return the key and its URLs: the widget draws them, the script puts new ones on it."""
+    return {
+        "key": key,
+        "image": reverse("antirobot:image", args=[key]),
+        "audio": reverse("antirobot:audio", args=[key]),
+        "extend": reverse("antirobot:extend", args=[key]),
+    }
 
 
 def read(key) -> Key | None:

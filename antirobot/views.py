@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,16 +26,6 @@ def audio(request, key: str):
     return _media(services.audio_wav(key), "audio/wav")
 
 
-def _challenge(key: str) -> dict:
-    """Return the key and the URLs the script puts on the widget."""
-    return {
-        "key": key,
-        "image": reverse("antirobot:image", args=[key]),
-        "audio": reverse("antirobot:audio", args=[key]),
-        "extend": reverse("antirobot:extend", args=[key]),
-    }
-
-
 @require_GET
 @never_cache
 def new(request):
@@ -44,7 +33,7 @@ def new(request):
     key = services.new_challenge(address=client_ip(request))
     if key is None:
         return JsonResponse({"error": TOO_MANY}, status=429)
-    return JsonResponse(_challenge(key))
+    return JsonResponse(services.challenge(key))
 
 
 @require_POST
@@ -54,4 +43,4 @@ def extend(request, key: str):
     longer = services.extend(key)
     if longer is None:
         return JsonResponse({"error": "Cette image a expiré : changez d'image."}, status=404)
-    return JsonResponse({**_challenge(longer), "minutes": int(settings.CAPTCHA_EXTENDED_TTL.total_seconds() // 60)})
+    return JsonResponse({**services.challenge(longer), "minutes": int(settings.CAPTCHA_EXTENDED_TTL.total_seconds() // 60)})
