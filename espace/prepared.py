@@ -59,3 +59,27 @@ class Prepared:
     def first(self, using: str = DEFAULT_DB_ALIAS, **values) -> Model | None:
         found = self.all(using=using, **values)
         return found[0] if found else None
+
+
+_INSERTS: dict[tuple[type[Model], str, str], tuple[str, list]] = {}
+
+
+def insert(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
+    """INSERT instance as a new row with a statement compiled once per model and database.
+
+    For the append-only rows written on every login (the audit log): each field prepares its
+    value as Model.save() would (pre_save, get_db_prep_save), without the rest of save():
+    no signals, no RETURNING, so instance.pk stays unset.
+    """
+    connection = connections[using]
+    key = (type(instance), using, connection.vendor)
+    if key not in _INSERTS:
+        meta, quote = instance._meta, connection.ops.quote_name
+        fields = [field for field in meta.concrete_fields if not field.primary_key]
+        columns = ", ".join(quote(field.column) for field in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        _INSERTS[key] = (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", fields)
+    sql, fields = _INSERTS[key]
+    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
