@@ -67,7 +67,7 @@ _INSERTS: dict[tuple[type[Model], str, str], tuple[str, list]] = {}
 def insert(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
     """INSERT instance as a new row with a statement compiled once per model and database.
 
-    For the append-only rows written on every login (the audit log): each field prepares its
+    For the rows written on every login (the audit event, the session): each field prepares its
     value as Model.save() would (pre_save, get_db_prep_save), without the rest of save():
     no signals, no RETURNING, so instance.pk stays unset.
     """
@@ -75,7 +75,8 @@ def insert(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
     key = (type(instance), using, connection.vendor)
     if key not in _INSERTS:
         meta, quote = instance._meta, connection.ops.quote_name
-        fields = [field for field in meta.concrete_fields if not field.primary_key]
+        # Every column but a primary key the database draws (AutoField): a chosen key is written.
+        fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
         columns = ", ".join(quote(field.column) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
         _INSERTS[key] = (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", fields)
