@@ -48,3 +48,12 @@ def test_what_belongs_to_the_request_is_drawn_for_each_one(client):
         first, second = (re.search(f'name="{field}" value="([^"]+)"', page).group(1) for page in pages)
         assert first != second
     assert all("J'opte pour l'accès avec un mot de passe" in page for page in pages)
+
+
+def test_the_login_fields_drawn_once_empty_still_show_what_was_typed(client):
+    """The empty fields are remembered; a refused login shows its own values and errors."""
+    client.get("/")
+    refused = client.post("/", {"email": "pas-une-adresse", "password": "", "captcha_key": "", "captcha": ""})
+    page = refused.content.decode()
+    assert 'value="pas-une-adresse"' in page and 'aria-invalid="true"' in page
+    assert 'value="pas-une-adresse"' not in client.get("/").content.decode()
