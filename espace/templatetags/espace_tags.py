@@ -30,8 +30,8 @@ def once(parser, token):
     For the page's frame (head, header, footer), which depends only on settings, static files
     and URLs: every page is drawn on every request, the login page for every login, and the
     frame is most of its template work (issue 5 item 9). The memo lives in the compiled
-    template, so it lasts as long as the cached template loader keeps it (the process, with
-    DEBUG off; one request with DEBUG on). Never put anything of the request or the user
+    template, so it lasts as long as Django's cached template loader keeps that (the process;
+    in development, until a template file changes). Never put anything of the request or the user
     inside: a CSRF token, a nonce, a name. The VARs name what the fragment reads from the
     context (the brand settings), so that a changed setting draws it anew.
     """
