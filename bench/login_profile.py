@@ -30,14 +30,15 @@ STEPS = [
     ("antirobot.services", "verify", "POST:   captcha check (INSERT used nonce)"),
     ("espace.flows.login", "log_in", "POST: log_in"),
     ("espace.services.throttle", "Throttle.allows", "POST:   throttle: admit"),
-    ("django.db.models.query", "QuerySet.first", "POST:   QuerySet.first() calls (lookups)"),
-    ("django.db.models.query", "QuerySet.get", "POST:   QuerySet.get() calls (lookups)"),
+    ("espace.selectors", "password_space", "POST:   space lookup (prepared query)"),
+    ("django.db.models.query", "QuerySet.first", "POST:   QuerySet.first() calls (ORM lookups)"),
     ("espace.flows.login", "check_password", "POST:   Argon2id check_password"),
     ("espace.services.throttle", "Throttle.succeeded", "POST:   throttle: success"),
     ("espace.services.passwords", "is_expired", "POST:   expiry stage"),
     ("espace.flows.login", "login", "POST:   django.contrib.auth.login"),
     ("espace.services.audit", "record", "POST:   audit event (INSERT)"),
     ("django.contrib.sessions.middleware", "SessionMiddleware.process_response", "POST: session save"),
+    ("espace.headers", "CSPMiddleware.process_response", "GET+POST: CSP header"),
 ]
 
 
