@@ -62,9 +62,9 @@ def _mac(body: str) -> str:
     return urlsafe_base64_encode(digest[:MAC_BYTES])
 
 
-def _sign(nonce: str, life: timedelta) -> str:
-    """Return the key of nonce, alive for life from now."""
-    body = f"{nonce}.{int_to_base36(int((clock.now() + life).timestamp()))}"
+def _sign(nonce: str, life: timedelta, *, now=None) -> str:
+    """Return the key of nonce, alive for life from now (the product's clock unless given)."""
+    body = f"{nonce}.{int_to_base36(int(((now or clock.now()) + life).timestamp()))}"
     return f"{body}.{_mac(body)}"
 
 
@@ -128,10 +128,11 @@ def extend(key) -> str | None:
     valid until its own limit and shares the one check with the new one. None for a key
     that is not ours, dead or already checked.
     """
+    now = clock.now()  # taken before the check of use: the new key's limit follows from it
     challenge = read(key)
     if challenge is None or UsedChallenge.objects.filter(nonce=challenge.nonce).exists():
         return None
-    return _sign(challenge.nonce, settings.CAPTCHA_EXTENDED_TTL)
+    return _sign(challenge.nonce, settings.CAPTCHA_EXTENDED_TTL, now=now)
 
 
 def _consume(nonce: str) -> bool:
@@ -139,10 +140,12 @@ def _consume(nonce: str) -> bool:
 
     One autocommitted statement, valid on SQLite and PostgreSQL: of any number of checks,
     on any number of nodes, only the first inserts the row. The row must outlive every key
-    carrying nonce: none lives beyond now + CAPTCHA_EXTENDED_TTL, and CAPTCHA_TTL more
-    covers an extension read just before this check, and clocks a little apart.
+    carrying nonce: none lives beyond now + CAPTCHA_EXTENDED_TTL (+ CLOCK_SKEW, accepted from
+    a node a little ahead), and the margin covers an extension read just before this check;
+    it never falls below twice the accepted skew, whatever CAPTCHA_TTL is set to.
     """
-    expires_at = clock.now() + settings.CAPTCHA_EXTENDED_TTL + settings.CAPTCHA_TTL
+    margin = max(settings.CAPTCHA_TTL, 2 * CLOCK_SKEW)
+    expires_at = clock.now() + settings.CAPTCHA_EXTENDED_TTL + margin
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO antirobot_usedchallenge (nonce, expires_at) VALUES (%s, %s) ON CONFLICT DO NOTHING",

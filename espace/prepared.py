@@ -38,6 +38,10 @@ class Prepared:
     def __init__(self, build: Callable[..., QuerySet], **types: type):
         """build(**values) returns the queryset; types names the values that are not text
         (`pk=int`): each value is stood in for, while compiling, by a marker of its type."""
+        # Values are bound as they are, without a field's get_db_prep_value: text and integers
+        # only, which every backend binds as the ORM would (a date or a UUID might not).
+        if not set(types.values()) <= {str, int}:
+            raise ValueError("Prepared: seulement des valeurs texte (str) ou entières (int).")
         self.build = build
         code = build.__code__
         names = code.co_varnames[: code.co_argcount]

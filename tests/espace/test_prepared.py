@@ -1,5 +1,7 @@
 """Prepared queries: compiled once, the same rows and the same model instances as the ORM."""
 
+from datetime import datetime
+
 import pytest
 from django.db import connection
 from django.db.models import Value
@@ -94,3 +96,8 @@ def test_a_prepared_insert_writes_the_row_save_would(rf):
 def test_only_the_model_s_own_columns_can_be_prepared(build):
     with pytest.raises(ValueError, match="sans annotation ni jointure"):
         Prepared(build).all(email="a@exemple.fr")
+
+
+def test_only_text_and_integer_values_are_bound_as_they_are():
+    with pytest.raises(ValueError, match="texte"):
+        Prepared(lambda created: Space.objects.filter(created_at=created), created=datetime)

@@ -389,3 +389,31 @@ def test_r_captcha_1_glyphs_never_touch(chars):
 def test_r_captcha_1_a_word_too_wide_is_scaled_down_not_squeezed(monkeypatch):
     monkeypatch.setattr(render, "FONT_SIZES", (64,))
     assert _glyph_runs(render.image("wmwmwm", b"seed")) == 6
+
+
+def test_r_captcha_1_a_used_nonce_outlives_its_keys_even_with_a_short_ttl(settings):
+    """The used row's margin never falls below twice the clock skew a key is accepted with."""
+    settings.CAPTCHA_TTL = timedelta(seconds=30)
+    with time_machine.travel(clock.now(), tick=False):
+        key = _new()
+        services.verify(key, solve(key))
+        row = UsedChallenge.objects.get()
+        assert row.expires_at >= clock.now() + settings.CAPTCHA_EXTENDED_TTL + 2 * services.CLOCK_SKEW
+
+
+def test_r_captcha_1_an_extended_key_lives_from_before_its_check(settings):
+    """extend() reads the clock once, before it asks whether the nonce was used."""
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        key = _new()
+        started = clock.now()
+        real_exists = UsedChallenge.objects.filter(nonce="x").exists.__func__
+
+        def slow_exists(queryset):
+            traveller.shift(timedelta(minutes=5))  # a request stalled between the two lines
+            return real_exists(queryset)
+
+        from unittest import mock
+
+        with mock.patch("django.db.models.query.QuerySet.exists", slow_exists):
+            longer = services.extend(key)
+        assert services.read(longer).expires == int((started + settings.CAPTCHA_EXTENDED_TTL).timestamp())
