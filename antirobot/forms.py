@@ -33,7 +33,6 @@ class CaptchaWidget(forms.TextInput):
         context["challenge"] = services.challenge(key) if key else None
         context["too_many"] = TOO_MANY
         context["minutes"] = int(settings.CAPTCHA_TTL.total_seconds() // 60)
-        context["extended_minutes"] = int(settings.CAPTCHA_EXTENDED_TTL.total_seconds() // 60)
         return context
 
 

@@ -46,8 +46,8 @@ MAC_BYTES = 16
 # nonce (token_urlsafe(16)) . expiry (base 36) . MAC (16 bytes, base64url without padding):
 # URL-safe, since the key travels in /captcha/<key>/image.png. Anything else is not ours.
 KEY_RE = re.compile(r"([A-Za-z0-9_-]{22})\.([0-9a-z]{1,8})\.([A-Za-z0-9_-]{22})")
-# A node whose clock runs a little ahead of another's issues keys the other must accept. Far
-# below CAPTCHA_TTL, the margin by which a used nonce's row outlives its keys (_consume).
+# A node whose clock runs a little ahead of another's issues keys the other must accept. A
+# used nonce's row outlives its keys by at least twice this (_consume).
 CLOCK_SKEW = timedelta(minutes=1)
 POLICY = "captchas_per_address"
 
