@@ -11,8 +11,12 @@ COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe
 
 .PHONY: install install-test syslibs lock run test bench clean screenshots
 
+# A new venv gets a known pip first: the machine's pip 23.2 refuses `coverage[toml]` (an extra
+# named by pytest-cov) under --require-hashes, which later pips accept.
+PIP_VERSION := 25.3
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip==$(PIP_VERSION)
 
 # Production dependencies (requirements.lock), for `make run`.
 $(RUN_STAMP): requirements.lock | $(VENV)/bin/python
