@@ -5,8 +5,8 @@ from django import forms
 from django.conf import settings
 
 from antirobot import services
-from espace.renderers import input_tag
-from espace.services.client import client_ip
+from core.renderers import input_tag
+from core.client import client_ip
 
 ERROR = "Les caractères saisis ne correspondent pas à l'image. Recopiez les caractères de la nouvelle image."
 TOO_MANY = (

@@ -33,8 +33,8 @@ from django.utils.http import base36_to_int, int_to_base36, urlsafe_base64_encod
 
 from antirobot import render
 from antirobot.models import UsedChallenge
-from espace import clock
-from espace.services.throttle import Throttle
+from core import clock
+from core.throttle import Throttle
 
 # Issue 6 item 4: no two characters a person can take for one another, on the image (shown
 # upper case: Z/2, S/5, B/8, G/6, O/0, I/1/L, Q/O, U/V, T/7, A/4, N/M, V/W) or in French

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from antirobot import services
 from antirobot.forms import TOO_MANY
-from espace.services.client import client_ip
+from core.client import client_ip
 
 
 def _media(content: bytes | None, content_type: str) -> HttpResponse:

@@ -3,7 +3,7 @@
 Run: make bench  (or .venv/bin/python bench/login_bench.py [--rounds R] [--logins N])
 
 Three measures, side by side in one process, sequential:
-1. ceiling: raw verifications per second of espace.hashers.Argon2idHasher (19 MiB, t=2,
+1. ceiling: raw verifications per second of accounts.hashers.Argon2idHasher (19 MiB, t=2,
    p=1); a login can never beat it, since each one checks one password;
 2. a stock Django LoginView (bench/urls.py) with the same hasher;
 3. our login: GET / (the page, a new captcha), POST / with the captcha solved as a person
@@ -39,9 +39,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from antirobot.testing import captcha_post_data  # noqa: E402
-from espace import clock  # noqa: E402
-from espace.models import AccessMode, Space  # noqa: E402
-from espace.services import passwords  # noqa: E402
+from core import clock  # noqa: E402
+from accounts.models import AccessMode, Space  # noqa: E402
+from accounts.services import passwords  # noqa: E402
 from tests.factories import STRONG_PASSWORD, TRUST_ANSWER  # noqa: E402
 
 

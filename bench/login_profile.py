@@ -24,21 +24,21 @@ import login_bench as bench  # noqa: E402  (sets Django up, on the same settings
 
 # (module, attribute path, label): a step of the login, in the order a login runs them.
 STEPS = [
-    ("espace.views.login", "render", "GET: render the login page"),
+    ("accounts.views.login", "render", "GET: render the login page"),
     ("antirobot.services", "new_challenge", "GET:   new captcha (signed key)"),
-    ("espace.views.login", "LoginForm.is_valid", "POST: form validation"),
+    ("accounts.views.login", "LoginForm.is_valid", "POST: form validation"),
     ("antirobot.services", "verify", "POST:   captcha check (INSERT used nonce)"),
-    ("espace.flows.login", "log_in", "POST: log_in"),
-    ("espace.services.throttle", "Throttle.allows", "POST:   throttle: admit"),
-    ("espace.selectors", "password_space", "POST:   space lookup (prepared query)"),
+    ("accounts.flows.login", "log_in", "POST: log_in"),
+    ("core.throttle", "Throttle.allows", "POST:   throttle: admit"),
+    ("accounts.selectors", "password_space", "POST:   space lookup (prepared query)"),
     ("django.db.models.query", "QuerySet.first", "POST:   QuerySet.first() calls (ORM lookups)"),
-    ("espace.flows.login", "check_password", "POST:   Argon2id check_password"),
-    ("espace.services.throttle", "Throttle.succeeded", "POST:   throttle: success"),
-    ("espace.services.passwords", "is_expired", "POST:   expiry stage"),
-    ("espace.flows.login", "login", "POST:   django.contrib.auth.login"),
-    ("espace.services.audit", "record", "POST:   audit event (INSERT)"),
+    ("accounts.flows.login", "check_password", "POST:   Argon2id check_password"),
+    ("core.throttle", "Throttle.succeeded", "POST:   throttle: success"),
+    ("accounts.services.passwords", "is_expired", "POST:   expiry stage"),
+    ("accounts.flows.login", "login", "POST:   django.contrib.auth.login"),
+    ("core.audit", "record", "POST:   audit event (INSERT)"),
     ("django.contrib.sessions.middleware", "SessionMiddleware.process_response", "POST: session save"),
-    ("espace.headers", "CSPMiddleware.process_response", "GET+POST: CSP header"),
+    ("core.headers", "CSPMiddleware.process_response", "GET+POST: CSP header"),
 ]
 
 

@@ -32,7 +32,7 @@ if STACK == "services" and not (DATABASE_URL and REDIS_URL):  # noqa: F405
 
 ROOT_URLCONF = "bench.urls"
 # The stock view authenticates through ModelBackend, with the same Argon2id hasher.
-AUTHENTICATION_BACKENDS = ["espace.auth.SpaceBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.auth.SpaceBackend", "django.contrib.auth.backends.ModelBackend"]
 TEMPLATES[0]["DIRS"] = [str(Path(__file__).resolve().parent / "templates")]  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": True}
 # As in production: static files indexed once at start, not looked up on every request.

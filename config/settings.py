@@ -37,7 +37,9 @@ INSTALLED_APPS = [
     "django.forms",
     "dsfr",
     "widget_tweaks",
-    "espace",
+    "core",
+    "accounts",
+    "codes",
     "mailer",
     "antirobot",
     "registre",
@@ -46,17 +48,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "espace.headers.SecurityHeadersMiddleware",
-    "espace.headers.CSPMiddleware",
+    "core.headers.SecurityHeadersMiddleware",
+    "core.headers.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "espace.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "espace.errors_middleware.MethodNotAllowedPageMiddleware",
+    "core.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -72,12 +74,12 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "espace.context_processors.brand",
+                "core.context_processors.brand",
             ],
         },
     },
 ]
-FORM_RENDERER = "espace.renderers.FormRenderer"
+FORM_RENDERER = "core.renderers.FormRenderer"
 
 DATABASE_URL = env.text("DATABASE_URL")
 if DATABASE_URL:
@@ -103,21 +105,21 @@ if REDIS_URL:
             "KEY_PREFIX": "espacepro",
         }
     }
-    SESSION_ENGINE = "espace.sessions.cache"
+    SESSION_ENGINE = "core.sessions.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "espace.sessions.db"
+    SESSION_ENGINE = "core.sessions.db"
 
 # --- Accounts -----------------------------------------------------------------
 AUTH_USER_MODEL = "espace.Space"
-AUTHENTICATION_BACKENDS = ["espace.auth.SpaceBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.auth.SpaceBackend"]
 LOGIN_URL = "espace:login"
-PASSWORD_HASHERS = ["espace.hashers.Argon2idHasher"]  # R-PWD-5
+PASSWORD_HASHERS = ["accounts.hashers.Argon2idHasher"]  # R-PWD-5
 AUTH_PASSWORD_VALIDATORS = [  # R-PWD-1..4; the values are named with the durations below
-    {"NAME": "espace.validators.LengthValidator"},
-    {"NAME": "espace.validators.LeakedPasswordValidator"},
-    {"NAME": "espace.validators.ZxcvbnValidator"},
-    {"NAME": "espace.validators.PasswordHistoryValidator"},
+    {"NAME": "accounts.validators.LengthValidator"},
+    {"NAME": "accounts.validators.LeakedPasswordValidator"},
+    {"NAME": "accounts.validators.ZxcvbnValidator"},
+    {"NAME": "accounts.validators.PasswordHistoryValidator"},
 ]
 
 # Durations of the rules, named once (STYLE §4).
@@ -148,7 +150,7 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=30)  # SPEC §4
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)  # SPEC §4
 
 # Rate limits as named policies (R-THROTTLE-1). Every check of a secret (password, old or
-# current password, trust answer, code) goes through espace.services.guard, which applies
+# current password, trust answer, code) goes through core.guard, which applies
 # the first three; the ceilings ({"limit", "window"}) are counted with Throttle.within_limit.
 THROTTLE_POLICIES = {
     # Per account (the email, whether or not it has a space): after 5 consecutive failures,
@@ -202,7 +204,7 @@ SESSION_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_NAME = "espacepro_session"
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "espace.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -3,10 +3,11 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from espace.views.health import health
+from core.views.health import health
 
 urlpatterns = [
-    path("", include("espace.urls")),
+    path("", include("accounts.urls")),
+    path("", include("codes.urls")),
     path("captcha/", include("antirobot.urls")),
     path("sante", health, name="health"),
     # Browsers and other clients ask /favicon.ico without reading the page's <link rel="icon">.
@@ -16,7 +17,7 @@ if settings.DEBUG:
     # R-EMAIL-3: the development mailbox exists only in DEBUG, never in production.
     urlpatterns.append(path("dev/courriels/", include("mailer.urls")))
 
-handler400 = "espace.views.errors.bad_request"
-handler403 = "espace.views.errors.forbidden"
-handler404 = "espace.views.errors.not_found"
-handler500 = "espace.views.errors.server_error"
+handler400 = "core.views.errors.bad_request"
+handler403 = "core.views.errors.forbidden"
+handler404 = "core.views.errors.not_found"
+handler500 = "core.views.errors.server_error"

@@ -28,7 +28,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Q
 
-from espace import clock
+from core import clock
 from mailer.models import OutboxEmail
 from mailer.outbox import decrypt_body
 

@@ -21,7 +21,7 @@ from fontTools.ttLib import TTFont
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from espace.clock import paris
+from core.clock import paris
 
 HERE = Path(__file__).resolve().parent
 # WeasyPrint logs every rendering step at INFO, and warnings that quote the document's text
@@ -60,7 +60,7 @@ class RecapData:
     company_identifier: str = ""  # as displayed ("987 654 324")
     company_name: str | None = None
     trust_question: str = ""
-    # Required: the caller passes espace.clock.now(), so that the footer is the clock's time
+    # Required: the caller passes core.clock.now(), so that the footer is the clock's time
     # (settable in tests), never the renderer's own reading of the system clock.
     created_at: datetime
 

@@ -19,7 +19,7 @@ def need(condition: bool, reason: str):
 @pytest.fixture(autouse=True)
 def fresh_throttle_counters(settings):
     """Rate-limit counters of one test never leak into the next (Redis outlives tests)."""
-    from espace.services import throttle
+    from core import throttle
 
     throttle.default_store.cache_clear()
     if settings.REDIS_URL:

@@ -3,9 +3,9 @@
 import factory
 from django.contrib.auth.hashers import make_password
 
-from espace import clock
-from espace.models import AccessMode, Space
-from espace.services import passwords
+from core import clock
+from accounts.models import AccessMode, Space
+from accounts.services import passwords
 
 STRONG_PASSWORD = "Cerf-volant sous la pluie d'automne 42"
 OTHER_STRONG_PASSWORD = "Le hibou gris lit Proust à minuit 7"

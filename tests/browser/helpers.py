@@ -137,7 +137,7 @@ def check_dsfr_loaded(page: Page) -> None:
     )
     dsfr = [s for s in sheets if re.search(r"/dsfr(\.min)?\.css", s["href"])]
     assert dsfr and all(s["rules"] > 0 for s in dsfr), f"feuille DSFR non chargée sur {page.url} : {sheets}"
-    own = [s for s in sheets if s["href"].endswith("/espace/css/espace.css")]
+    own = [s for s in sheets if s["href"].endswith("/core/css/espace.css")]
     assert own and own[0]["rules"] > 0, f"espace.css non chargée sur {page.url} : {sheets}"
     # DSFR rules in effect: its colour tokens are defined.
     token = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--background-default-grey')")

@@ -134,8 +134,8 @@ def test_screenshots_of_j5_to_j8(shot_page, live_server, smtp_settings):
     """The pages of J5-J8 that need no journey before them, and those behind a session."""
     from datetime import timedelta
 
-    from espace import clock
-    from espace.models import AccessMode, Space
+    from core import clock
+    from accounts.models import AccessMode, Space
     from tests.browser.test_j8 import certificate_session
     from tests.factories import SpaceFactory
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from antirobot import services
 from antirobot.forms import TOO_MANY
-from espace import clock
+from core import clock
 from tests.browser import helpers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,10 +5,10 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from espace import clock
-from espace.services import pki
+from core import clock
+from accounts.services import pki
 from tests.browser.helpers import Visits, press_and_wait, tab_to
-from tests.espace.certs import certificate_space, client_cert, escaped
+from tests.accounts.certs import certificate_space, client_cert, escaped
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

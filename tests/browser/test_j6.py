@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from espace import clock
-from espace.models import Space
+from core import clock
+from accounts.models import Space
 from tests.browser.helpers import Visits, captcha_answer, field, press_and_wait, tab_to, type_into
 from tests.factories import STRONG_PASSWORD, SpaceFactory
 

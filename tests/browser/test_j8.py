@@ -12,9 +12,9 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from playwright.sync_api import expect
 
-from espace import clock
-from espace.middleware import AUTH_AT_KEY, SEEN_AT_KEY
-from espace.models import AccessMode, Space
+from core import clock
+from accounts.middleware import AUTH_AT_KEY, SEEN_AT_KEY
+from accounts.models import AccessMode, Space
 from tests.browser.helpers import (
     CODE_LINE,
     Visits,

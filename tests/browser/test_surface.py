@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from stdnum.fr import siren
 
-from espace.messages import message
+from core.messages import message
 from registre.models import Company
 from tests.browser.conftest import DESKTOP, MOBILE, _open_page
 from tests.browser.helpers import Visits, captcha_answer, field, tick

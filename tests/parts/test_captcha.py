@@ -17,7 +17,7 @@ from antirobot import render, services
 from antirobot.forms import ERROR, TOO_MANY
 from antirobot.models import UsedChallenge
 from antirobot.testing import KEY_RE, solve
-from espace import clock
+from core import clock
 
 pytestmark = pytest.mark.django_db
 ADDRESS = "203.0.113.9"
@@ -178,7 +178,7 @@ def test_r_captcha_1_per_address_cap_refuses_past_the_limit(settings, client):
 
 
 def test_r_captcha_1_an_empty_or_overlong_answer_gets_one_message(rf):
-    from espace.forms import LoginForm
+    from accounts.forms import LoginForm
 
     request = rf.post("/connexion", REMOTE_ADDR=ADDRESS)
     data = {"email": "a@example.fr", "password": "x", "captcha_key": _new(), "captcha": ""}

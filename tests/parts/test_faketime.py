@@ -21,7 +21,7 @@ import pytest
 from django.test import override_settings
 
 from antirobot.testing import solve
-from espace.management.commands.load_demo import DEMO_EMAIL, DEMO_PASSWORD
+from accounts.management.commands.load_demo import DEMO_EMAIL, DEMO_PASSWORD
 from tests.conftest import need
 from tests.smtp_server import free_port
 

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.db import connection, transaction
 
-from espace import clock
+from core import clock
 from mailer import outbox, worker
 from mailer.email_url import parse_email_url
 from mailer.models import OutboxEmail
@@ -237,7 +237,7 @@ def test_r_email_2_a_web_write_completes_while_the_smtp_server_hangs(blocking_sm
 
     The old worker (one transaction around claim + send) made this write wait for the whole
     SMTP conversation: write_done.wait() timed out here."""
-    from espace.services import audit
+    from core import audit
 
     outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
     sender, sent = in_thread(deliver_due)

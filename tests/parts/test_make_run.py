@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_load_demo_creates_the_demo_space_once_and_prints_its_credentials():
-    from espace.management.commands.load_demo import DEMO_EMAIL, DEMO_PASSWORD
-    from espace.models import Space
+    from accounts.management.commands.load_demo import DEMO_EMAIL, DEMO_PASSWORD
+    from accounts.models import Space
 
     first, second = io.StringIO(), io.StringIO()
     call_command("load_demo", stdout=first)

@@ -9,7 +9,7 @@ Permissions-Policy."""
 import pytest
 from django.test import Client
 
-from espace.headers import PERMISSIONS_POLICY
+from core.headers import PERMISSIONS_POLICY
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_permissions_policy_switches_off_the_powerful_features():
 
 
 def test_static_files_keep_whitenoise_caching(client_debug0):
-    response = client_debug0.get("/static/espace/css/espace.css")
+    response = client_debug0.get("/static/core/css/espace.css")
     assert response.status_code == 200
     assert "no-store" not in response["Cache-Control"] and "Permissions-Policy" not in response
 
@@ -73,7 +73,7 @@ def django_csp_header(request, response):
 def test_the_site_policy_built_once_is_the_one_django_csp_builds(rf, settings):
     from django.http import HttpResponse
 
-    from espace.headers import CSPMiddleware
+    from core.headers import CSPMiddleware
 
     middleware = CSPMiddleware(lambda request: HttpResponse())
     ours = middleware.process_response(rf.get("/"), HttpResponse())["Content-Security-Policy"]
@@ -89,7 +89,7 @@ def test_a_response_with_a_policy_of_its_own_gets_django_csp_s_path(rf, settings
     from csp.decorators import csp_exempt, csp_update
     from django.http import HttpResponse
 
-    from espace.headers import CSPMiddleware
+    from core.headers import CSPMiddleware
 
     @csp_update({"img-src": ["https://carte.exemple.fr"]})
     def with_map(request):
@@ -120,7 +120,7 @@ def test_a_nonce_asked_after_the_header_is_an_error(rf):
     from csp.exceptions import CSPNonceError
     from django.http import HttpResponse
 
-    from espace.headers import CSPMiddleware
+    from core.headers import CSPMiddleware
 
     request = rf.get("/")
     middleware = CSPMiddleware(lambda request: HttpResponse())

@@ -1,0 +1,32 @@
+import logging
+
+from django.apps import AppConfig
+from django.conf import settings
+
+logger = logging.getLogger("espace")
+
+
+class AccountsConfig(AppConfig):
+    """Spaces, passwords, certificates and the journeys J1, J3-J8.
+
+    The label stays "espace", the app's name before the layout of issue 12: its tables,
+    migrations and AUTH_USER_MODEL ("espace.Space") keep their names.
+    """
+
+    name = "accounts"
+    label = "espace"
+    verbose_name = "Espace professionnel"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        # Space.last_login is read by nothing: the audit log keeps each login with its time
+        # and address (LOGIN_OK). Not updating it saves one write per login.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        if settings.CAPTCHA_TEST_MODE:
+            # R-CAPTCHA-2: a deployment that accepts "PASSED" must never go unnoticed.
+            logger.warning(
+                "CAPTCHA_TEST_MODE=1 : tous les captchas acceptent le mot PASSED. "
+                "À réserver aux tests automatisés, jamais en production."
+            )

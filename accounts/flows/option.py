@@ -1,0 +1,234 @@
+"""J8 "Opter pour l'accès sans certificat" (guide 004), inside and outside the space.
+
+Inside, the certificate session is the proof of ownership. Outside (lost, revoked or
+expired certificate), the proof is a 1-hour code sent to the email on file, asked for with
+the subscriber number; that request never tells whether the number exists. Both then run
+the same two steps ("Créer vos identifiants", then the trust question) and store one OPTION
+request whose code, emailed to the chosen address, is activated through the one activation
+entry (J2), which applies ``spaces.opt_for_password``.
+
+The wizard's state lives in the server-side session, hashes only: the password and the
+trust answer are hashed (Argon2id) as soon as they are validated, like J1's.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from core import clock
+from accounts.models import AccessMode, Space
+from codes.models import PendingRequest
+from core import audit, guard
+from codes import requests
+from core.client import client_ip
+from codes.requests import CodeRefused, EmailUnavailable  # noqa: F401 (re-export)
+from core.throttle import Throttle
+
+SESSION_KEY = "espace_option"
+INSIDE, OUTSIDE = "inside", "outside"
+STEPS = ("start", "credentials", "trust")
+
+
+class TooManyRequests(Exception):
+    """Too many outside requests for one subscriber number or from one client address."""
+
+
+class StateLost(Exception):
+    """No option under way in this session for this origin (old tab, expired, other space)."""
+
+
+def certificate_space(pk) -> Space | None:
+    """Return the active certificate space pk, or None once it has opted (or never was one)."""
+    return Space.objects.filter(pk=pk, access_mode=AccessMode.CERTIFICATE, is_active=True).first()
+
+
+@dataclass
+class Option:
+    """The option wizard of one browser session, for one certificate space."""
+
+    session: object
+    origin: str
+
+    @property
+    def state(self) -> dict:
+        return self.session.get(SESSION_KEY) or {}
+
+    def _save(self, state: dict) -> None:
+        self.session[SESSION_KEY] = state
+
+    def begin(self, space: Space, now: datetime) -> None:
+        """Start the wizard for space: the warning was acknowledged, or the code checked."""
+        self._save({"origin": self.origin, "space": space.pk, "started_at": now.isoformat()})
+
+    def space(self, user=None) -> Space:
+        """Return the space this wizard works for; raise StateLost if there is none.
+
+        Inside, the wizard must belong to the logged-in space. Outside, the code proved the
+        mailbox for RESET_CODE_TTL: past it, the person asks for a new code.
+        """
+        state = self.state
+        if state.get("origin") != self.origin or "space" not in state:
+            raise StateLost()
+        if self.origin == INSIDE and (user is None or state["space"] != user.pk):
+            raise StateLost()
+        started = datetime.fromisoformat(state["started_at"])
+        if self.origin == OUTSIDE and clock.now() - started > settings.RESET_CODE_TTL:
+            raise StateLost()
+        space = certificate_space(state["space"])
+        if space is None:
+            raise StateLost()
+        return space
+
+    def reached(self, step: str) -> bool:
+        done_before = STEPS[1 : STEPS.index(step)]
+        return all(self.state.get(done) for done in done_before)
+
+    def set_credentials(self, *, email: str, password: str) -> None:
+        self._save({**self.state, "credentials": {"email": email, "password_hash": make_password(password)}})
+
+    @property
+    def email(self) -> str:
+        return self.state.get("credentials", {}).get("email", "")
+
+    def finish(self, sent: dict) -> None:
+        self._save({"origin": self.origin, "sent": sent})
+
+    @property
+    def sent(self) -> dict | None:
+        state = self.state
+        return state.get("sent") if state.get("origin") == self.origin else None
+
+
+def check_email(request, space: Space, email: str) -> None:
+    """Raise EmailUnavailable unless space may take email as its login (R-MAIL-3).
+
+    Certificate spaces may share a contact address; the first to take it as a login (or
+    hold it with a live request) keeps it, the others must choose another. The answer tells
+    whether an address is taken: capped per client address like J1's step 2 (raise
+    TooManyChecks past it).
+    """
+    if not Throttle.default().within_limit("email_checks_per_address", key=client_ip(request)):
+        raise TooManyChecks()
+    requests.check_available(PendingRequest.Kind.OPTION, email, clock.now(), space)
+
+
+class TooManyChecks(Exception):
+    """Too many "is this email free?" answers from one client address."""
+
+
+def confirm(request, option: Option, space: Space, *, trust_question: str, trust_answer: str) -> PendingRequest:
+    """Store the OPTION request and queue its code to the chosen email, in one transaction.
+
+    A new request replaces the space's pending one (its code stops working). Raise
+    EmailUnavailable if the email was taken meanwhile. Until activation nothing of the
+    space changes: only the certificate opens it (guide 004).
+    """
+    credentials = option.state["credentials"]
+    payload = {
+        "password_hash": credentials["password_hash"],
+        "trust_question": trust_question,
+        "trust_answer_hash": make_password(trust_answer),
+    }
+    with transaction.atomic():
+        pending = requests.open_request(
+            kind=PendingRequest.Kind.OPTION, email=credentials["email"], payload=payload, now=clock.now(), space=space
+        )
+        audit.record(
+            request, audit.Kind.OPTION_REQUESTED, space=space, email=credentials["email"], origin=option.origin
+        )
+    option.finish({"email": credentials["email"], "name": f"{space.get_civility_display()} {space.display_name}"})
+    return pending
+
+
+def request_code(request, *, number: str, email: str) -> None:
+    """Outside: email a 1-hour code to the email on file if number and email match a certificate space.
+
+    Answer the same whether or not they match (the caller shows one page): the code goes
+    only to the address already on file, so the answer needs to reveal nothing. Raise
+    TooManyRequests past the ceilings per number (counted for any number typed, so the
+    refusal says nothing either) and per client address.
+    """
+    throttle = Throttle.default()
+    by_number = throttle.within_limit("option_recoveries_per_number", key=number)
+    by_address = throttle.within_limit("option_recoveries_per_address", key=client_ip(request))
+    if not (by_number and by_address):
+        audit.record(request, audit.Kind.OPTION_RECOVERY_REFUSED, email=email, reason="throttled")
+        raise TooManyRequests()
+    space = Space.objects.filter(
+        subscriber_number=number, contact_email__iexact=email, access_mode=AccessMode.CERTIFICATE, is_active=True
+    ).first()
+    if space is None:
+        _rehearse(email=email, number=number)
+        audit.record(request, audit.Kind.OPTION_RECOVERY_REFUSED, email=email, reason="no_match")
+        return
+    with transaction.atomic():
+        requests.open_request(
+            kind=PendingRequest.Kind.OPTION_RECOVERY,
+            email=space.contact_email,
+            payload={},
+            now=clock.now(),
+            space=space,
+            number=space.subscriber_number,
+        )
+        audit.record(request, audit.Kind.OPTION_RECOVERY_REQUESTED, space=space, email=space.contact_email)
+
+
+class _Rehearsal(Exception):
+    """Raised to roll back the rehearsal of a request that matched nothing."""
+
+
+def _rehearse(*, email: str, number: str) -> None:
+    """Do the writes of a matching request, then roll them back: nothing is stored or sent.
+
+    A match stores the request and queues the encrypted email; without this, a miss answers
+    measurably faster (about 10 ms to 20 ms), which would tell whether the number and the
+    address belong to a certificate space (SPEC §4: not by message, status or timing).
+    """
+    try:
+        with transaction.atomic():
+            requests.open_request(
+                kind=PendingRequest.Kind.OPTION_RECOVERY, email=email, payload={}, now=clock.now(), number=number
+            )
+            raise _Rehearsal()
+    except _Rehearsal:
+        pass
+
+
+def check_code(request, option: Option, *, number: str, code: str) -> Space:
+    """Outside: check the code of number, exactly once, and start the wizard; raise CodeRefused.
+
+    The code is a secret: its check is guarded (R-THROTTLE-1), counted against the
+    subscriber number and the client address. One answer for an unknown number, a wrong,
+    used or expired code: nothing tells them apart.
+    """
+    now = clock.now()
+
+    def verify():
+        space = Space.objects.filter(
+            subscriber_number=number, access_mode=AccessMode.CERTIFICATE, is_active=True
+        ).first()
+        if space is None:
+            return None
+        try:
+            with transaction.atomic():
+                pending = requests.find_live(
+                    code, space.contact_email, now, kinds=[PendingRequest.Kind.OPTION_RECOVERY]
+                )
+                if pending.space_id != space.pk:
+                    return None
+                requests.consume(pending, now)
+        except CodeRefused:
+            return None
+        return space
+
+    checked = guard.check_secret(account=number, address=client_ip(request), verify=verify)
+    if not checked.ok:
+        reason = "throttled" if checked.verdict is guard.Verdict.THROTTLED else "code_refused"
+        audit.record(request, audit.Kind.OPTION_RECOVERY_REFUSED, reason=reason, number=number)
+        raise CodeRefused()
+    audit.record(request, audit.Kind.OPTION_RECOVERY_OK, space=checked.value)
+    option.begin(checked.value, now)
+    return checked.value

@@ -1,0 +1,237 @@
+"""J5 "Mot de passe oublié ?": the mailbox proves itself (a code), then the trust answer,
+then a new password.
+
+1. ``request_code``: email + captcha. A password space gets a PASSWORD_RESET request (1 h,
+   replacing its earlier one) and its code by email; any other address (unknown, a
+   pending creation, a certificate space) gets nothing, after the *same* work: the same
+   statements run in a savepoint that is rolled back. The answer is always the same
+   redirect, so neither the page, the status nor the timing tells whether a space exists.
+2. ``prove_code``: email + code, guarded like a password (R-THROTTLE-1). Only then does the
+   session learn which request (by the code's digest, never the code) and the page show
+   the space's trust question: shown earlier, it would tell that the email has a space.
+3. ``reset``: code (again, from the browser) + answer + new password. Code and answer are
+   checked in one guarded check; the code is consumed only when both are right, and a
+   code survives RESET_ANSWER_ATTEMPTS - 1 wrong answers (the last one voids it).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+from django.db import transaction
+
+from core import clock
+
+from accounts import selectors
+from accounts.models import AccessMode, Space
+from codes.models import PendingRequest
+from core import audit, guard
+from codes import tokens, requests
+from accounts.services import emails, passwords
+from core.client import client_ip
+from codes.requests import CodeRefused
+from core.throttle import Throttle
+
+KIND = PendingRequest.Kind.PASSWORD_RESET
+STEP_KEY = "espace_recovery"  # {"email": typed at step 1 or 2, "digest": the proven code's}
+DONE_KEY = "espace_recovery_done"
+
+
+class TooManyRequests(Exception):
+    """This client address asked for too many codes (reset_requests_per_address)."""
+
+
+class AnswerRefused(Exception):
+    """Wrong trust answer: the code stays alive for another try."""
+
+
+class PasswordReused(Exception):
+    """Right code and answer, but the new password is the current one or one of the last 5."""
+
+
+class CodeVoided(Exception):
+    """The last allowed wrong answer: the code is dead, a new one must be asked for."""
+
+
+class Throttled(Exception):
+    """The account is blocked for a while (R-THROTTLE-1): nothing was checked."""
+
+
+class _Decoy(Exception):
+    """Rolls back the work done for an address that gets no code."""
+
+
+def request_code(request, *, email: str) -> None:
+    """Email a reset code to the password space of email; for any other address, do the same work for nothing.
+
+    The decoy runs the very statements of a real request (the DELETE of an earlier
+    request, the INSERT of the request, the rendering, encryption and INSERT of the
+    email) in a savepoint, then rolls it back: no row stays and no email leaves, yet the
+    time spent is the same (measured in tests/espace/test_j5.py, medians within 5 %).
+    """
+    throttle = Throttle.default()
+    if not throttle.within_limit("reset_requests_per_address", key=client_ip(request)):
+        raise TooManyRequests()
+    # Counted for every email typed, with or without a space, so the ceiling tells nothing.
+    space = selectors.password_space(email) if throttle.within_limit("reset_requests_per_email", key=email) else None
+    now = clock.now()
+    # One outer transaction in both cases, committed in both (with the audit row): a commit
+    # of the request for a space against a bare rollback for the others would differ by a
+    # disk flush, which a stopwatch can see.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                if space is None:
+                    # The statement open_request runs to void a space's earlier request.
+                    PendingRequest.objects.filter(space=None, kind=KIND, email=email, used_at__isnull=True).delete()
+                requests.open_request(kind=KIND, email=email, payload={}, now=now, space=space)
+                if space is None:
+                    raise _Decoy()
+        except _Decoy:
+            pass
+        audit.record(request, audit.Kind.RESET_REQUESTED, space=space, email=email)
+    request.session[STEP_KEY] = {"email": email}
+
+
+def remembered_email(session) -> str:
+    """Return the email typed at step 1 in this browser, to fill in the code page."""
+    return (session.get(STEP_KEY) or {}).get("email", "")
+
+
+def prove_code(request, *, email: str, code: str) -> None:
+    """Check the code of email (guarded like a password); remember the proof, or raise.
+
+    Raises Throttled, or CodeRefused for a wrong, used, expired or replaced code: one
+    answer for all (R-CODE-2), so the code page tells nothing about the email either.
+    """
+    now = clock.now()
+    checked = guard.check_secret(
+        account=email,
+        address=client_ip(request),
+        verify=lambda: _live(code, email, now),
+        reset_on_success=False,  # the answer comes next: its failures must survive a new code
+    )
+    if not checked.ok:
+        audit.record(request, audit.Kind.RESET_CODE_FAILED, email=email, reason=checked.verdict.value)
+        raise Throttled() if checked.verdict is guard.Verdict.THROTTLED else CodeRefused()
+    request.session[STEP_KEY] = {"email": email, "digest": tokens.digest(code)}
+
+
+def _live(code: str, email: str, now) -> PendingRequest | None:
+    try:
+        return requests.find_live(code, email, now, kinds=[KIND])
+    except CodeRefused:
+        return None
+
+
+@dataclass(frozen=True)
+class Proven:
+    """What step 3 may show: the request whose code this browser proved, and its space."""
+
+    pending: PendingRequest
+    space: Space
+    email: str
+
+
+def proven(session) -> Proven | None:
+    """Return the live request whose code this session proved at step 2, or None."""
+    step = session.get(STEP_KEY) or {}
+    if not step.get("digest"):
+        return None
+    pending = (
+        PendingRequest.objects.filter(
+            code_hash=step["digest"],
+            email=step["email"],
+            kind=KIND,
+            used_at__isnull=True,
+            expires_at__gt=clock.now(),
+            space__access_mode=AccessMode.PASSWORD,
+            space__is_active=True,
+        )
+        .select_related("space")
+        .first()
+    )
+    return Proven(pending, pending.space, step["email"]) if pending else None
+
+
+def code_matches_step(session, code: str) -> bool:
+    """Return whether code is the one proven at step 2 in this session."""
+    digest = (session.get(STEP_KEY) or {}).get("digest")
+    return bool(digest) and tokens.well_formed(code) and tokens.digest(code) == digest
+
+
+def reset(request, *, email: str, code: str, answer: str, password: str) -> Space:
+    """Check code and answer in one guarded check; if both are right, set the new password.
+
+    The code is consumed only then; a wrong answer is counted on the request and against
+    the account (R-THROTTLE-1), and the RESET_ANSWER_ATTEMPTS-th voids the code. Changing
+    the password changes the session auth hash: every session of the space ends.
+    Raises CodeRefused, AnswerRefused, CodeVoided or Throttled.
+    """
+    now = clock.now()
+    why: list[type[Exception]] = []
+
+    def verify():
+        with transaction.atomic():
+            pending = _live(code, email, now)
+            # The row lock serialises two answers to one code: each sees the other's count.
+            locked = pending and (
+                PendingRequest.objects.select_for_update()
+                .filter(pk=pending.pk, used_at__isnull=True, expires_at__gt=now)
+                .first()
+            )
+            if not locked or locked.space is None or locked.space.access_mode != AccessMode.PASSWORD:
+                why.append(CodeRefused)
+                return None
+            space = locked.space
+            if not check_password(answer, space.trust_answer_hash):  # R-TRUST-2: exactly as typed
+                why.append(_count_wrong_answer(locked, now))
+                return None
+            if passwords.was_used(space, password):  # R-PWD-3, only now that the answer is proven
+                return PasswordReused
+            requests.consume(locked, now)
+            passwords.set_password(space, raw=password, at=now)
+            emails.send(
+                "password_changed", to=space.login_email, expires_on=clock.long_date(space.password_expires_on)
+            )
+            audit.record(request, audit.Kind.RESET_DONE, space=space, email=email)
+            return space
+
+    checked = guard.check_secret(account=email, address=client_ip(request), verify=verify)
+    if checked.value is PasswordReused:  # right code and answer: the code stays usable
+        raise PasswordReused()
+    if checked.ok:
+        request.session.pop(STEP_KEY, None)
+        request.session[DONE_KEY] = checked.value.password_expires_on.isoformat()
+        return checked.value
+    if checked.verdict is guard.Verdict.THROTTLED:
+        audit.record(request, audit.Kind.RESET_ANSWER_FAILED, email=email, reason="throttled")
+        raise Throttled()
+    error = why[0]
+    audit.record(
+        request,
+        audit.Kind.RESET_ANSWER_FAILED if error is not CodeRefused else audit.Kind.RESET_CODE_FAILED,
+        email=email,
+        reason=error.__name__,
+    )
+    if error is not AnswerRefused:
+        request.session.pop(STEP_KEY, None)
+    raise error()
+
+
+def _count_wrong_answer(pending: PendingRequest, now) -> type[Exception]:
+    """Count a wrong answer on pending (locked); void it at the last allowed one."""
+    wrong = pending.payload.get("wrong_answers", 0) + 1
+    if wrong >= settings.RESET_ANSWER_ATTEMPTS:
+        # Void: find_live ignores it from now on, housekeeping deletes it.
+        PendingRequest.objects.filter(pk=pending.pk).update(expires_at=now, payload={})
+        return CodeVoided
+    PendingRequest.objects.filter(pk=pending.pk).update(payload={"wrong_answers": wrong})
+    return AnswerRefused
+
+
+def done_until(session):
+    """Return the last valid day of the password reset in this session, or None."""
+    value = session.get(DONE_KEY)
+    return date.fromisoformat(value) if value else None

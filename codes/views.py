@@ -1,0 +1,76 @@
+"""J2 views: code + captcha, then email, then the confirmation with the recap."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core import clock
+from codes import flows as activation
+from accounts.forms import ActivationEmailForm, CodeForm
+from core.messages import message
+from core import audit
+from accounts.services import spaces
+from codes.requests import CodeRefused
+from recapitulatif import render as render_pdf
+
+STEPPER = ["Code d'activation", "Identifiants", "Récapitulatif"]
+
+
+def _step(request, template, step, form, status=200):
+    return render(
+        request, f"codes/activation/{template}.html", {"steps": STEPPER, "step": step, "form": form}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def code_step_view(request):
+    form = CodeForm(request.POST if request.method == "POST" else None, request=request)
+    if request.method == "POST" and form.is_valid():
+        activation.remember_code(request.session, form.cleaned_data["code"])
+        return _step(request, "email", 2, ActivationEmailForm(initial={"code": form.cleaned_data["code"]}))
+    return _step(request, "code", 1, form, status=400 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def email_step_view(request):
+    if request.method == "GET":
+        return redirect("codes:activation")
+    form = ActivationEmailForm(request.POST)
+    if not form.is_valid() or not activation.code_matches_step(request.session, form.cleaned_data["code"]):
+        if not form.errors:  # a code that did not pass step 1 here: start again there
+            return redirect("codes:activation")
+        return _step(request, "email", 2, form, status=400)
+    try:
+        activation.activate(request, code=form.cleaned_data["code"], email=form.cleaned_data["email"])
+    except CodeRefused:
+        form.add_error("email", message("code_refused"))
+        return _step(request, "email", 2, form, status=400)
+    return redirect("codes:activation_done")
+
+
+@require_GET
+def done_view(request):
+    found = activation.activated_space(request.session)
+    if found is None:
+        return redirect("codes:activation")
+    space, _ = found
+    return render(request, activation.done_template(request.session), {"steps": STEPPER, "step": 3, "space": space})
+
+
+def recap_response(request, space) -> HttpResponse:
+    """Return the récapitulatif PDF of space (R-PDF-1) as a download."""
+    now = clock.now()
+    pdf = render_pdf(spaces.recap_data(space, now))
+    audit.record(request, audit.Kind.RECAP_DOWNLOADED, space=space)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="recapitulatif-{space.subscriber_number}.pdf"'
+    return response
+
+
+@require_GET
+def recap_pdf_view(request):
+    """R-PDF-2: only the browser session that activated the space gets it from here."""
+    found = activation.activated_space(request.session)
+    if found is None:
+        raise Http404
+    return recap_response(request, found[0])

@@ -1,0 +1,96 @@
+"""R-THROTTLE-1 on the database store (the Redis store is tested in test_services_redis.py)."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from core import clock
+from core.throttle import DatabaseStore, Throttle
+
+pytestmark = pytest.mark.django_db
+
+
+def fail(throttle, n, account="a@exemple.fr", address="192.0.2.1"):
+    """Fail n checks of account from address, each one allowed first."""
+    for _ in range(n):
+        assert throttle.allows(account=account, address=address)
+        throttle.failed(account=account, address=address)
+
+
+def check_throttle(throttle, account="a@exemple.fr", address="192.0.2.1"):
+    """Five failures block 1 minute, the sixth 2 minutes, a success resets."""
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        fail(throttle, 5, account, address)
+        assert not throttle.allows(account=account, address=address)
+        traveller.shift(timedelta(seconds=61))
+        fail(throttle, 1, account, address)  # sixth failure: two minutes now
+        traveller.shift(timedelta(seconds=61))
+        assert not throttle.allows(account=account, address=address)
+        traveller.shift(timedelta(seconds=60))
+        assert throttle.allows(account=account, address=address)
+        throttle.succeeded(account=account)
+        fail(throttle, 4, account, address)
+        assert throttle.allows(account=account, address=address)
+
+
+def test_r_throttle_1_blocks_after_five_failures_doubling_and_success_resets():
+    check_throttle(Throttle(DatabaseStore()))
+
+
+def test_r_throttle_1_delay_is_capped_at_one_hour():
+    throttle = Throttle(DatabaseStore())
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        for _ in range(15):
+            throttle.failed(account="b@exemple.fr", address=None)
+        traveller.shift(timedelta(minutes=59))
+        assert not throttle.allows(account="b@exemple.fr", address=None)
+        traveller.shift(timedelta(minutes=2))
+        assert throttle.allows(account="b@exemple.fr", address=None)
+
+
+def test_r_throttle_1_at_most_100_checks_per_account_per_hour():
+    throttle = Throttle(DatabaseStore())
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        for _ in range(100):
+            assert throttle.allows(account="c@exemple.fr", address=None)
+            throttle.succeeded(account="c@exemple.fr")
+        assert not throttle.allows(account="c@exemple.fr", address=None)
+        traveller.shift(timedelta(hours=1, seconds=1))
+        assert throttle.allows(account="c@exemple.fr", address=None)
+
+
+def test_r_throttle_1_fifty_failures_per_address_per_ten_minutes():
+    throttle = Throttle(DatabaseStore())
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        for n in range(50):
+            throttle.failed(account=f"u{n}@exemple.fr", address="198.51.100.7")
+        assert not throttle.allows(account="nouveau@exemple.fr", address="198.51.100.7")
+        assert throttle.allows(account="nouveau@exemple.fr", address="198.51.100.8")
+        traveller.shift(timedelta(minutes=10, seconds=1))
+        assert throttle.allows(account="nouveau@exemple.fr", address="198.51.100.7")
+
+
+def test_r_throttle_1_support_can_lift_the_delay():
+    throttle = Throttle(DatabaseStore())
+    fail(throttle, 5, account="d@exemple.fr")
+    assert not throttle.allows(account="d@exemple.fr", address=None)
+    throttle.lift(account="d@exemple.fr")
+    assert throttle.allows(account="d@exemple.fr", address=None)
+
+
+@pytest.mark.parametrize("keys", [1, 2, 3, 5])
+def test_the_database_store_reads_any_number_of_keys_in_their_windows(keys):
+    """The read of a check is a prepared query of 3 keys; fewer are padded, more read by the ORM."""
+    store, window = DatabaseStore(), timedelta(minutes=10)
+    names = [f"k{index}" for index in range(keys)]
+    for index, name in enumerate(names):
+        for _ in range(index + 1):
+            store.incr(name, window)
+    store.block(names[0], clock.now() + window)
+    store.incr("elsewhere", window)
+    found, blocked = store.read({name: window for name in names}, (names[0],))
+    assert found == {name: index + 1 for index, name in enumerate(names)}
+    assert list(blocked) == [names[0]]
+    with time_machine.travel(clock.now() + window + timedelta(seconds=1)):
+        assert store.read({name: window for name in names}, ()) == ({}, {})
