@@ -1,12 +1,15 @@
-"""R-THROTTLE-1 on the database store (the Redis store is tested in test_services_redis.py)."""
+"""R-THROTTLE-1 on the database store, and on the Redis store that every app node shares."""
 
+import os
+import uuid
 from datetime import timedelta
 
 import pytest
 import time_machine
 
 from core import clock
-from core.throttle import DatabaseStore, Throttle
+from core.throttle import DatabaseStore, RedisStore, Throttle
+from tests.conftest import need
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +97,27 @@ def test_the_database_store_reads_any_number_of_keys_in_their_windows(keys):
     assert list(blocked) == [names[0]]
     with time_machine.travel(clock.now() + window + timedelta(seconds=1)):
         assert store.read({name: window for name in names}, ()) == ({}, {})
+
+
+# --- the Redis store ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_store(settings):
+    need(bool(os.environ.get("REDIS_URL")), "Redis requis (REDIS_URL)")
+    return RedisStore()  # keys are unique per test: other workers share this Redis
+
+
+@pytest.mark.redis
+def test_r_throttle_1_redis_store_blocks_doubles_and_resets(redis_store):
+    check_throttle(Throttle(redis_store), account=f"{uuid.uuid4()}@exemple.fr", address=None)
+
+
+@pytest.mark.redis
+def test_r_throttle_1_redis_counts_are_shared_between_store_instances(redis_store):
+    other_node = RedisStore()
+    throttle_a, throttle_b = Throttle(redis_store), Throttle(other_node)
+    account = f"{uuid.uuid4()}@exemple.fr"
+    for _ in range(5):
+        throttle_a.failed(account=account, address=None)
+    assert not throttle_b.allows(account=account, address=None)
