@@ -62,13 +62,29 @@ def redis_url() -> str:
     return "redis://{}:{}/0".format(*LOCAL_REDIS) if answers_ping(*LOCAL_REDIS) else ""
 
 
+def fresh_settings(**environment):
+    """Return a fresh copy of config.settings as read under os.environ updated with environment
+    (a value of None unsets the variable); the settings in use stay as they are."""
+    return _fresh_settings(tuple(sorted(environment.items())))
+
+
 @functools.cache
+def _fresh_settings(environment: tuple):
+    origin = importlib.util.find_spec("config.settings").origin
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location("fresh_settings", origin))
+    with mock.patch.dict(os.environ):
+        for name, value in environment:
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        module.__spec__.loader.exec_module(module)
+    return module
+
+
 def settings_under_redis(url: str) -> dict:
     """Return the CACHES and SESSION_ENGINE config.settings chooses when REDIS_URL is url."""
-    origin = importlib.util.find_spec("config.settings").origin
-    chosen = importlib.util.module_from_spec(importlib.util.spec_from_file_location("settings_under_redis", origin))
-    with mock.patch.dict(os.environ, {"REDIS_URL": url}):
-        chosen.__spec__.loader.exec_module(chosen)  # a fresh copy: the settings in use stay as they are
+    chosen = fresh_settings(REDIS_URL=url)
     return {"CACHES": chosen.CACHES, "SESSION_ENGINE": chosen.SESSION_ENGINE}
 
 
