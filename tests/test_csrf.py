@@ -19,7 +19,13 @@ pytestmark = pytest.mark.django_db
 
 URLCONFS = ["config.urls", "tests.parts.urls_debug"]  # production's, and DEBUG's extra mailbox
 # A plausible value for each path converter in use; a new converter needs its own here.
-SAMPLES = {"str": "essai", "slug": "essai", "int": "1", "path": "essai/essai", "uuid": "0" * 8 + "-0000-4000-8000-" + "0" * 12}
+SAMPLES = {
+    "str": "essai",
+    "slug": "essai",
+    "int": "1",
+    "path": "essai/essai",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+}
 CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 CSRF_PAGE = "Session expirée"
 

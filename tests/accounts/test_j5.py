@@ -19,7 +19,16 @@ from mailer.models import OutboxEmail
 from mailer.outbox import decrypt_body
 from tests.conftest import need
 from tests.accounts import journey
-from tests.accounts.recovery_steps import NEW_PASSWORD, SENT, ask, give_answer, give_code, other, reset_code, up_to_answer
+from tests.accounts.recovery_steps import (
+    NEW_PASSWORD,
+    SENT,
+    ask,
+    give_answer,
+    give_code,
+    other,
+    reset_code,
+    up_to_answer,
+)
 from tests.factories import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, TRUST_ANSWER, SpaceFactory
 
 pytestmark = pytest.mark.django_db

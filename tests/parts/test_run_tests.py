@@ -53,7 +53,8 @@ def project(tmp_path_factory):
     (folder / "data").mkdir()
     for part in ("full", "import"):
         subprocess.run(
-            [sys.executable, "-m", "coverage", "run", "--rcfile=pyproject.toml", f"--data-file=data/{part}", "run.py", part],
+            [sys.executable, "-m", "coverage", "run", "--rcfile=pyproject.toml", f"--data-file=data/{part}"]
+            + ["run.py", part],
             cwd=folder,
             env=clean_environment(),
             check=True,
