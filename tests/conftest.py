@@ -1,10 +1,17 @@
+import copy
+import functools
+import importlib.util
 import os
+import socket
+import uuid
+from unittest import mock
 
 import pytest
 
 pytest_plugins = ["tests.smtp_server"]
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+LOCAL_REDIS = ("127.0.0.1", 6379)
 
 
 def need(condition: bool, reason: str):
@@ -28,3 +35,83 @@ def fresh_throttle_counters(settings):
         if keys:
             store.redis.delete(*keys)
     yield
+
+
+def answers_ping(host: str, port: int) -> bool:
+    """Return whether a Redis answers PING on host:port (a closed port refuses at once)."""
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@functools.cache
+def redis_url() -> str:
+    """Return the URL of the Redis the `redis` tests use, or "" when there is none.
+
+    REDIS_URL when set (the PostgreSQL pass, whose stores are all Redis already); else
+    TEST_REDIS_URL (bin/run-tests hands REDIS_URL to the SQLite pass under this name, so that
+    the pass keeps its database stores and only these tests use Redis); else a Redis that
+    answers on 127.0.0.1:6379 (database 0), so that a developer's machine runs them too.
+    """
+    for name in ("REDIS_URL", "TEST_REDIS_URL"):
+        if os.environ.get(name, "").strip():
+            return os.environ[name].strip()
+    return "redis://{}:{}/0".format(*LOCAL_REDIS) if answers_ping(*LOCAL_REDIS) else ""
+
+
+def fresh_settings(**environment):
+    """Return a fresh copy of config.settings as read under os.environ updated with environment
+    (a value of None unsets the variable); the settings in use stay as they are."""
+    return _fresh_settings(tuple(sorted(environment.items())))
+
+
+@functools.cache
+def _fresh_settings(environment: tuple):
+    origin = importlib.util.find_spec("config.settings").origin
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location("fresh_settings", origin))
+    with mock.patch.dict(os.environ):
+        for name, value in environment:
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        module.__spec__.loader.exec_module(module)
+    return module
+
+
+def settings_under_redis(url: str) -> dict:
+    """Return the CACHES and SESSION_ENGINE config.settings chooses when REDIS_URL is url."""
+    chosen = fresh_settings(REDIS_URL=url)
+    return {"CACHES": chosen.CACHES, "SESSION_ENGINE": chosen.SESSION_ENGINE}
+
+
+@pytest.fixture
+def redis_stores(settings):
+    """Sessions and rate-limit counters in Redis, as the settings put them when REDIS_URL is set,
+    under key prefixes of this test alone (other workers, and other runs, share the server);
+    the test's keys are deleted after it. Skips without a Redis (fails with REQUIRE_SERVICES=1).
+    Return the Redis connection."""
+    from django_redis import get_redis_connection
+
+    from core import throttle
+
+    url = redis_url()
+    need(bool(url), "Redis requis (REDIS_URL, TEST_REDIS_URL ou un Redis sur 127.0.0.1:6379)")
+    chosen = settings_under_redis(url)
+    prefix = f"espacepro-test-{uuid.uuid4().hex}"
+    caches = copy.deepcopy(chosen["CACHES"])
+    caches["default"]["KEY_PREFIX"] = prefix
+    settings.REDIS_URL = url
+    settings.CACHES = caches
+    settings.SESSION_ENGINE = chosen["SESSION_ENGINE"]
+    settings.THROTTLE_REDIS_PREFIX = f"{prefix}:throttle:"
+    throttle.default_store.cache_clear()
+    redis = get_redis_connection("default")
+    yield redis
+    keys = list(redis.scan_iter(match=f"{prefix}*", count=1000))
+    if keys:
+        redis.delete(*keys)
+    throttle.default_store.cache_clear()

@@ -4,7 +4,6 @@ Each box alone, email + password together, the current password (ASVS 2.1.6, R-T
 sessions (a password change ends the others; an email change ends all), R-MAIL-3.
 """
 
-import json
 from datetime import datetime, timezone
 
 import pytest
@@ -20,46 +19,24 @@ from accounts.models import PasswordHistory, Space
 
 from codes.models import PendingRequest
 from mailer.models import OutboxEmail
-from mailer.outbox import decrypt_body
 from recapitulatif import render as render_pdf
 from tests.accounts import journey
-from tests.accounts.test_hostile_input import FUZZ, HOSTILE
-from tests.accounts.test_journeys import all_database_text
+from tests.accounts.credentials_steps import (
+    EMAIL,
+    NEW_ANSWER,
+    NEW_EMAIL,
+    URL,
+    change,
+    email_box,
+    in_database,
+    mails_to,
+    password_box,
+    trust_box,
+)
 from tests.factories import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, TRUST_ANSWER, SpaceFactory
+from tests.hostile import FUZZ, HOSTILE
 
 pytestmark = pytest.mark.django_db
-EMAIL = "lila.rosemonde@exemple.fr"
-NEW_EMAIL = "lila.nouvelle@exemple.fr"
-URL = "/espace/identifiants"
-NEW_ANSWER = "Gratin dauphinois de Mamie"
-
-
-def change(client, current=STRONG_PASSWORD, **fields):
-    return client.post(URL, {"current_password": current, **fields})
-
-
-def password_box(password=OTHER_STRONG_PASSWORD, confirm=None):
-    return {"change_password": "on", "new_password": password, "new_password_confirm": confirm or password}
-
-
-def email_box(email=NEW_EMAIL, confirm=None):
-    return {"change_email": "on", "new_email": email, "new_email_confirm": confirm or email}
-
-
-def trust_box(question="Quel est votre plat préféré ?", answer=NEW_ANSWER):
-    return {"change_trust": "on", "trust_question": question, "trust_answer": answer}
-
-
-def in_database(secret):
-    """Whether secret appears anywhere in the database, as typed or JSON-escaped (audit details)."""
-    text = all_database_text()
-    return secret in text or json.dumps(secret)[1:-1] in text
-
-
-def mails_to(email, subject_part):
-    return [decrypt_body(m) for m in OutboxEmail.objects.filter(to=email) if subject_part in m.subject]
-
-
 @pytest.fixture
 def space(db):
     return SpaceFactory(login_email=EMAIL)

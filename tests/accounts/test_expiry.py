@@ -6,7 +6,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from core import clock
 from core.models import AuditEvent
 from accounts.services import expiry
 from core.throttle import Throttle

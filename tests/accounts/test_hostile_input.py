@@ -1,12 +1,11 @@
 """Hostile input on every form of J1-J3 (SPEC §4 "Bad input"): never a 500, nothing half-written."""
 
-import os
 from urllib.parse import quote, unquote
 
 import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from antirobot.testing import captcha_post_data
@@ -17,34 +16,9 @@ from codes import tokens
 from mailer.models import OutboxEmail
 from tests.accounts import journey
 from tests.factories import SpaceFactory
+from tests.hostile import EMAILS, FUZZ, HOSTILE, KNOWN_EMAIL, WELL_FORMED_CODES
 
 pytestmark = pytest.mark.django_db
-
-HOSTILE = st.one_of(
-    st.text(max_size=300),
-    st.text(alphabet=st.characters(codec="utf-8"), min_size=1000, max_size=5000),
-    st.sampled_from(
-        [
-            "\x00",
-            "' OR 1=1 --",
-            "<script>alert(1)</script>",
-            "../../etc/passwd",
-            "%00",
-            "\u202e",
-            "🙂" * 50,
-            "a" * 10000,
-            " ",
-            "0" * 9,
-            "000 000 000",
-        ]
-    ),
-)
-# FUZZ_EXAMPLES=300 make test for a longer hunt; the default keeps the suite fast.
-FUZZ = settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
 
 
 def nothing_written():
@@ -77,11 +51,6 @@ def test_registration_form_never_fails(client, values):
 
 REFUSED_LOGIN = "L&#x27;adresse électronique ou le mot de passe est incorrect"
 REFUSED_CODE = "ne permettent pas l&#x27;activation"
-KNOWN_EMAIL = "lila.rosemonde@exemple.fr"
-# Emails the form accepts, so that the hostile password or code behind them reaches the flow.
-ACCEPTED_EMAILS = st.sampled_from([KNOWN_EMAIL, " Lila.Rosemonde@Exemple.FR ", "inconnu@exemple.fr", "x@y.fr"])
-EMAILS = st.one_of(HOSTILE, ACCEPTED_EMAILS, st.emails())
-WELL_FORMED_CODES = st.from_regex(r"\A[A-Za-z0-9]{12}\Z")
 # Passwords of at most 128 characters that a form must hand to the flow unaltered (R-PWD-1).
 HOSTILE_PASSWORDS = ["' OR 1=1 --", "<script>alert(1)</script>", "\u202e", "🙂" * 50, " ", "%00", "日本語 \t\n ok"]
 

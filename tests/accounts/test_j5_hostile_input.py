@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from antirobot.testing import captcha_post_data
 from codes.models import PendingRequest
 from mailer.models import OutboxEmail
-from tests.accounts.test_hostile_input import EMAILS, FUZZ, HOSTILE, KNOWN_EMAIL, WELL_FORMED_CODES
-from tests.accounts.test_j5 import NEW_PASSWORD, give_code, reset_code
+from tests.accounts.recovery_steps import NEW_PASSWORD, give_code, reset_code
 from tests.factories import STRONG_PASSWORD, TRUST_ANSWER, SpaceFactory
+from tests.hostile import EMAILS, FUZZ, HOSTILE, KNOWN_EMAIL, WELL_FORMED_CODES
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from antirobot.testing import captcha_post_data
 from accounts.models import Space
 from mailer.models import OutboxEmail
 from tests.accounts import journey
-from tests.accounts.test_hostile_input import FUZZ, HOSTILE
 from tests.factories import STRONG_PASSWORD, SpaceFactory
+from tests.hostile import FUZZ, HOSTILE
 
 pytestmark = pytest.mark.django_db
 EMAIL = "lila@exemple.fr"

@@ -7,7 +7,6 @@ import time_machine
 from importlib import import_module
 
 from django.conf import settings as django_settings
-from django.db import connection
 
 from core import clock
 from accounts.models import AccessMode, Space
@@ -16,20 +15,11 @@ from codes.models import PendingRequest
 from mailer.models import OutboxEmail
 from mailer.outbox import decrypt_body
 from tests.accounts import journey
+from tests.database import all_database_text
 from tests.factories import STRONG_PASSWORD, TRUST_ANSWER, SpaceFactory
 
 pytestmark = pytest.mark.django_db
 EMAIL = "lila.rosemonde@exemple.fr"
-
-
-def all_database_text() -> str:
-    """Return every text value of every table, to look for secrets in clear."""
-    chunks = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f'SELECT * FROM "{table}"')
-            chunks.extend(str(value) for row in cursor.fetchall() for value in row)
-    return "\n".join(chunks)
 
 
 # --- J1 -----------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ from antirobot.testing import captcha_post_data
 from accounts.models import AccessMode, Space
 from codes.models import PendingRequest
 from mailer.models import OutboxEmail
-from tests.accounts.test_hostile_input import FUZZ, HOSTILE
-from tests.accounts.test_option import CABINET, certificate_login, certificate_space, credentials
+from tests.accounts.option_steps import CABINET, certificate_login, certificate_space, credentials
 from tests.factories import STRONG_PASSWORD
+from tests.hostile import FUZZ, HOSTILE
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from codes.models import PendingRequest
 
 from accounts.models import Space
 from tests.accounts import journey
-from tests.accounts.test_credentials import EMAIL, NEW_EMAIL, change, email_box, password_box
-from tests.accounts.test_j5 import NEW_PASSWORD, give_answer, reset_code, up_to_answer
-from tests.factories import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, SpaceFactory
+from tests.accounts.credentials_steps import EMAIL, NEW_EMAIL, change, email_box
+from tests.accounts.recovery_steps import give_answer, up_to_answer
+from tests.factories import STRONG_PASSWORD, SpaceFactory
 
 pytestmark = pytest.mark.django_db
 

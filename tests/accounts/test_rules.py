@@ -13,7 +13,7 @@ from accounts.models import TRUST_QUESTIONS, Space
 from codes import tokens
 from accounts.services import numbers, passwords
 from accounts.validators import password_level
-from tests.factories import OTHER_STRONG_PASSWORD, STRONG_PASSWORD
+from tests.factories import STRONG_PASSWORD
 
 UTC = timezone.utc
 

@@ -1,12 +1,19 @@
 """What the browser tests share: page checks (axe-core, console, CSP, reflow), keyboard moves,
-the captcha, the mailbox and the recap PDF."""
+the captcha, the mailbox, the recap PDF and a certificate session."""
 
 import io
 import re
+from importlib import import_module
+from urllib.parse import urlparse
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from pypdf import PdfReader
+
+from accounts.middleware import AUTH_AT_KEY, SEEN_AT_KEY
+from core import clock
 
 CODE_LINE = re.compile(r"^\s*([A-Za-z0-9]{12})\s*$", re.MULTILINE)
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -283,3 +290,26 @@ def press_and_wait(page: Page, key: str = "Enter") -> None:
     """Press key (Enter on a link or in a form) and wait for the page it leads to."""
     with page.expect_navigation():
         page.keyboard.press(key)
+
+
+# --- Sessions ----------------------------------------------------------------------------------
+
+
+def certificate_session(page, live_server, space) -> None:
+    """Give the browser the session J7's certificate login opens (the keys open_session sets)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    now = clock.now().timestamp()
+    store.update(
+        {
+            SESSION_KEY: str(space.pk),
+            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+            HASH_SESSION_KEY: space.get_session_auth_hash(),
+            AUTH_AT_KEY: now,
+            SEEN_AT_KEY: now,
+        }
+    )
+    store.create()
+    host = urlparse(live_server.url).hostname
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": store.session_key, "domain": host, "path": "/"}]
+    )

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from registre.models import Company
 from tests.browser.conftest import DESKTOP, MOBILE
-from tests.browser.helpers import activation_code, captcha_answer, field, tick
+from tests.browser.helpers import activation_code, captcha_answer, certificate_session, field, tick
 from tests.factories import STRONG_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -136,7 +136,6 @@ def test_screenshots_of_j5_to_j8(shot_page, live_server, smtp_settings):
 
     from core import clock
     from accounts.models import AccessMode, Space
-    from tests.browser.test_j8 import certificate_session
     from tests.factories import SpaceFactory
 
     page, shot = shot_page, shot_page.shot

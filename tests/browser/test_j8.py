@@ -4,22 +4,17 @@ subscriber number. Codes come from the real SMTP server on loopback; axe-core, t
 and the CSP are checked on every page (Visits)."""
 
 import re
-from importlib import import_module
-from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from playwright.sync_api import expect
 
-from core import clock
-from accounts.middleware import AUTH_AT_KEY, SEEN_AT_KEY
-from accounts.models import AccessMode, Space
+from accounts.models import AccessMode
 from tests.browser.helpers import (
     CODE_LINE,
     Visits,
     activation_code,
     captcha_answer,
+    certificate_session,
     field,
     press_and_wait,
     tab_to,
@@ -36,26 +31,6 @@ ANSWER = "Mon chat Gribouille"
 @pytest.fixture
 def space(transactional_db):
     return SpaceFactory(access_mode=AccessMode.CERTIFICATE, login_email=None, contact_email=CABINET)
-
-
-def certificate_session(page, live_server, space: Space) -> None:
-    """Give the browser the session J7's certificate login opens (the keys open_session sets)."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    now = clock.now().timestamp()
-    store.update(
-        {
-            SESSION_KEY: str(space.pk),
-            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
-            HASH_SESSION_KEY: space.get_session_auth_hash(),
-            AUTH_AT_KEY: now,
-            SEEN_AT_KEY: now,
-        }
-    )
-    store.create()
-    host = urlparse(live_server.url).hostname
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": store.session_key, "domain": host, "path": "/"}]
-    )
 
 
 def recovery_code(smtp_server) -> str:

@@ -1,7 +1,10 @@
 """The database session store: a new session is one INSERT; a taken key is drawn again."""
 
+from importlib import import_module
+
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -48,3 +51,23 @@ def test_a_new_session_is_one_statement_and_an_update_is_django_s():
     store["n"] = 2
     store.save()
     assert SessionStore(store.session_key).load() == {"n": 2}
+
+
+# --- the Redis store (REDIS_URL) --------------------------------------------------------------
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_spec_4_redis_sessions_are_read_by_every_node_and_never_written_to_the_database(redis_stores, settings):
+    assert settings.SESSION_ENGINE.endswith(".cache")  # what config.settings picks for REDIS_URL
+    engine = import_module(settings.SESSION_ENGINE)
+    store = engine.SessionStore()
+    store["who"] = "ada"
+    store.create()
+    assert engine.SessionStore(store.session_key).load() == {"who": "ada"}  # another node's store
+    in_redis = caches[settings.SESSION_CACHE_ALIAS].make_key(store.cache_key)
+    assert 0 < redis_stores.ttl(in_redis) <= settings.SESSION_COOKIE_AGE  # Redis expires it by itself
+    assert not Session.objects.exists()
+    key = store.session_key
+    store.delete()
+    assert not redis_stores.exists(in_redis) and not engine.SessionStore().exists(key)

@@ -16,7 +16,7 @@ PAGES = {
 @pytest.fixture
 def client_of_errors(settings):
     settings.DEBUG = False
-    settings.ROOT_URLCONF = "tests.accounts.urls_errors"
+    settings.ROOT_URLCONF = "tests.core.urls_errors"
     return Client(raise_request_exception=False)
 
 

@@ -1,14 +1,24 @@
-"""R-THROTTLE-1 on the database store (the Redis store is tested in test_services_redis.py)."""
+"""R-THROTTLE-1 on the database store, and on the Redis store that every app node shares."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
 import time_machine
 
 from core import clock
-from core.throttle import DatabaseStore, Throttle
+from core.throttle import DatabaseStore, RedisStore, Throttle
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["database", pytest.param("redis", marks=pytest.mark.redis)])
+def store(request):
+    """Each store the settings may choose: the database, and Redis (REDIS_URL)."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_stores")
+        return RedisStore()
+    return DatabaseStore()
 
 
 def fail(throttle, n, account="a@exemple.fr", address="192.0.2.1"):
@@ -34,12 +44,12 @@ def check_throttle(throttle, account="a@exemple.fr", address="192.0.2.1"):
         assert throttle.allows(account=account, address=address)
 
 
-def test_r_throttle_1_blocks_after_five_failures_doubling_and_success_resets():
-    check_throttle(Throttle(DatabaseStore()))
+def test_r_throttle_1_blocks_after_five_failures_doubling_and_success_resets(store):
+    check_throttle(Throttle(store))
 
 
-def test_r_throttle_1_delay_is_capped_at_one_hour():
-    throttle = Throttle(DatabaseStore())
+def test_r_throttle_1_delay_is_capped_at_one_hour(store):
+    throttle = Throttle(store)
     with time_machine.travel(clock.now(), tick=False) as traveller:
         for _ in range(15):
             throttle.failed(account="b@exemple.fr", address=None)
@@ -71,8 +81,8 @@ def test_r_throttle_1_fifty_failures_per_address_per_ten_minutes():
         assert throttle.allows(account="nouveau@exemple.fr", address="198.51.100.7")
 
 
-def test_r_throttle_1_support_can_lift_the_delay():
-    throttle = Throttle(DatabaseStore())
+def test_r_throttle_1_support_can_lift_the_delay(store):
+    throttle = Throttle(store)
     fail(throttle, 5, account="d@exemple.fr")
     assert not throttle.allows(account="d@exemple.fr", address=None)
     throttle.lift(account="d@exemple.fr")
@@ -94,3 +104,24 @@ def test_the_database_store_reads_any_number_of_keys_in_their_windows(keys):
     assert list(blocked) == [names[0]]
     with time_machine.travel(clock.now() + window + timedelta(seconds=1)):
         assert store.read({name: window for name in names}, ()) == ({}, {})
+
+
+# --- the Redis store only -------------------------------------------------------------------
+
+
+@pytest.mark.redis
+def test_r_throttle_1_redis_counts_are_shared_between_store_instances(redis_stores):
+    throttle_a, throttle_b = Throttle(RedisStore()), Throttle(RedisStore())  # two app nodes
+    account = f"{uuid.uuid4()}@exemple.fr"
+    for _ in range(5):
+        throttle_a.failed(account=account, address=None)
+    assert not throttle_b.allows(account=account, address=None)
+
+
+@pytest.mark.redis
+def test_r_throttle_1_redis_counters_expire_with_their_window(redis_stores):
+    """Redis forgets a counter at the end of its window by itself (no housekeeping)."""
+    store = RedisStore()
+    assert store.incr("ceiling", timedelta(minutes=10)) == 1
+    assert store.incr("ceiling", timedelta(minutes=10)) == 2
+    assert 590 <= redis_stores.ttl(store.prefix + "ceiling") <= 600  # the first increment set it

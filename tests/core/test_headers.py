@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def client_debug0(settings):
-    settings.ROOT_URLCONF = "tests.parts.urls_errors"
+    settings.ROOT_URLCONF = "tests.core.urls_errors"
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.DEBUG = False
     return Client(raise_request_exception=False, enforce_csrf_checks=True)
@@ -24,10 +24,10 @@ def client_debug0(settings):
 
 CASES = [
     ("bad Host header", "get", "/", {"HTTP_HOST": "evil.example"}, 400, "Requête invalide"),
-    ("suspicious request", "get", "/essai/400", {}, 400, "Requête invalide"),
-    ("permission denied", "get", "/essai/403", {}, 403, "Accès refusé"),
+    ("suspicious request", "get", "/erreur/400", {}, 400, "Requête invalide"),
+    ("permission denied", "get", "/erreur/403", {}, 403, "Accès refusé"),
     ("unknown page", "get", "/nulle-part", {}, 404, "Page non trouvée"),
-    ("server error", "get", "/essai/500", {}, 500, "Erreur inattendue"),
+    ("server error", "get", "/erreur/500", {}, 500, "Erreur inattendue"),
     ("CSRF failure", "post", "/essai/formulaire", {}, 403, "Session expirée"),
     ("home page", "get", "/", {}, 200, ""),
     ("health", "get", "/sante", {}, 200, ""),
