@@ -39,6 +39,11 @@
 
   document.querySelectorAll("input[data-strength-meter]").forEach(strengthMeter);
 
+  // RGAA 11.10: after a refused form, the focus goes to the error summary, whose links lead
+  // to each wrong field (the summary is tabindex=-1: focusable by script, not in the tab order).
+  var summary = document.getElementById("form-errors");
+  if (summary) { summary.focus(); }
+
   // J4: each box opens its fields when ticked (without this file, every field shows).
   document.querySelectorAll("[data-box-fields]").forEach(function (fields) {
     var box = document.getElementById(fields.getAttribute("data-box-fields"));
