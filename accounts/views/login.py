@@ -1,5 +1,6 @@
 """J3 views: the login page and logout."""
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,4 +29,7 @@ def login_view(request):
 @require_POST
 def logout_view(request):
     login_flow.log_out(request)
+    # Said on the login page, in the new anonymous session: a person on a shared computer
+    # sees that the space is closed (the session was flushed by the logout).
+    messages.info(request, message("logged_out"))
     return redirect("espace:login")

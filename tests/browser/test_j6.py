@@ -127,3 +127,17 @@ def test_expired_password_keyboard_only(page):
     press_and_wait(page)
     expect(page.get_by_role("heading", name="Connexion à votre Espace professionnel")).to_be_visible()
     page.watch.assert_clean("parcours au clavier")
+
+
+def test_security_history_reads_as_stacked_rows_on_a_phone(mobile_page):
+    """At 375 px each event is a block of "label : value" lines, nothing to scroll sideways."""
+    page = mobile_page
+    space_expiring("historique@exemple.fr", 200)
+    visits = Visits(page, reflow=True)
+    log_in(page, "historique@exemple.fr")
+    page.goto("/espace/historique")
+    cell = page.get_by_role("cell", name="Connexion réussie").first
+    expect(cell).to_be_visible()
+    assert cell.evaluate("(td) => getComputedStyle(td).display") == "block"
+    assert cell.evaluate("(td) => getComputedStyle(td, '::before').content") == '"Événement : "'
+    visits.check("historique de sécurité sur un téléphone")
