@@ -20,7 +20,7 @@ def login_view(request):
         if result.outcome is login_flow.Outcome.OK:
             return redirect(result.next_url or "espace:home")
         if result.outcome is login_flow.Outcome.EXPIRED:  # R-EXP-2: no session, "Mot de passe expiré"
-            expiry_flow.note_expired_login(request.session)
+            expiry_flow.note_expired_login(request.session, email=form.cleaned_data["email"])
             return redirect(result.next_url)
         form.add_error(None, message("login_refused"))
     return render(request, "espace/login.html", {"form": form}, status=400 if form.is_bound else 200)
