@@ -15,7 +15,8 @@
       var mine = ++serial;
       var body = new URLSearchParams();
       body.set("password", input.value);
-      var email = form.querySelector("input[type=email]");
+      // The email typed (J1, J8) or the account's (J6 gives it to password managers).
+      var email = form.querySelector("input[type=email], input[autocomplete=username]");
       if (email) { body.set("email", email.value); }
       var token = form.querySelector("input[name=csrfmiddlewaretoken]");
       fetch(url, {
