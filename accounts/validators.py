@@ -22,7 +22,14 @@ LEVELS = {0: "Faible et non autorisé", 1: "Faible et non autorisé", 2: "Faible
 ZXCVBN_MAX_INPUT = 72
 
 
-OWN_DATA_FIELDS = ("login_email", "contact_email", "last_name", "first_name", "subscriber_number")
+OWN_DATA_FIELDS = (
+    "login_email",
+    "contact_email",
+    "last_name",
+    "first_name",
+    "subscriber_number",
+    "company_identifier",
+)
 
 
 def own_data_copy(space, **overrides):
@@ -38,20 +45,71 @@ def own_data_copy(space, **overrides):
     return Space(**{**data, **overrides})
 
 
+# What a person's own data is cut into: an email's local part on ".", "_", "-", "+" and
+# between letters and digits, its domain on "."; a name on spaces, hyphens and apostrophes.
+EMAIL_LOCAL_SEPARATORS = re.compile(r"[._+\-]+|(?<=\D)(?=\d)|(?<=\d)(?=\D)")
+NAME_SEPARATORS = re.compile(r"[\s'’\-]+")
+
+
+def _email_parts(email: str) -> list[str]:
+    """Return an email's pieces and their gluings: zxcvbn matches a user input only whole.
+
+    "paul.martin@example.fr" gives "paulmartinexamplefr", "paulmartin", "examplefr", "paul",
+    "martin", "example", "fr"…: a password built as "paulmartinexamplefr2026" is then two
+    pieces (the glued email and a year) instead of five cheap-looking ones, which zxcvbn's
+    per-piece penalty would rate "Fort".
+    """
+    local, _, domain = email.lower().partition("@")
+    pieces = [piece for piece in EMAIL_LOCAL_SEPARATORS.split(local) if piece]
+    labels = [label for label in domain.split(".") if label]
+    glued_local, glued_domain = "".join(pieces), "".join(labels)
+    turned = "".join(reversed(pieces))  # "martinpaul" from "paul.martin"
+    return [email.lower(), glued_local + glued_domain, turned + glued_domain, local, glued_local, turned,
+            domain, glued_domain, *pieces, *labels]  # fmt: skip
+
+
+def _name_parts(*names: str) -> list[str]:
+    """Return the names, their pieces and the names glued in both orders ("paulmartin")."""
+    words = [word for name in names for word in NAME_SEPARATORS.split(name.lower()) if word]
+    glued = ["".join(NAME_SEPARATORS.split(name.lower())) for name in names]
+    both = ["".join(glued), "".join(reversed(glued))] if len(glued) > 1 else []
+    return [*both, *glued, *words]
+
+
 def user_inputs(user=None, extra=()) -> list[str]:
-    """Return the user's own data that a password must not be built from (R-PWD-2)."""
-    values = list(extra)
+    """Return the user's own data that a password must not be built from (R-PWD-2).
+
+    The emails (cut and glued), the names, the subscriber number, the company's SIREN and
+    its name in the register: each, and the pieces a person would glue into a password.
+    """
+    values = [str(value) for value in extra if value]
     if user is not None:
-        for attr in OWN_DATA_FIELDS:
+        for attr in ("login_email", "contact_email"):
+            email = getattr(user, attr, None)
+            if email:
+                values.extend(_email_parts(str(email)))
+        names = [str(getattr(user, attr, "") or "") for attr in ("first_name", "last_name")]
+        values.extend(_name_parts(*[name for name in names if name]))
+        for attr in ("subscriber_number", "company_identifier"):
             value = getattr(user, attr, None)
             if value:
                 values.append(str(value))
-    inputs = []
-    for value in values:
-        inputs.append(value)
-        if "@" in value:
-            inputs.extend(part for part in value.replace("@", ".").split(".") if len(part) > 2)
+        company = _company_name(getattr(user, "company_identifier", "") or "")
+        if company:
+            values.extend(_name_parts(company))
+    seen, inputs = set(), []
+    for value in values:  # the first occurrence ranks (zxcvbn gives rank = position)
+        if value and value not in seen:
+            seen.add(value)
+            inputs.append(value)
     return inputs
+
+
+def _company_name(identifier: str) -> str:
+    """Return the register's name of a SIREN, or "" (R-SIREN-2)."""
+    from registre.selectors import company_name
+
+    return (company_name(identifier) or "") if identifier.isdigit() else ""
 
 
 # A phrase made only of the most frequent French words ("je suis dans la maison avec le
@@ -249,7 +307,8 @@ def password_level(password: str, *, user=None, email: str = "") -> tuple[str, b
         return LEVELS[0], False
     # The meter scores, it does not consult the history (six Argon2 checks per keystroke
     # pause, and an oracle on old passwords).
-    subject = own_data_copy(user) if user is not None else own_data_copy(None, login_email=email)
+    # The email typed on the page (J1, J8's new login) counts with the space's own data.
+    subject = own_data_copy(user, **({"login_email": email} if email else {}))
     try:
         password_validation.validate_password(password, subject)
     except ValidationError:

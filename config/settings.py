@@ -138,6 +138,9 @@ PASSWORD_MIN_SCORE = 3  # R-PWD-2: zxcvbn 0-2 Faible (refused), 3 Normal, 4 Fort
 PASSWORD_VALIDITY_YEARS = 3  # R-PWD-6
 PASSWORD_HISTORY_SIZE = 5  # R-PWD-3
 EXPIRY_ALERT_DAYS = 60  # R-EXP-1: the alert after login, and the home's countdown
+# J6: after a login refused for an expired password, "Mot de passe expiré" starts at its step 2
+# for this long, with the email the login proved (no second captcha in the same minute).
+EXPIRED_LOGIN_PROOF_TTL = timedelta(minutes=1)
 EXPIRY_REMINDER_DAYS = (60, 7)  # R-EXP-4: reminder emails, each once per password
 # "Historique de sécurité" (issue 7 item 6): what the owner sees, and how long events are kept.
 SECURITY_HISTORY_DAYS = 90

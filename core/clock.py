@@ -30,8 +30,14 @@ MONTHS = (
 
 
 def long_date(day: date) -> str:
-    """Return "22 février 2029", as the guides write dates in sentences (R-PWD-6)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """Return "22 février 2029", as the guides write dates in sentences (R-PWD-6).
+
+    The first of a month is written "1er décembre 2026", as French typography wants it. A
+    moment (datetime) is dated by its day in Paris (R-TIME-1).
+    """
+    if isinstance(day, datetime):
+        day = paris(day).date()
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def short_date(day: date) -> str:

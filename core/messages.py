@@ -8,6 +8,7 @@ from django.conf import settings
 
 MESSAGES = {
     "required": "Ce champ est obligatoire.",
+    "logged_out": "Vous êtes déconnecté de votre espace professionnel.",
     "email_invalid": "Saisissez une adresse électronique valide (format attendu : adresse@domaine.fr).",
     "email_too_long": "L'adresse électronique ne doit pas dépasser 100 caractères.",
     "email_mismatch": "Les deux adresses électroniques saisies ne sont pas identiques.",

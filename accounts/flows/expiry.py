@@ -7,8 +7,9 @@
   logs in afterwards, like any other.
 """
 
-from datetime import date
+from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
@@ -32,9 +33,31 @@ class RenewalRefused(Exception):
     or throttled: one refusal, nothing tells which (SPEC §4)."""
 
 
-def note_expired_login(session) -> None:
-    """The login page sent an expired password here: say why on the first step."""
-    session[NOTICE_KEY] = True
+def note_expired_login(session, *, email: str) -> None:
+    """The login page sent an expired password here: say why, and remember what it proved.
+
+    The login checked this email's password (right, but expired) behind a captcha, in this
+    browser session: for EXPIRED_LOGIN_PROOF_TTL, step 1 (the email and another captcha) has
+    nothing left to prove (guide 002 goes straight on from the login).
+    """
+    session[NOTICE_KEY] = {"email": email, "at": clock.now().isoformat()}
+
+
+def start_from_login(session) -> bool:
+    """Pass step 1 with the email the login of this session just proved; return whether it did.
+
+    Once only: the proof is spent (the notice stays, to be shown on step 2), so that "Étape
+    précédente" shows step 1 as usual.
+    """
+    notice = session.get(NOTICE_KEY)
+    if not isinstance(notice, dict) or not notice.get("at"):
+        return False
+    if clock.now() - datetime.fromisoformat(notice["at"]) > settings.EXPIRED_LOGIN_PROOF_TTL:
+        return False
+    session.pop(DONE_KEY, None)
+    session[EMAIL_KEY] = notice["email"]
+    session[NOTICE_KEY] = {"email": notice["email"]}
+    return True
 
 
 def start(session, email: str) -> None:

@@ -193,7 +193,10 @@ def reset(request, *, email: str, code: str, answer: str, password: str) -> Spac
             requests.consume(locked, now)
             passwords.set_password(space, raw=password, at=now)
             emails.send(
-                "password_changed", to=space.login_email, expires_on=clock.long_date(space.password_expires_on)
+                "password_changed",
+                to=space.login_email,
+                expires_on=clock.long_date(space.password_expires_on),
+                reset=True,  # the person just used "Mot de passe oublié ?": not the advice to use it
             )
             audit.record(request, audit.Kind.RESET_DONE, space=space, email=email)
             return space

@@ -32,6 +32,8 @@ def _step(request, template, step, form, status=200, **extra):
 @require_http_methods(["GET", "POST"])
 def email_step_view(request):
     """Step 1: email + captcha. Any email goes on: this step tells nothing about it."""
+    if request.method == "GET" and expiry.start_from_login(request.session):
+        return redirect("espace:expired_password")  # the login just proved this email (guide 002)
     form = ExpiredEmailForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST" and form.is_valid():
         expiry.start(request.session, form.cleaned_data["email"])
@@ -47,6 +49,7 @@ def password_step_view(request):
     if email is None:  # step 1 (and its captcha) not passed in this session
         return redirect("espace:expired")
     form = ExpiredPasswordForm(request.POST if request.method == "POST" else None, email=email)
+    notice = message("expired_notice") if request.session.get(expiry.NOTICE_KEY) else None
     if request.method == "POST" and form.is_valid():
         try:
             space = expiry.check_old_password(request, email=email, old_password=form.cleaned_data["old_password"])
@@ -58,7 +61,7 @@ def password_step_view(request):
         else:
             expiry.renew(request, space, new_password=form.cleaned_data["password"])
             return redirect("espace:expired_done")
-    return _step(request, "password", 2, form, status=400 if form.is_bound else 200, email=email)
+    return _step(request, "password", 2, form, status=400 if form.is_bound else 200, email=email, notice=notice)
 
 
 @require_GET

@@ -1,5 +1,6 @@
 """J3 views: the login page and logout."""
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +20,7 @@ def login_view(request):
         if result.outcome is login_flow.Outcome.OK:
             return redirect(result.next_url or "espace:home")
         if result.outcome is login_flow.Outcome.EXPIRED:  # R-EXP-2: no session, "Mot de passe expiré"
-            expiry_flow.note_expired_login(request.session)
+            expiry_flow.note_expired_login(request.session, email=form.cleaned_data["email"])
             return redirect(result.next_url)
         form.add_error(None, message("login_refused"))
     return render(request, "espace/login.html", {"form": form}, status=400 if form.is_bound else 200)
@@ -28,4 +29,7 @@ def login_view(request):
 @require_POST
 def logout_view(request):
     login_flow.log_out(request)
+    # Said on the login page, in the new anonymous session: a person on a shared computer
+    # sees that the space is closed (the session was flushed by the logout).
+    messages.info(request, message("logged_out"))
     return redirect("espace:login")

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.flows import registration
+from accounts.flows import recovery, registration
 from accounts.flows.registration import EmailOfCertificateSpace, EmailUnavailable, TooManyRequests, Wizard
 from accounts.forms import CguForm, CredentialsForm, RegistrationForm
 from core.messages import message
@@ -152,6 +152,11 @@ def password_level_view(request):
     if not Throttle.default().within_limit("password_levels_per_address", key=client_ip(request)):
         return JsonResponse({"erreur": message("too_many_levels")}, status=429)
     user = request.user if request.user.is_authenticated else None
+    if user is None:
+        # J5 step 3: the browser proved the code of a space, whose data the new password is
+        # judged against on the server; the meter judges it the same way.
+        proven = recovery.proven(request.session)
+        user = proven.space if proven else None
     label, allowed = password_level(
         request.POST.get("password", "")[: settings.PASSWORD_MAX_LENGTH + 1],
         user=user,

@@ -149,7 +149,10 @@ def test_j4_new_passwords_must_match(logged):
 def test_j4_a_ticked_box_requires_its_fields(logged):
     response = change(logged, change_password="on", change_trust="on", trust_question="")
     assert response.status_code == 400
-    assert response.content.decode().count("Ce champ est obligatoire.") == 4
+    html = response.content.decode()
+    # By each field once, and once more in the summary's link to that field (RGAA 11.10).
+    assert html.count("Ce champ est obligatoire.") == 8
+    assert html.split('id="form-errors"', 1)[1].split("</div>", 1)[0].count("Ce champ est obligatoire.") == 4
 
 
 def test_j4_unticked_boxes_are_ignored_whatever_they_hold(logged, space):

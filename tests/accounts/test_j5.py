@@ -64,6 +64,8 @@ def test_j5_resets_the_password_with_code_answer_and_new_password(client):
     assert mail.subject == "Espace professionnel - Modification du mot de passe"
     body = decrypt_body(mail)
     assert f"Celui-ci est valable jusqu'au {until}." in body and NEW_PASSWORD not in body
+    # The person just used "Mot de passe oublié ?": the email points elsewhere if it was not them.
+    assert "Mot de passe oublié" not in body and "sécurisez sans attendre votre messagerie" in body
     pending.refresh_from_db()
     assert pending.used_at is not None and pending.payload == {}
     assert AuditEvent.objects.filter(kind="reset_done", space=space).exists()

@@ -390,3 +390,11 @@ def test_j1_confirm_clicked_twice_sends_one_code(client):
     again = client.post("/creation/inscription", {"action": "confirm"})
     assert again["Location"] == "/creation/code-envoye"
     assert PendingRequest.objects.count() == 1 and OutboxEmail.objects.count() == 1
+
+
+def test_j3_logout_says_so_on_the_login_page_once(client):
+    SpaceFactory(login_email=EMAIL)
+    journey.login(client, EMAIL)
+    page = client.post("/deconnexion", follow=True).content.decode()
+    assert "Vous êtes déconnecté de votre espace professionnel." in page
+    assert "Vous êtes déconnecté" not in client.get("/").content.decode()

@@ -73,15 +73,13 @@ def test_expired_password_in_a_real_browser(page, smtp_settings):
     space_expiring(email, -1)
     visits = Visits(page)
     log_in(page, email)
-    expect(page).to_have_url(re.compile(r"/mot-de-passe-expire$"))  # no session: R-EXP-2
+    # No session (R-EXP-2); the login just proved the email behind a captcha: straight to step 2,
+    # with that email, and no second captcha (guide 002).
+    expect(page).to_have_url(re.compile(r"/mot-de-passe-expire/nouveau$"))
     expect(page.get_by_role("heading", name="Mot de passe expiré")).to_be_visible()
     expect(page.get_by_text("Votre mot de passe a expiré : renouvelez-le")).to_be_visible()
-    visits.check("mot de passe expiré : adresse")
-    field(page, "Saisissez votre adresse électronique de connexion").fill(email)
-    field(page, "Recopiez les caractères de l'image").fill(captcha_answer(page))
-    page.get_by_role("button", name="Continuer").click()
-
     expect(page.get_by_role("heading", name="Saisie du nouveau mot de passe")).to_be_visible()
+    expect(page.locator(".espace-email")).to_have_text(email)
     field(page, "Saisissez votre ancien mot de passe").fill("un mauvais mot de passe de vingt caractères")
     field(page, "Saisissez votre nouveau mot de passe").fill(NEW_PASSWORD)
     expect(page.locator("#password-level")).to_have_text(re.compile(r"^Niveau de sécurité : (Normal|Fort)$"))
@@ -127,3 +125,17 @@ def test_expired_password_keyboard_only(page):
     press_and_wait(page)
     expect(page.get_by_role("heading", name="Connexion à votre Espace professionnel")).to_be_visible()
     page.watch.assert_clean("parcours au clavier")
+
+
+def test_security_history_reads_as_stacked_rows_on_a_phone(mobile_page):
+    """At 375 px each event is a block of "label : value" lines, nothing to scroll sideways."""
+    page = mobile_page
+    space_expiring("historique@exemple.fr", 200)
+    visits = Visits(page, reflow=True)
+    log_in(page, "historique@exemple.fr")
+    page.goto("/espace/historique")
+    cell = page.get_by_role("cell", name="Connexion réussie").first
+    expect(cell).to_be_visible()
+    assert cell.evaluate("(td) => getComputedStyle(td).display") == "block"
+    assert cell.evaluate("(td) => getComputedStyle(td, '::before').content") == '"Événement : "'
+    visits.check("historique de sécurité sur un téléphone")

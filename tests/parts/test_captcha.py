@@ -195,7 +195,8 @@ def test_r_captcha_1_empty_answer_on_the_login_page_shows_one_message(client):
     key = KEY_RE.search(page).group(1)
     response = client.post("/", {"email": "a@example.fr", "password": "x", "captcha_key": key, "captcha": ""})
     html = response.content.decode()
-    assert html.count("Ce champ est obligatoire.") == 1 and ERROR.replace("'", "&#x27;") not in html
+    # Once by the field, once in the summary's link to it (RGAA 11.10); never "ne correspondent pas".
+    assert html.count("Ce champ est obligatoire.") == 2 and ERROR.replace("'", "&#x27;") not in html
 
 
 def test_rgaa_13_1_more_time_on_request(client):

@@ -15,7 +15,8 @@
       var mine = ++serial;
       var body = new URLSearchParams();
       body.set("password", input.value);
-      var email = form.querySelector("input[type=email]");
+      // The email typed (J1, J8) or the account's (J6 gives it to password managers).
+      var email = form.querySelector("input[type=email], input[autocomplete=username]");
       if (email) { body.set("email", email.value); }
       var token = form.querySelector("input[name=csrfmiddlewaretoken]");
       fetch(url, {
@@ -38,6 +39,11 @@
   }
 
   document.querySelectorAll("input[data-strength-meter]").forEach(strengthMeter);
+
+  // RGAA 11.10: after a refused form, the focus goes to the error summary, whose links lead
+  // to each wrong field (the summary is tabindex=-1: focusable by script, not in the tab order).
+  var summary = document.getElementById("form-errors");
+  if (summary) { summary.focus(); }
 
   // J4: each box opens its fields when ticked (without this file, every field shows).
   document.querySelectorAll("[data-box-fields]").forEach(function (fields) {
