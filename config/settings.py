@@ -188,6 +188,13 @@ THROTTLE_POLICIES = {
 }
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"
+# The per-address limits ("address_failures" and every ceiling named "*_per_address") count an
+# IPv6 client by its network of this many bits (core.client.address_key): an access line gets
+# a whole /64, whose addresses its owner may rotate at will. 48 or 56 for sites that hand
+# out shorter prefixes; an IPv4 address always counts alone.
+THROTTLE_IPV6_PREFIX = int(env.text("THROTTLE_IPV6_PREFIX", "64"))
+if not 1 <= THROTTLE_IPV6_PREFIX <= 128:
+    raise RuntimeError("THROTTLE_IPV6_PREFIX doit être un nombre de bits entre 1 et 128.")
 
 CAPTCHA_TEST_MODE = env.flag("CAPTCHA_TEST_MODE")  # R-CAPTCHA-2
 
