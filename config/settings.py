@@ -24,8 +24,9 @@ ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", "127.0.0.1,localhost")
 # State identity (Marianne, "République française") only for a State deployment.
 ETAT_DEPLOIEMENT = env.flag("ETAT_DEPLOIEMENT")
 SERVICE_NAME = env.text("SERVICE_NAME", "Espace professionnel")
-# The site named in emails ("connectez-vous sur le site ..."): emails carry no link.
-SITE_DOMAIN = env.text("SITE_DOMAIN", "impots.gouv.fr" if ETAT_DEPLOIEMENT else ALLOWED_HOSTS[0])
+# The site named in emails ("connectez-vous sur le site ..."): emails carry no link. Empty:
+# the address being served (core.site.site_domain); set it in production.
+SITE_DOMAIN = env.text("SITE_DOMAIN", "impots.gouv.fr" if ETAT_DEPLOIEMENT else "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.site.CurrentRequestMiddleware",  # the address being served, for emails (SITE_DOMAIN)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
