@@ -14,6 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.text("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env.flag("DEBUG")
+# Under DEBUG, Django's technical error pages instead of the French ones (a developer's choice).
+DEBUG_TECHNICAL_PAGES = env.flag("DEBUG_TECHNICAL_PAGES")
 SECRET_KEY = env.text("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -53,6 +55,7 @@ MIDDLEWARE = [
     "core.headers.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.DebugErrorPagesMiddleware",  # DEBUG only: French 400/404/500 (docs/decisions.md)
     "django.middleware.common.CommonMiddleware",
     "core.site.CurrentRequestMiddleware",  # the address being served, for emails (SITE_DOMAIN)
     "django.middleware.csrf.CsrfViewMiddleware",
