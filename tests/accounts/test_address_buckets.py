@@ -37,6 +37,7 @@ def limit(settings, name, value):
         ("2001:db8:a:b::/64", "2001:db8:a:b::/64"),  # idempotent
         ("::ffff:203.0.113.7", "203.0.113.7"),  # IPv4-mapped: the IPv4 address
         ("203.0.113.7", "203.0.113.7"),  # IPv4 alone
+        ("203.0.113.0/24", "203.0.113.0/24"),  # a network given back gives itself
         ("garbage", "garbage"),  # no address: counted under that name, never dropped
         (None, None),
     ],

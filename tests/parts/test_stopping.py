@@ -30,3 +30,27 @@ def test_many_stop_requests_never_block_the_handler():
             stop.stop()
         stop.pause(60)
         assert stop.requested
+
+
+def test_periodic_loop_runs_daily_tasks_once_a_day_retries_after_an_error_and_stops(monkeypatch, caplog):
+    """`manage.py periodic` without --once: the pause is the hook that drives the passes."""
+    from accounts.management.commands import periodic
+
+    calls, pauses = [], []
+
+    def call_command(name, **options):
+        calls.append(name)
+        if len(calls) == 1:
+            raise RuntimeError("base absente")  # the first pass fails: nothing counts as done
+
+    def pause(stop, seconds):
+        pauses.append(seconds)
+        if len(pauses) == 3:
+            stop.stop()
+
+    monkeypatch.setattr(periodic, "call_command", call_command)
+    monkeypatch.setattr(periodic, "close_old_connections", lambda: None)
+    monkeypatch.setattr(StopSignals, "pause", pause)
+    periodic.Command().handle(interval=600.0)
+    assert calls == ["housekeeping", "housekeeping", *periodic.DAILY, "housekeeping"]
+    assert pauses == [600.0] * 3 and "nouvel essai" in caplog.text
