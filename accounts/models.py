@@ -86,12 +86,16 @@ class Space(AbstractBaseUser):
     def get_session_auth_hash(self) -> str:
         """Return the hash that binds a session to this space's credentials.
 
-        Django's default covers the password only. The login email and the access mode are
-        credentials too: an email change (J4) or the option for password access (J8) must
-        end every session of the space, as a password change does. A session whose stored
-        hash no longer matches is logged out by Django's get_user() on its next request.
+        Django's default covers the password only. The login email, the access mode and the
+        trust answer are credentials too: an email change (J4), the option for password access
+        (J8) or a new trust question (J4, ASVS 5.0 V7.4.3) must end every session of the
+        space, as a password change does. A session whose stored hash no longer matches is
+        logged out by Django's get_user() on its next request. (The salt never changes:
+        sessions of unchanged credentials survive a release.)
         """
-        credentials = "\x00".join((self.password or "", self.login_email or "", self.access_mode))
+        credentials = "\x00".join(
+            (self.password or "", self.login_email or "", self.access_mode, self.trust_answer_hash or "")
+        )
         return salted_hmac("espace.Space.session_auth_hash", credentials, algorithm="sha256").hexdigest()
 
     @property

@@ -14,6 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.text("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env.flag("DEBUG")
+# Under DEBUG, Django's technical error pages instead of the French ones (a developer's choice).
+DEBUG_TECHNICAL_PAGES = env.flag("DEBUG_TECHNICAL_PAGES")
 SECRET_KEY = env.text("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -24,8 +26,9 @@ ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", "127.0.0.1,localhost")
 # State identity (Marianne, "République française") only for a State deployment.
 ETAT_DEPLOIEMENT = env.flag("ETAT_DEPLOIEMENT")
 SERVICE_NAME = env.text("SERVICE_NAME", "Espace professionnel")
-# The site named in emails ("connectez-vous sur le site ..."): emails carry no link.
-SITE_DOMAIN = env.text("SITE_DOMAIN", "impots.gouv.fr" if ETAT_DEPLOIEMENT else ALLOWED_HOSTS[0])
+# The site named in emails ("connectez-vous sur le site ..."): emails carry no link. Empty:
+# the address being served (core.site.site_domain); set it in production.
+SITE_DOMAIN = env.text("SITE_DOMAIN", "impots.gouv.fr" if ETAT_DEPLOIEMENT else "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -52,7 +55,9 @@ MIDDLEWARE = [
     "core.headers.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.DebugErrorPagesMiddleware",  # DEBUG only: French 400/404/500 (docs/decisions.md)
     "django.middleware.common.CommonMiddleware",
+    "core.site.CurrentRequestMiddleware",  # the address being served, for emails (SITE_DOMAIN)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
@@ -191,6 +196,13 @@ THROTTLE_POLICIES = {
 }
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"
+# The per-address limits ("address_failures" and every ceiling named "*_per_address") count an
+# IPv6 client by its network of this many bits (core.client.address_key): an access line gets
+# a whole /64, whose addresses its owner may rotate at will. 48 or 56 for sites that hand
+# out shorter prefixes; an IPv4 address always counts alone.
+THROTTLE_IPV6_PREFIX = int(env.text("THROTTLE_IPV6_PREFIX", "64"))
+if not 1 <= THROTTLE_IPV6_PREFIX <= 128:
+    raise RuntimeError("THROTTLE_IPV6_PREFIX doit être un nombre de bits entre 1 et 128.")
 
 CAPTCHA_TEST_MODE = env.flag("CAPTCHA_TEST_MODE")  # R-CAPTCHA-2
 

@@ -1,4 +1,9 @@
-"""The client's address, for the audit log and the per-address rate limits."""
+"""The client's address, for the audit log and the per-address rate limits.
+
+The audit log keeps the whole address (``client_ip``). The per-address limits count a
+client by ``address_key``: an IPv6 client by its network (/64 by default), since one
+subscriber line gets a whole /64 and can rotate through its 2^64 addresses at will.
+"""
 
 import ipaddress
 from functools import lru_cache
@@ -28,9 +33,13 @@ def _parse(text: str) -> Address | None:
     elif text.count(":") == 1:
         text = text.split(":", 1)[0]
     try:
-        return ipaddress.ip_address(text)
+        address = ipaddress.ip_address(text)
     except ValueError:
         return None
+    # "::ffff:203.0.113.7" (a dual-stack socket's view of an IPv4 peer) is that IPv4 address:
+    # one client, one name, and TRUSTED_PROXIES written in IPv4 still match it.
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
 
 
 def _trusted(address: Address) -> bool:
@@ -69,3 +78,34 @@ def client_ip(request) -> str | None:
             return str(hop)
         reporter = hop
     return str(reporter)
+
+
+def address_key(ip: str | None) -> str | None:
+    """Return the name under which the per-address limits count ip.
+
+    An IPv4 address counts alone; an IPv6 address by its network of THROTTLE_IPV6_PREFIX
+    bits ("2001:db8:1:2::/64"): rotating addresses inside one's own prefix must not buy a
+    fresh budget. An IPv4-mapped address counts as its IPv4. Idempotent (a network given
+    back gives itself), so a caller that already reduced the address changes nothing. Text
+    that holds no address is returned as it is (None stays None): the throttle then counts
+    it under that name rather than not at all.
+    """
+    if ip is None:
+        return None
+    try:
+        network = ipaddress.ip_network(ip.strip(), strict=False)
+    except ValueError:
+        return ip
+    address = network.network_address
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None and network.prefixlen == 128:
+        return str(mapped)
+    if address.version == 4:
+        return str(network.network_address) if network.prefixlen == 32 else str(network)
+    prefix = min(network.prefixlen, settings.THROTTLE_IPV6_PREFIX)
+    return str(network.supernet(new_prefix=prefix))
+
+
+def client_bucket(request) -> str | None:
+    """Return the name under which the per-address limits count this request's client."""
+    return address_key(client_ip(request))

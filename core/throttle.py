@@ -8,6 +8,11 @@ Policies (settings.THROTTLE_POLICIES, where every number and window is named):
 - ceilings ({"limit", "window"}) counted by ``within_limit``: creations, email checks,
   strength-meter calls, captchas per client address.
 
+Every per-address count ("address_failures", and every ceiling whose name ends in
+``_per_address``) names the client by ``core.client.address_key`` here, in one place:
+callers pass the client's address as they have it, and an IPv6 client is counted by its
+/64 whatever they pass, so that no call site can forget it.
+
 Flows do not call allows/failed/succeeded themselves: core.guard does, around
 every check of a secret.
 
@@ -24,6 +29,7 @@ from django.conf import settings
 from django.db import connection
 
 from core import clock
+from core.client import address_key
 from core.models import ThrottleCounter
 from core.prepared import Prepared
 
@@ -173,6 +179,10 @@ def purge_database_counters(now: datetime) -> int:
     return deleted
 
 
+# The suffix of the ceilings counted per client address (settings.THROTTLE_POLICIES).
+PER_ADDRESS = "_per_address"
+
+
 @lru_cache(maxsize=1)
 def default_store() -> Store:
     return RedisStore() if settings.REDIS_URL else DatabaseStore()
@@ -209,6 +219,7 @@ class Throttle:
         One read (address failures, account failures and block) and one increment; the
         answer also says whether the account has failures for a success to reset.
         """
+        address = address_key(address)
         address_policy = self._policy("address_failures")
         counts = {f"acct:{account}": self._policy("account_failures")["forget_after"]}
         if address:
@@ -228,6 +239,7 @@ class Throttle:
             doublings = failures - policy["free_failures"]
             delay = min(policy["first_delay"] * (2 ** min(doublings, 20)), policy["max_delay"])
             self.store.block(f"acct:{account}", clock.now() + delay)
+        address = address_key(address)
         if address:
             self.store.incr(f"ip:{address}", self._policy("address_failures")["window"])
 
@@ -246,8 +258,11 @@ class Throttle:
 
         A missing key (no client address) is counted under one shared name rather than not
         at all, so that the ceiling can never be switched off by an unparseable address.
+        A policy named ``*_per_address`` counts key by its address_key (IPv6 by its /64).
         """
         policy = self._policy(policy_name)
+        if policy_name.endswith(PER_ADDRESS):
+            key = address_key(key)
         return self.store.incr(f"{policy_name}:{key or 'inconnue'}", policy["window"]) <= policy["limit"]
 
     def lift(self, *, account: str) -> None:

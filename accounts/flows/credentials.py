@@ -3,8 +3,8 @@
 The three boxes combine freely, always behind the current password (ASVS 2.1.6):
 
 - the password and the trust question are applied at once, each with its seed's email;
-  a new password ends every other session of the space (its session auth hash changes)
-  while this one keeps going under a new id (``update_session_auth_hash``);
+  either ends every other session of the space (its session auth hash changes, ASVS 5.0
+  V7.4.3) while this one keeps going under a new id (``update_session_auth_hash``);
 - a new login email is a pending request (``requests.POLICIES[EMAIL_CHANGE]``): a code
   goes to the new address, and the one activation entry (J2) applies it through
   ``spaces.change_login_email`` — with the new password, if one was chosen, hashed now and kept
@@ -117,7 +117,7 @@ def change_credentials(request, space: Space, change: Change) -> dict:
             emails.send("trust_changed", to=space.login_email)
             audit.record(request, audit.Kind.TRUST_CHANGED, space=space, email=space.login_email)
             done["trust"] = True
-    if "password_expires_on" in done:
+    if "password_expires_on" in done or "trust" in done:
         # Every other session of the space fails Django's hash check from now on; this
         # one is re-bound to the new hash and gets a new key.
         update_session_auth_hash(request, space)

@@ -53,9 +53,15 @@ class Wizard:
     def start(self, mode: str) -> None:
         self.session[SESSION_KEY] = {"mode": mode if mode in MODES else "expert"}
 
+    def choose(self, mode: str) -> None:
+        """Start the wizard in mode, unless one in that mode is under way (its steps are kept)."""
+        if SESSION_KEY not in self.session or self.mode != mode:
+            self.start(mode)
+
     @property
     def mode(self) -> str:
-        return self.state.get("mode", "expert")
+        # A read, never a write: a GET shows the wizard's mode without starting one.
+        return self.session.get(SESSION_KEY, {}).get("mode", "expert")
 
     def reached(self, step: str) -> bool:
         """Return whether the user may see step: every step before it is done."""

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from core.site import site_domain
 from mailer import outbox
 
 SUBJECTS = {
@@ -18,7 +19,7 @@ SUBJECTS = {
 
 def _context(**extra) -> dict:
     return {
-        "site": settings.SITE_DOMAIN,
+        "site": site_domain(),
         "service": settings.SERVICE_NAME,
         "etat": settings.ETAT_DEPLOIEMENT,
         "sender_domain": settings.DEFAULT_FROM_EMAIL.rpartition("@")[2],

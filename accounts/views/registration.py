@@ -52,16 +52,18 @@ def cgu_view(request):
 
 @require_http_methods(["GET", "POST"])
 def cgu_step_view(request):
+    """Step 1. A GET only shows: a link from another site ("?mode=…") must not reset a wizard
+    in progress. The mode the choice page's link names is carried by the form and applied by
+    its POST (CSRF-protected), with the acceptance of the terms."""
     wizard = Wizard(request.session)
-    if request.method == "GET" and "mode" in request.GET:
-        wizard.start(request.GET["mode"])
-    if not wizard.reached("cgu"):
-        wizard.start("expert")
+    asked = (request.POST if request.method == "POST" else request.GET).get("mode")
+    mode = asked if asked in registration.MODES else wizard.mode
     form = CguForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        wizard.choose(mode)
         wizard.accept_cgu()
         return redirect("espace:creation_credentials")
-    return _page(request, "espace/creation/cgu.html", 1, form=form, mode_label=registration.MODES[wizard.mode])
+    return _page(request, "espace/creation/cgu.html", 1, form=form, mode=mode, mode_label=registration.MODES[mode])
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,5 +1,8 @@
 """Error pages in French, DSFR, with a way back; never a stack trace (SPEC §4 "Bad input")."""
 
+from urllib.parse import urlsplit
+
+from django.middleware.csrf import REASON_BAD_ORIGIN, REASON_BAD_REFERER, REASON_NO_REFERER
 from django.shortcuts import render
 
 
@@ -50,7 +53,43 @@ def server_error(request):
     )
 
 
+# Django's reasons for a refused form (django.middleware.csrf): an origin check names the
+# address the browser reported; the other reasons are about the cookie or the token.
+_ORIGIN_FAILED = REASON_BAD_ORIGIN.split("%s")[0]  # "Origin checking failed - "
+_REFERER_FAILED = REASON_NO_REFERER.split(" - ")[0]  # "Referer checking failed"
+_NOT_TRUSTED = REASON_BAD_REFERER.split("%s")[1]  # " does not match any trusted origins."
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url
+
+
 def csrf_failure(request, reason=""):
+    """Say what failed: behind a proxy on another address (the local nginx of the certificate
+    trial, say), the origin check refuses every form, and a page that blamed cookies would
+    send the person and the operator the wrong way."""
+    if reason.startswith(_ORIGIN_FAILED) or (reason.startswith(_REFERER_FAILED) and reason.endswith(_NOT_TRUSTED)):
+        origin = request.META.get("HTTP_ORIGIN") or _origin_of(request.META.get("HTTP_REFERER", ""))
+        return _error(
+            request,
+            403,
+            "Formulaire refusé",
+            f"Le formulaire a été refusé : l'adresse du site que vous utilisez ({origin}) ne fait pas partie "
+            "des origines de confiance du service.",
+            "Ouvrez le service à son adresse habituelle et recommencez. Si vous administrez ce site, ajoutez "
+            "cette adresse à CSRF_TRUSTED_ORIGINS.",
+        )
+    if reason.startswith(_REFERER_FAILED):  # no Referer, or one the check cannot read, over HTTPS
+        return _error(
+            request,
+            403,
+            "Formulaire refusé",
+            "Le formulaire a été refusé : votre navigateur n'a pas indiqué de quelle page du site il venait, "
+            "ce qu'exige une connexion sécurisée.",
+            "Autorisez l'envoi de la page d'origine (le « référent ») pour ce site dans votre navigateur ou "
+            "son extension, rechargez la page et recommencez.",
+        )
     return _error(
         request,
         403,

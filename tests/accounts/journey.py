@@ -29,9 +29,10 @@ CODE_RE = re.compile(r"^([A-Za-z0-9]{12})$", re.M)
 
 def start(client, mode="expert"):
     assert client.get("/creation").status_code == 200
-    response = client.get(f"/creation/conditions-generales?mode={mode}")
+    response = client.get(f"/creation/conditions-generales?mode={mode}")  # the choice page's link
     assert response.status_code == 200
-    return client.post("/creation/conditions-generales", {"accept": "on"})
+    # The mode is applied by the form's POST (carried in a hidden field), never by the GET.
+    return client.post("/creation/conditions-generales", {"accept": "on", "mode": mode})
 
 
 def credentials(client, email="lila.rosemonde@exemple.fr", password=STRONG_PASSWORD, **overrides):

@@ -237,3 +237,15 @@ def test_j7_header_is_cleared_on_every_other_location():
         else:
             assert 'proxy_set_header X-SSL-Client-Cert "";' in block
     assert "ssl_verify_client optional;" in text
+
+
+def test_nginx_does_not_tell_its_version(nginx, tmp_path):
+    """Issue 13 item 5: deploy/nginx.conf sends `server_tokens off`, on pages and on errors."""
+    assert "\n    server_tokens off;\n" in DEPLOY_CONF.read_text()
+    url, tmp, _ = nginx
+    with client(tmp) as browser:
+        for path in ("/aide", "/certificat"):
+            assert browser.get(url + path).headers["server"] == "nginx"
+        too_big = browser.post(url + "/", content=b"x" * (2 * 1024 * 1024))  # nginx's own 413 page
+    assert too_big.status_code == 413 and too_big.headers["server"] == "nginx"
+    assert "nginx/" not in too_big.text

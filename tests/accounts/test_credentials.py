@@ -1,7 +1,7 @@
 """J4 "Modifier mes identifiants de connexion" through the Django test client.
 
 Each box alone, email + password together, the current password (ASVS 2.1.6, R-THROTTLE-1),
-sessions (a password change ends the others; an email change ends all), R-MAIL-3.
+sessions (a password or trust change ends the others; an email change ends all), R-MAIL-3.
 """
 
 from datetime import datetime, timezone
@@ -123,6 +123,39 @@ def test_j4_password_change_ends_other_sessions_and_keeps_this_one_under_a_new_i
     assert other.get("/espace")["Location"] == "/"  # the other one ended
 
 
+def test_j4_trust_change_ends_other_sessions_and_keeps_this_one_under_a_new_id(logged, space):
+    """Issue 13 item 5 (ASVS 5.0 V7.4.3): the trust answer is a credential (J5 resets the
+    password with it), so changing it ends the other sessions, as every other change does."""
+    other = Client()
+    assert journey.login(other, EMAIL).status_code == 302
+    before = logged.session.session_key
+    assert change(logged, **trust_box()).status_code == 302
+    assert logged.session.session_key != before
+    assert logged.get("/espace").status_code == 200  # this one continues
+    assert other.get("/espace")["Location"] == "/"  # the other one ended
+
+
+def test_j4_other_sessions_survive_what_is_not_a_credential(logged, space):
+    other = Client()
+    assert journey.login(other, EMAIL).status_code == 302
+    Space.objects.filter(pk=space.pk).update(phone="+33612345678", last_name="NOUVEAU", city="LYON")
+    assert change(logged, **email_box()).status_code == 302  # a pending request changes nothing yet
+    assert other.get("/espace").status_code == 200
+
+
+def test_the_session_auth_hash_keeps_its_salt_and_covers_each_credential(space):
+    from django.utils.crypto import salted_hmac
+
+    parts = (space.password, space.login_email, space.access_mode, space.trust_answer_hash)
+    expected = salted_hmac("espace.Space.session_auth_hash", "\x00".join(parts), algorithm="sha256").hexdigest()
+    assert space.get_session_auth_hash() == expected
+    seen = {expected}
+    for field, value in (("trust_answer_hash", "argon2$autre"), ("login_email", "x@exemple.fr"), ("password", "p")):
+        setattr(space, field, value)
+        seen.add(space.get_session_auth_hash())
+    assert len(seen) == 4
+
+
 def test_r_pwd_3_new_password_must_differ_from_the_current(logged, space):
     response = change(logged, **password_box(STRONG_PASSWORD))
     assert response.status_code == 400
@@ -209,7 +242,7 @@ def test_j4_trust_question_applied_at_once_with_recap_and_email(logged, space):
     [body] = mails_to(EMAIL, "Modification de la réponse à la question de confiance")
     assert "Vous avez modifié votre réponse à la question de confiance" in body and NEW_ANSWER not in body
     assert not in_database(NEW_ANSWER)
-    # The password session goes on untouched (the answer is not in the session hash).
+    # This session goes on (re-bound to the new hash: see the test below).
     assert logged.get("/espace").status_code == 200
 
 

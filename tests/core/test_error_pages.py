@@ -47,3 +47,33 @@ def test_spec_4_csrf_failure_is_a_french_page(client_of_errors):
     response = strict.post("/", {"email": "lila@exemple.fr", "password": "x"})
     assert response.status_code == 403
     assert "Session expirée" in response.content.decode()
+
+
+LOGIN = {"email": "lila@exemple.fr", "password": "x"}
+
+
+def test_csrf_failure_of_the_origin_check_says_the_address_is_not_trusted(client_of_errors):
+    """Issue 13 item 9: behind the local nginx of the certificate trial (https://localhost:8443)
+    every form failed with a page that blamed cookies; the origin check was what failed."""
+    strict = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    page = strict.post("/", LOGIN, HTTP_ORIGIN="https://localhost:8443").content.decode()
+    assert "<h1>Formulaire refusé</h1>" in page and "cookies" not in page
+    assert "(https://localhost:8443) ne fait pas partie des origines de confiance du service" in page
+    assert "CSRF_TRUSTED_ORIGINS" in page
+    # Over HTTPS without Origin, Django checks the Referer: the same cause, the same sentence.
+    page = strict.post("/", LOGIN, secure=True, HTTP_REFERER="https://ailleurs.example/page").content.decode()
+    assert "(https://ailleurs.example) ne fait pas partie des origines de confiance" in page
+
+
+def test_csrf_failure_without_a_referer_over_https_says_so(client_of_errors):
+    strict = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    for extra in ({}, {"HTTP_REFERER": "pas une adresse"}):
+        response = strict.post("/", LOGIN, secure=True, **extra)
+        page = response.content.decode()
+        assert response.status_code == 403 and "n&#x27;a pas indiqué de quelle page du site il venait" in page
+
+
+def test_csrf_failure_of_the_token_still_speaks_of_the_session(client_of_errors):
+    strict = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    page = strict.post("/", LOGIN, HTTP_ORIGIN="http://testserver").content.decode()  # a trusted origin
+    assert "Session expirée" in page and "origines de confiance" not in page

@@ -334,8 +334,9 @@ def test_r_email_2_a_broken_close_does_not_undo_what_was_sent(smtp_settings, mon
 
 def test_r_email_2_worker_loop_delivers_survives_errors_and_stops_on_a_signal(smtp_settings, monkeypatch, caplog):
     """The mail_worker loop: delivers until nothing is due, logs an error and waits longer
-    when the database is away, stops cleanly on SIGTERM/SIGINT (no sleep: time.sleep is the
-    hook that drives the passes)."""
+    when the database is away, stops cleanly on a stop request (no sleep: the pause is the
+    hook that drives the passes; core.stopping's own test sends real signals)."""
+    from core.stopping import StopSignals
     from mailer.management.commands import mail_worker
 
     outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
@@ -349,14 +350,13 @@ def test_r_email_2_worker_loop_delivers_survives_errors_and_stops_on_a_signal(sm
             raise RuntimeError("base absente")
         return real_deliver()
 
-    def sleep(seconds):
+    def pause(stop, seconds):
         pauses.append(seconds)
         if len(pauses) == 3:
-            command._stop()
+            stop.stop()
 
     monkeypatch.setattr(mail_worker, "deliver_due", deliver)
-    monkeypatch.setattr(mail_worker.time, "sleep", sleep)
-    monkeypatch.setattr(mail_worker.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(StopSignals, "pause", pause)
     monkeypatch.setattr(mail_worker, "close_old_connections", lambda: None)  # the test's transaction
     with caplog.at_level(logging.INFO, logger="mailer"):
         command.handle(interval=2.0)

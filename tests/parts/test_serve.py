@@ -86,3 +86,55 @@ def test_x_forwarded_proto_is_believed_only_from_trusted_proxies():
                 stop(server)
                 log.close()
     assert seen == {name: expected for name, (_, _, expected) in CASES.items()}
+
+
+# --- Ctrl-C stops everything bin/serve started (issue 13 item 9) ---
+
+
+def group_members(pgid: int) -> list[str]:
+    """Return the command lines of the live processes of process group pgid (Linux /proc)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+        except OSError:  # ended meanwhile
+            continue
+        state, _, group = stat.rsplit(")", 1)[1].split()[:3]
+        if int(group) == pgid and state != "Z":
+            members.append(command)
+    return members
+
+
+def test_ctrl_c_stops_every_process_that_bin_serve_started(tmp_path):
+    """Before, `manage.py periodic` outlived Ctrl-C in its ten-minute sleep: a background job of
+    a script ignores SIGINT, and bin/serve's SIGTERM only set a flag that time.sleep() ignores."""
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    # An empty database: the worker and the periodic tasks log their errors and pause, as
+    # they do when the database is away; the web server answers.
+    environment.update(PORT=str(port), DEBUG="1", VAR_DIR=str(tmp_path), WEB_WORKERS="1")
+    with open(tmp_path / "serve.log", "w+") as log:
+        serve = subprocess.Popen(
+            [str(ROOT / "bin" / "serve")], cwd=ROOT, env=environment, stdout=log, stderr=log, start_new_session=True
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not ("Tâches périodiques" in Path(log.name).read_text() and len(group_members(serve.pid)) >= 5):
+                assert serve.poll() is None and time.monotonic() < deadline, Path(log.name).read_text()
+                time.sleep(0.1)  # waiting for the processes to start, not for a result
+            started = group_members(serve.pid)
+            assert any("manage.py periodic" in command for command in started), started
+            assert any("manage.py mail_worker" in command for command in started), started
+            os.killpg(serve.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
+            deadline = time.monotonic() + 15
+            while group_members(serve.pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            left = group_members(serve.pid)
+        finally:
+            if group_members(serve.pid):
+                os.killpg(serve.pid, signal.SIGKILL)
+            serve.wait(timeout=15)
+    assert left == [], left

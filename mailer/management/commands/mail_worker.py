@@ -1,13 +1,12 @@
 """Run the outbox worker: `manage.py mail_worker [--once] [--interval SECONDS]`."""
 
 import logging
-import signal
-import time
 
 from django.conf import settings
 from django.core.management import BaseCommand
 from django.db import close_old_connections
 
+from core.stopping import StopSignals
 from mailer.worker import deliver_due
 
 logger = logging.getLogger("mailer")
@@ -28,22 +27,18 @@ class Command(BaseCommand):
         if once:
             self.stdout.write(f"{deliver_due()} courriel(s) traité(s)")
             return
-        self.running = True
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
         logger.info("Distributeur de courriels démarré")
         pause = interval
-        while self.running:
-            try:
-                close_old_connections()
-                while deliver_due():
-                    pass
-                pause = interval
-            except Exception:  # the database may be away for a moment: log, wait longer, go on
-                logger.exception("Distributeur de courriels : erreur, nouvel essai")
-                pause = min(pause * 2, 60)
-            time.sleep(pause)
+        # SIGTERM and SIGINT stop it at once, even in a pause of up to a minute (core.stopping).
+        with StopSignals() as stop:
+            while not stop.requested:
+                try:
+                    close_old_connections()
+                    while deliver_due():
+                        pass
+                    pause = interval
+                except Exception:  # the database may be away for a moment: log, wait longer, go on
+                    logger.exception("Distributeur de courriels : erreur, nouvel essai")
+                    pause = min(pause * 2, 60)
+                stop.pause(pause)
         logger.info("Distributeur de courriels arrêté")
-
-    def _stop(self, *args):
-        self.running = False
