@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def debug(settings):
     settings.DEBUG = True
     settings.DEBUG_TECHNICAL_PAGES = False
-    settings.ROOT_URLCONF = "tests.accounts.urls_errors"
+    settings.ROOT_URLCONF = "tests.core.urls_errors"
     return settings
 
 
