@@ -108,7 +108,8 @@ def failed_login(client, email, address):
 
 def good_login(client, email, address):
     page = client.get("/", REMOTE_ADDR=address)
-    return client.post("/", {"email": email, "password": STRONG_PASSWORD, **captcha_post_data(page)}, REMOTE_ADDR=address)
+    data = {"email": email, "password": STRONG_PASSWORD, **captcha_post_data(page)}
+    return client.post("/", data, REMOTE_ADDR=address)
 
 
 def test_r_throttle_1_login_failures_per_address_are_counted_per_64(client, settings):

@@ -112,7 +112,8 @@ def test_ctrl_c_stops_every_process_that_bin_serve_started(tmp_path):
     """Before, `manage.py periodic` outlived Ctrl-C in its ten-minute sleep: a background job of
     a script ignores SIGINT, and bin/serve's SIGTERM only set a flag that time.sleep() ignores."""
     port = free_port()
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    dropped = {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
     # An empty database: the worker and the periodic tasks log their errors and pause, as
     # they do when the database is away; the web server answers.
     environment.update(PORT=str(port), DEBUG="1", VAR_DIR=str(tmp_path), WEB_WORKERS="1")
