@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core import clock
 from codes import flows as activation
-from accounts.forms import ActivationEmailForm, CodeForm
+from codes.forms import ActivationEmailForm, CodeForm
 from core.messages import message
 from core import audit
 from accounts.services import spaces
