@@ -16,10 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from codes import channels, registry, tokens
-from codes.errors import CodeExpired, CodeRefused, CodeUsed, CodeWrong, EmailUnavailable
+from codes.errors import CodeRefused, EmailUnavailable  # noqa: F401 (re-export: views import them here)
+from codes.errors import CodeExpired, CodeUsed, CodeWrong
 from codes.models import PendingRequest
-
-__all__ = ["CodeRefused", "EmailUnavailable"]  # the errors journeys catch, from where they always came
 
 
 def held_by_another(email: str, now: datetime, space=None) -> bool:
