@@ -17,9 +17,18 @@ class AccountsConfig(AppConfig):
     label = "espace"
     verbose_name = "Espace professionnel"
     default_auto_field = "django.db.models.BigAutoField"
+    kinds_declared = False
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+
+        from accounts import requests
+
+        # The kinds of code requests of J1, J4, J5 and J8, and the email channel, for codes:
+        # once, though ready() may run again (Django's docs; a test re-runs it).
+        if not self.kinds_declared:
+            requests.register()
+            self.kinds_declared = True
 
         # Space.last_login is read by nothing: the audit log keeps each login with its time
         # and address (LOGIN_OK). Not updating it saves one write per login.

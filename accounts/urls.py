@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import certificate, credentials, expiry, home, login, option, pages, recovery, registration
+from accounts.views import certificate, credentials, expiry, home, login, option, pages, recap, recovery, registration
 
 app_name = "espace"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("creation/formulaire", registration.form_step_view, name="creation_form"),
     path("creation/inscription", registration.summary_step_view, name="creation_summary"),
     path("creation/code-envoye", registration.sent_view, name="creation_sent"),
+    # J2's confirmation (codes:activation_done) offers the recap of the space it activated
+    path("activation/recapitulatif.pdf", recap.activation_recap_pdf_view, name="activation_recap_pdf"),
     path("conditions-generales", registration.cgu_view, name="cgu"),
     # Static pages (footer, "Besoin d'aide ?")
     path("aide", pages.help_view, name="help"),

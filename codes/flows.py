@@ -1,22 +1,22 @@
 """J2 "Activez votre espace ou vos services": one entry for every code.
 
+What is applied depends on the request's kind: any registered kind with ``apply``
+(codes.registry), whatever channel carried its code. J2 names no kind.
+
 The code is never kept in the session in clear (STYLE: leave allauth's raw codes in the
 session): step 1 keeps its digest, step 2 receives the code back from the browser, which
 holds it anyway, and must match that digest, so the captcha of step 1 cannot be skipped.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.contrib.auth import HASH_SESSION_KEY, logout
-from django.db import transaction
+from django.contrib.auth import HASH_SESSION_KEY, get_user_model, logout
 
-from core import clock
-from codes.models import PendingRequest
-from accounts.models import Space
-from core import audit, guard
-from codes import tokens, requests
-from core.client import client_ip
-from codes.requests import CodeRefused
+from codes import registry, tokens
+from codes.errors import CodeRefused
+from codes.process import CodeProcess, check
+from core import audit, clock
 
 STEP_KEY = "espace_activation_code"
 DONE_KEY = "espace_activation_done"
@@ -24,7 +24,7 @@ DONE_KEY = "espace_activation_done"
 
 @dataclass(frozen=True)
 class Activated:
-    space: Space
+    space: object  # settings.AUTH_USER_MODEL
     kind: str
 
 
@@ -35,39 +35,31 @@ def remember_code(session, code: str) -> None:
 
 def code_matches_step(session, code: str) -> bool:
     """Return whether code is the one that passed step 1 in this session."""
-    expected = session.get(STEP_KEY)
-    return bool(expected) and tokens.well_formed(code) and tokens.digest(code) == expected
+    return tokens.matches(code, session.get(STEP_KEY))
 
 
 def activate(request, *, code: str, email: str) -> Activated:
-    """Apply the live request of code and email, exactly once; raise CodeRefused otherwise.
+    """Apply the live request of code and email, exactly once; raise a CodeRefused otherwise.
 
-    What is applied depends on the request's kind (requests.POLICIES: creation today; email
-    change and option plug in there). The code is a secret: its check is guarded like a
-    password's (R-THROTTLE-1), counted against the email and the client address, so the
-    71 bits of a code are never brute-forced online.
+    The code is a secret: its check is guarded like a password's (R-THROTTLE-1), counted
+    against the email and the client address. The refusal's reason goes to the audit log,
+    never to the person (R-CODE-2).
     """
     now = clock.now()
-    activatable = [kind for kind, policy in requests.POLICIES.items() if policy.apply is not None]
 
-    def verify():
-        try:
-            with transaction.atomic():
-                pending = requests.find_live(code, email, now, kinds=activatable)
-                payload = requests.consume(pending, now)
-                space = requests.POLICIES[pending.kind].apply(pending, payload, now)
-                audit.record(request, audit.Kind.ACTIVATION_OK, space=space, email=email, request_kind=pending.kind)
-        except CodeRefused:
-            return None
-        return Activated(space=space, kind=pending.kind)
+    def attempt() -> Activated:
+        process = CodeProcess.resume(code=code, email=email, kinds=registry.activatable(), now=now)
+        space = process.activate()
+        audit.record(request, audit.Kind.ACTIVATION_OK, space=space, email=email, request_kind=process.kind.name)
+        return Activated(space=space, kind=process.kind.name)
 
-    checked = guard.check_secret(account=email, address=client_ip(request), verify=verify)
-    if not checked.ok:
-        reason = "throttled" if checked.verdict is guard.Verdict.THROTTLED else "refused"
-        audit.record(request, audit.Kind.ACTIVATION_FAILED, email=email, reason=reason)
-        raise CodeRefused()
+    try:
+        activated = check(request, account=email, attempt=attempt)
+    except CodeRefused as refused:
+        audit.record(request, audit.Kind.ACTIVATION_FAILED, email=email, reason=refused.reason)
+        raise
     request.session.pop(STEP_KEY, None)
-    space = checked.value.space
+    space = activated.space
     own_session = getattr(request.user, "pk", None) == space.pk
     if own_session and request.session.get(HASH_SESSION_KEY) != space.get_session_auth_hash():
         # The activation changed the credentials of the space logged in here (J8's option from
@@ -75,21 +67,22 @@ def activate(request, *, code: str, email: str) -> Activated:
         # confirmation below; end it now, then keep only the confirmation in the new session.
         logout(request)
     # R-PDF-2: this browser session, and only it, may download the recap from the confirmation.
-    request.session[DONE_KEY] = {"space": space.pk, "kind": checked.value.kind, "at": now.isoformat()}
-    return checked.value
+    request.session[DONE_KEY] = {"space": space.pk, "kind": activated.kind, "at": now.isoformat()}
+    return activated
 
 
 def done_template(session) -> str | None:
     """Return the confirmation page of the kind of request activated in this session."""
-    done = session.get(DONE_KEY) or {}
-    policy = requests.POLICIES.get(done.get("kind", PendingRequest.Kind.CREATION))
-    return policy.done_template if policy else None
+    try:
+        return registry.get((session.get(DONE_KEY) or {}).get("kind", "")).done_template
+    except registry.UnknownKind:
+        return None
 
 
-def activated_space(session) -> tuple[Space, str] | None:
-    """Return the space activated in this session and when, for the confirmation page."""
+def activated_space(session) -> tuple[object, datetime] | None:
+    """Return the space activated in this session and when: the confirmation page's, the recap's."""
     done = session.get(DONE_KEY)
     if not done:
         return None
-    space = Space.objects.filter(pk=done["space"], is_active=True).first()
-    return (space, done["at"]) if space else None
+    space = get_user_model().objects.filter(pk=done["space"], is_active=True).first()
+    return (space, datetime.fromisoformat(done["at"])) if space else None

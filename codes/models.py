@@ -3,26 +3,23 @@
 from django.conf import settings
 from django.db import models
 
+from codes import registry
+
 
 class PendingRequest(models.Model):
-    """A request waiting for its code (R-CODE-*): creation, email change, option, password reset.
+    """A request waiting for its code (R-CODE-*), of a kind some app declared (codes.registry).
 
-    What each kind may do (life, email claim, availability rule, what activation applies)
-    is in one table, codes.requests.POLICIES. ``held_email`` carries a unique
+    What each kind may do (life, channel, email claim, availability rule, what activation
+    applies) is its declaration; ``kind`` stores its name. ``held_email`` carries a unique
     constraint: it is the claim on the email (R-MAIL-3) while the request is live, cleared
     when the request is used, replaced or found expired. Two concurrent requests for the
     same email cannot both hold it, on any database. The payload (hashes and personal
     data) is wiped as soon as the request is used or void; dead rows are purged.
     """
 
-    class Kind(models.TextChoices):
-        CREATION = "creation", "Création d'espace"
-        EMAIL_CHANGE = "email_change", "Modification de l'adresse électronique"
-        OPTION = "option", "Option pour l'accès sans certificat"
-        PASSWORD_RESET = "password_reset", "Mot de passe oublié"
-        OPTION_RECOVERY = "option_recovery", "Option sans certificat, hors de l'espace"
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The choices are the registry's, read when used: the apps declare their kinds after
+    # the models are loaded (AppConfig.ready), and a new kind needs no migration.
+    kind = models.CharField(max_length=20, choices=registry.choices)
     email = models.EmailField(max_length=100)
     held_email = models.EmailField(max_length=100, null=True, unique=True)
     code_hash = models.CharField(max_length=64, unique=True)

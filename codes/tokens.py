@@ -4,7 +4,7 @@ import re
 import secrets
 import string
 
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 ALPHABET = string.ascii_letters + string.digits
 LENGTH = 12
@@ -28,3 +28,8 @@ def digest(code: str) -> str:
 
 def well_formed(code: str) -> bool:
     return bool(CODE_RE.match(code or ""))
+
+
+def matches(code: str, kept: str | None) -> bool:
+    """Return whether code is the one whose digest a session kept (step 1 of J2, step 2 of J5)."""
+    return bool(kept) and well_formed(code) and constant_time_compare(digest(code), kept)

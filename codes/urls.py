@@ -9,5 +9,6 @@ urlpatterns = [
     path("activation", views.code_step_view, name="activation"),
     path("activation/identifiants", views.email_step_view, name="activation_email"),
     path("activation/recapitulatif", views.done_view, name="activation_done"),
-    path("activation/recapitulatif.pdf", views.recap_pdf_view, name="activation_recap_pdf"),
+    # The recap PDF of the confirmation page, /activation/recapitulatif.pdf, is the accounts
+    # app's (espace:activation_recap_pdf): the récapitulatif is a space's data.
 ]

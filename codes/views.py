@@ -1,17 +1,12 @@
-"""J2 views: code + captcha, then email, then the confirmation with the recap."""
+"""J2 views: code + captcha, then email, then the confirmation page of the kind activated."""
 
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import clock
 from codes import flows as activation
-from accounts.forms import ActivationEmailForm, CodeForm
+from codes.errors import CodeRefused
+from codes.forms import ActivationEmailForm, CodeForm
 from core.messages import message
-from core import audit
-from accounts.services import spaces
-from codes.requests import CodeRefused
-from recapitulatif import render as render_pdf
 
 STEPPER = ["Code d'activation", "Identifiants", "Récapitulatif"]
 
@@ -42,7 +37,7 @@ def email_step_view(request):
         return _step(request, "email", 2, form, status=400)
     try:
         activation.activate(request, code=form.cleaned_data["code"], email=form.cleaned_data["email"])
-    except CodeRefused:
+    except CodeRefused:  # R-CODE-2: one message, whatever the reason the audit log keeps
         form.add_error("email", message("code_refused"))
         return _step(request, "email", 2, form, status=400)
     return redirect("codes:activation_done")
@@ -50,27 +45,10 @@ def email_step_view(request):
 
 @require_GET
 def done_view(request):
+    """The confirmation page the activated kind declared (its app's template)."""
     found = activation.activated_space(request.session)
-    if found is None:
+    template = activation.done_template(request.session)
+    if found is None or template is None:
         return redirect("codes:activation")
     space, _ = found
-    return render(request, activation.done_template(request.session), {"steps": STEPPER, "step": 3, "space": space})
-
-
-def recap_response(request, space) -> HttpResponse:
-    """Return the récapitulatif PDF of space (R-PDF-1) as a download."""
-    now = clock.now()
-    pdf = render_pdf(spaces.recap_data(space, now))
-    audit.record(request, audit.Kind.RECAP_DOWNLOADED, space=space)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="recapitulatif-{space.subscriber_number}.pdf"'
-    return response
-
-
-@require_GET
-def recap_pdf_view(request):
-    """R-PDF-2: only the browser session that activated the space gets it from here."""
-    found = activation.activated_space(request.session)
-    if found is None:
-        raise Http404
-    return recap_response(request, found[0])
+    return render(request, template, {"steps": STEPPER, "step": 3, "space": space})

@@ -259,6 +259,11 @@ MAILER_MAX_ATTEMPTS = 12
 MAILER_FIRST_RETRY = timedelta(seconds=30)
 MAILER_MAX_RETRY = timedelta(hours=1)
 
+# --- Letters: codes sent by post (codes.letters) ----------------------------------
+# The development implementation writes each letter to a file of LETTER_SPOOL_DIR.
+LETTERS_BACKEND = "codes.letters.SpoolLetters"
+LETTER_SPOOL_DIR = VAR_DIR / "letters"
+
 # --- Internationalisation (R-TIME-1) ---------------------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

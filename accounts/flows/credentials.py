@@ -5,7 +5,7 @@ The three boxes combine freely, always behind the current password (ASVS 2.1.6):
 - the password and the trust question are applied at once, each with its seed's email;
   either ends every other session of the space (its session auth hash changes, ASVS 5.0
   V7.4.3) while this one keeps going under a new id (``update_session_auth_hash``);
-- a new login email is a pending request (``requests.POLICIES[EMAIL_CHANGE]``): a code
+- a new login email is a pending request (kind EMAIL_CHANGE, accounts.requests): a code
   goes to the new address, and the one activation entry (J2) applies it through
   ``spaces.change_login_email`` — with the new password, if one was chosen, hashed now and kept
   in the request's payload until then. Until activation only the old email logs in.
@@ -19,11 +19,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from core import clock
-from codes.models import PendingRequest
+from accounts.kinds import Kind
 from accounts.models import Space
 from core import audit, guard
 from accounts.services import emails, passwords
-from codes import requests
+from codes.process import CodeProcess
 from core.client import client_ip
 from core.throttle import Throttle
 
@@ -73,7 +73,7 @@ def change_credentials(request, space: Space, change: Change) -> dict:
     the new one validated — the history validator (R-PWD-3) compares it with the last
     passwords, which must not become an oracle for a session without the password.
     Raise CurrentPasswordRefused, django ValidationError (new password refused by
-    AUTH_PASSWORD_VALIDATORS) or requests.EmailUnavailable (R-MAIL-3); on any of them
+    AUTH_PASSWORD_VALIDATORS) or codes.errors.EmailUnavailable (R-MAIL-3); on any of them
     nothing is written.
     """
     check_current_password(request, space, change.current_password)
@@ -92,9 +92,7 @@ def change_credentials(request, space: Space, change: Change) -> dict:
         if change.new_email is not None:
             # The password waits for the email: both change together at activation.
             payload = {"password_hash": make_password(change.new_password) if change.new_password else None}
-            requests.open_request(
-                kind=PendingRequest.Kind.EMAIL_CHANGE, email=change.new_email, payload=payload, now=now, space=space
-            )
+            CodeProcess.initiate(kind=Kind.EMAIL_CHANGE, email=change.new_email, payload=payload, now=now, space=space)
             audit.record(
                 request,
                 audit.Kind.EMAIL_CHANGE_REQUESTED,

@@ -19,12 +19,14 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from core import clock
+from accounts.kinds import Kind
 from accounts.models import AccessMode, Space
 from codes.models import PendingRequest
-from core import audit, guard
-from codes import requests
+from core import audit
+from codes import process, requests
+from codes.errors import CodeRefused, CodeWrong, EmailUnavailable  # noqa: F401 (re-export)
+from codes.process import CodeProcess
 from core.client import client_ip
-from codes.requests import CodeRefused, EmailUnavailable  # noqa: F401 (re-export)
 from core.throttle import Throttle
 
 SESSION_KEY = "espace_option"
@@ -112,7 +114,7 @@ def check_email(request, space: Space, email: str) -> None:
     """
     if not Throttle.default().within_limit("email_checks_per_address", key=client_ip(request)):
         raise TooManyChecks()
-    requests.check_available(PendingRequest.Kind.OPTION, email, clock.now(), space)
+    requests.check_available(Kind.OPTION, email, clock.now(), space)
 
 
 class TooManyChecks(Exception):
@@ -133,9 +135,9 @@ def confirm(request, option: Option, space: Space, *, trust_question: str, trust
         "trust_answer_hash": make_password(trust_answer),
     }
     with transaction.atomic():
-        pending = requests.open_request(
-            kind=PendingRequest.Kind.OPTION, email=credentials["email"], payload=payload, now=clock.now(), space=space
-        )
+        pending = CodeProcess.initiate(
+            kind=Kind.OPTION, email=credentials["email"], payload=payload, now=clock.now(), space=space
+        ).pending
         audit.record(
             request, audit.Kind.OPTION_REQUESTED, space=space, email=credentials["email"], origin=option.origin
         )
@@ -161,12 +163,15 @@ def request_code(request, *, number: str, email: str) -> None:
         subscriber_number=number, contact_email__iexact=email, access_mode=AccessMode.CERTIFICATE, is_active=True
     ).first()
     if space is None:
-        _rehearse(email=email, number=number)
+        # The writes of a match (the request, the encrypted email), rolled back: without them
+        # a miss answers measurably faster (about 10 ms to 20 ms), which would tell whether the
+        # number and the address belong to a certificate space (SPEC §4: not by timing).
+        CodeProcess.rehearse(kind=Kind.OPTION_RECOVERY, email=email, now=clock.now(), number=number)
         audit.record(request, audit.Kind.OPTION_RECOVERY_REFUSED, email=email, reason="no_match")
         return
     with transaction.atomic():
-        requests.open_request(
-            kind=PendingRequest.Kind.OPTION_RECOVERY,
+        CodeProcess.initiate(
+            kind=Kind.OPTION_RECOVERY,
             email=space.contact_email,
             payload={},
             now=clock.now(),
@@ -176,59 +181,32 @@ def request_code(request, *, number: str, email: str) -> None:
         audit.record(request, audit.Kind.OPTION_RECOVERY_REQUESTED, space=space, email=space.contact_email)
 
 
-class _Rehearsal(Exception):
-    """Raised to roll back the rehearsal of a request that matched nothing."""
-
-
-def _rehearse(*, email: str, number: str) -> None:
-    """Do the writes of a matching request, then roll them back: nothing is stored or sent.
-
-    A match stores the request and queues the encrypted email; without this, a miss answers
-    measurably faster (about 10 ms to 20 ms), which would tell whether the number and the
-    address belong to a certificate space (SPEC §4: not by message, status or timing).
-    """
-    try:
-        with transaction.atomic():
-            requests.open_request(
-                kind=PendingRequest.Kind.OPTION_RECOVERY, email=email, payload={}, now=clock.now(), number=number
-            )
-            raise _Rehearsal()
-    except _Rehearsal:
-        pass
-
-
 def check_code(request, option: Option, *, number: str, code: str) -> Space:
     """Outside: check the code of number, exactly once, and start the wizard; raise CodeRefused.
 
     The code is a secret: its check is guarded (R-THROTTLE-1), counted against the
     subscriber number and the client address. One answer for an unknown number, a wrong,
-    used or expired code: nothing tells them apart.
+    used or expired code: nothing tells them apart (the audit log keeps the reason).
     """
     now = clock.now()
 
-    def verify():
+    def attempt() -> Space:
         space = Space.objects.filter(
             subscriber_number=number, access_mode=AccessMode.CERTIFICATE, is_active=True
         ).first()
         if space is None:
-            return None
-        try:
-            with transaction.atomic():
-                pending = requests.find_live(
-                    code, space.contact_email, now, kinds=[PendingRequest.Kind.OPTION_RECOVERY]
-                )
-                if pending.space_id != space.pk:
-                    return None
-                requests.consume(pending, now)
-        except CodeRefused:
-            return None
+            raise CodeWrong()
+        # The code proves the mailbox once: used here, it cannot start a second wizard.
+        CodeProcess.resume(
+            code=code, email=space.contact_email, kinds=[Kind.OPTION_RECOVERY], now=now, space=space
+        ).finish()
         return space
 
-    checked = guard.check_secret(account=number, address=client_ip(request), verify=verify)
-    if not checked.ok:
-        reason = "throttled" if checked.verdict is guard.Verdict.THROTTLED else "code_refused"
-        audit.record(request, audit.Kind.OPTION_RECOVERY_REFUSED, reason=reason, number=number)
-        raise CodeRefused()
-    audit.record(request, audit.Kind.OPTION_RECOVERY_OK, space=checked.value)
-    option.begin(checked.value, now)
-    return checked.value
+    try:
+        space = process.check(request, account=number, attempt=attempt)
+    except CodeRefused as refused:
+        audit.record(request, audit.Kind.OPTION_RECOVERY_REFUSED, reason=refused.reason, number=number)
+        raise
+    audit.record(request, audit.Kind.OPTION_RECOVERY_OK, space=space)
+    option.begin(space, now)
+    return space

@@ -17,23 +17,24 @@ then a new password.
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
 
 from core import clock
 
 from accounts import selectors
+from accounts.kinds import Kind
 from accounts.models import AccessMode, Space
-from codes.models import PendingRequest
-from core import audit, guard
-from codes import tokens, requests
+from core import audit
+from codes import process, tokens
 from accounts.services import emails, passwords
 from core.client import client_ip
-from codes.requests import CodeRefused
+from codes.errors import CodeRefused, CodeThrottled, CodeVoid
+from codes.models import PendingRequest
+from codes.process import CodeProcess, Failed
 from core.throttle import Throttle
 
-KIND = PendingRequest.Kind.PASSWORD_RESET
+KIND = Kind.PASSWORD_RESET
 STEP_KEY = "espace_recovery"  # {"email": typed at step 1 or 2, "digest": the proven code's}
 DONE_KEY = "espace_recovery_done"
 
@@ -58,17 +59,14 @@ class Throttled(Exception):
     """The account is blocked for a while (R-THROTTLE-1): nothing was checked."""
 
 
-class _Decoy(Exception):
-    """Rolls back the work done for an address that gets no code."""
-
-
 def request_code(request, *, email: str) -> None:
     """Email a reset code to the password space of email; for any other address, do the same work for nothing.
 
     The decoy runs the very statements of a real request (the DELETE of an earlier
     request, the INSERT of the request, the rendering, encryption and INSERT of the
-    email) in a savepoint, then rolls it back: no row stays and no email leaves, yet the
-    time spent is the same (measured in tests/espace/test_j5.py, medians within 5 %).
+    email) in a savepoint, then rolls it back (CodeProcess.rehearse): no row stays and no
+    email leaves, yet the time spent is the same (measured in tests/accounts/test_j5.py,
+    medians within 5 %).
     """
     throttle = Throttle.default()
     if not throttle.within_limit("reset_requests_per_address", key=client_ip(request)):
@@ -80,16 +78,10 @@ def request_code(request, *, email: str) -> None:
     # of the request for a space against a bare rollback for the others would differ by a
     # disk flush, which a stopwatch can see.
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                if space is None:
-                    # The statement open_request runs to void a space's earlier request.
-                    PendingRequest.objects.filter(space=None, kind=KIND, email=email, used_at__isnull=True).delete()
-                requests.open_request(kind=KIND, email=email, payload={}, now=now, space=space)
-                if space is None:
-                    raise _Decoy()
-        except _Decoy:
-            pass
+        if space is None:
+            CodeProcess.rehearse(kind=KIND, email=email, now=now)
+        else:
+            CodeProcess.initiate(kind=KIND, email=email, payload={}, now=now, space=space)
         audit.record(request, audit.Kind.RESET_REQUESTED, space=space, email=email)
     request.session[STEP_KEY] = {"email": email}
 
@@ -102,27 +94,21 @@ def remembered_email(session) -> str:
 def prove_code(request, *, email: str, code: str) -> None:
     """Check the code of email (guarded like a password); remember the proof, or raise.
 
-    Raises Throttled, or CodeRefused for a wrong, used, expired or replaced code: one
-    answer for all (R-CODE-2), so the code page tells nothing about the email either.
+    Raises a CodeRefused for a wrong, used, expired or replaced code, and while throttled:
+    one answer for all (R-CODE-2), so the code page tells nothing about the email either.
     """
     now = clock.now()
-    checked = guard.check_secret(
-        account=email,
-        address=client_ip(request),
-        verify=lambda: _live(code, email, now),
-        reset_on_success=False,  # the answer comes next: its failures must survive a new code
-    )
-    if not checked.ok:
-        audit.record(request, audit.Kind.RESET_CODE_FAILED, email=email, reason=checked.verdict.value)
-        raise Throttled() if checked.verdict is guard.Verdict.THROTTLED else CodeRefused()
-    request.session[STEP_KEY] = {"email": email, "digest": tokens.digest(code)}
-
-
-def _live(code: str, email: str, now) -> PendingRequest | None:
     try:
-        return requests.find_live(code, email, now, kinds=[KIND])
-    except CodeRefused:
-        return None
+        process.check(
+            request,
+            account=email,
+            attempt=lambda: CodeProcess.resume(code=code, email=email, kinds=[KIND], now=now),
+            reset_on_success=False,  # the answer comes next: its failures must survive a new code
+        )
+    except CodeRefused as refused:
+        audit.record(request, audit.Kind.RESET_CODE_FAILED, email=email, reason=refused.reason)
+        raise
+    request.session[STEP_KEY] = {"email": email, "digest": tokens.digest(code)}
 
 
 @dataclass(frozen=True)
@@ -139,26 +125,16 @@ def proven(session) -> Proven | None:
     step = session.get(STEP_KEY) or {}
     if not step.get("digest"):
         return None
-    pending = (
-        PendingRequest.objects.filter(
-            code_hash=step["digest"],
-            email=step["email"],
-            kind=KIND,
-            used_at__isnull=True,
-            expires_at__gt=clock.now(),
-            space__access_mode=AccessMode.PASSWORD,
-            space__is_active=True,
-        )
-        .select_related("space")
-        .first()
-    )
-    return Proven(pending, pending.space, step["email"]) if pending else None
+    found = CodeProcess.recall(digest=step["digest"], email=step["email"], kinds=[KIND], now=clock.now())
+    space = found and found.pending.space
+    if not space or space.access_mode != AccessMode.PASSWORD or not space.is_active:
+        return None
+    return Proven(found.pending, space, step["email"])
 
 
 def code_matches_step(session, code: str) -> bool:
     """Return whether code is the one proven at step 2 in this session."""
-    digest = (session.get(STEP_KEY) or {}).get("digest")
-    return bool(digest) and tokens.well_formed(code) and tokens.digest(code) == digest
+    return tokens.matches(code, (session.get(STEP_KEY) or {}).get("digest"))
 
 
 def reset(request, *, email: str, code: str, answer: str, password: str) -> Space:
@@ -170,68 +146,47 @@ def reset(request, *, email: str, code: str, answer: str, password: str) -> Spac
     Raises CodeRefused, AnswerRefused, CodeVoided or Throttled.
     """
     now = clock.now()
-    why: list[type[Exception]] = []
 
-    def verify():
-        with transaction.atomic():
-            pending = _live(code, email, now)
-            # The row lock serialises two answers to one code: each sees the other's count.
-            locked = pending and (
-                PendingRequest.objects.select_for_update()
-                .filter(pk=pending.pk, used_at__isnull=True, expires_at__gt=now)
-                .first()
-            )
-            if not locked or locked.space is None or locked.space.access_mode != AccessMode.PASSWORD:
-                why.append(CodeRefused)
-                return None
-            space = locked.space
-            if not check_password(answer, space.trust_answer_hash):  # R-TRUST-2: exactly as typed
-                why.append(_count_wrong_answer(locked, now))
-                return None
-            if passwords.was_used(space, password):  # R-PWD-3, only now that the answer is proven
-                return PasswordReused
-            requests.consume(locked, now)
-            passwords.set_password(space, raw=password, at=now)
-            emails.send(
-                "password_changed",
-                to=space.login_email,
-                expires_on=clock.long_date(space.password_expires_on),
-                reset=True,  # the person just used "Mot de passe oublié ?": not the advice to use it
-            )
-            audit.record(request, audit.Kind.RESET_DONE, space=space, email=email)
-            return space
+    def attempt():
+        # The row lock serialises two answers to one code: each sees the other's count.
+        found = CodeProcess.resume(code=code, email=email, kinds=[KIND], now=now, lock=True)
+        space = found.pending.space
+        if space is None or space.access_mode != AccessMode.PASSWORD:
+            raise CodeVoid()
+        if not check_password(answer, space.trust_answer_hash):  # R-TRUST-2: exactly as typed
+            return Failed(AnswerRefused() if found.record_invalid_attempt() else CodeVoided())
+        if passwords.was_used(space, password):  # R-PWD-3, only now that the answer is proven
+            return PasswordReused  # truthy: right code and answer; the code stays usable
+        found.finish()
+        passwords.set_password(space, raw=password, at=now)
+        emails.send(
+            "password_changed",
+            to=space.login_email,
+            expires_on=clock.long_date(space.password_expires_on),
+            reset=True,  # the person just used "Mot de passe oublié ?": not the advice to use it
+        )
+        audit.record(request, audit.Kind.RESET_DONE, space=space, email=email)
+        return space
 
-    checked = guard.check_secret(account=email, address=client_ip(request), verify=verify)
-    if checked.value is PasswordReused:  # right code and answer: the code stays usable
-        raise PasswordReused()
-    if checked.ok:
-        request.session.pop(STEP_KEY, None)
-        request.session[DONE_KEY] = checked.value.password_expires_on.isoformat()
-        return checked.value
-    if checked.verdict is guard.Verdict.THROTTLED:
+    try:
+        space = process.check(request, account=email, attempt=attempt)
+    except CodeThrottled:  # nothing was checked, neither the code nor the answer
         audit.record(request, audit.Kind.RESET_ANSWER_FAILED, email=email, reason="throttled")
-        raise Throttled()
-    error = why[0]
-    audit.record(
-        request,
-        audit.Kind.RESET_ANSWER_FAILED if error is not CodeRefused else audit.Kind.RESET_CODE_FAILED,
-        email=email,
-        reason=error.__name__,
-    )
-    if error is not AnswerRefused:
+        raise Throttled() from None
+    except CodeRefused as refused:  # the code: wrong, used, expired, or its space changed
+        audit.record(request, audit.Kind.RESET_CODE_FAILED, email=email, reason=refused.reason)
         request.session.pop(STEP_KEY, None)
-    raise error()
-
-
-def _count_wrong_answer(pending: PendingRequest, now) -> type[Exception]:
-    """Count a wrong answer on pending (locked); void it at the last allowed one."""
-    wrong = pending.payload.get("wrong_answers", 0) + 1
-    if wrong >= settings.RESET_ANSWER_ATTEMPTS:
-        # Void: find_live ignores it from now on, housekeeping deletes it.
-        PendingRequest.objects.filter(pk=pending.pk).update(expires_at=now, payload={})
-        return CodeVoided
-    PendingRequest.objects.filter(pk=pending.pk).update(payload={"wrong_answers": wrong})
-    return AnswerRefused
+        raise
+    except (AnswerRefused, CodeVoided) as error:
+        audit.record(request, audit.Kind.RESET_ANSWER_FAILED, email=email, reason=type(error).__name__)
+        if isinstance(error, CodeVoided):
+            request.session.pop(STEP_KEY, None)
+        raise
+    if space is PasswordReused:
+        raise PasswordReused()
+    request.session.pop(STEP_KEY, None)
+    request.session[DONE_KEY] = space.password_expires_on.isoformat()
+    return space
 
 
 def done_until(session):

@@ -12,12 +12,15 @@ from django.db import transaction
 
 from core import clock
 from core.identity import format_phone
+from accounts.kinds import Kind
 from accounts.models import Civility
+from accounts.requests import EmailOfCertificateSpace  # noqa: F401 (re-export)
 from codes.models import PendingRequest
 from core import audit
 from codes import requests
+from codes.errors import EmailUnavailable  # noqa: F401 (re-export)
+from codes.process import CodeProcess
 from core.client import client_ip
-from codes.requests import EmailOfCertificateSpace, EmailUnavailable  # noqa: F401 (re-export)
 from core.throttle import Throttle
 
 SESSION_KEY = "espace_creation"
@@ -134,7 +137,7 @@ def check_email(request, email: str) -> None:
     if not Throttle.default().within_limit("email_checks_per_address", key=client_ip(request)):
         audit.record(request, audit.Kind.REGISTRATION_REFUSED, email=email, reason="throttled")
         raise TooManyRequests()
-    requests.check_available(PendingRequest.Kind.CREATION, email, clock.now())
+    requests.check_available(Kind.CREATION, email, clock.now())
 
 
 def confirm(request, wizard: Wizard) -> PendingRequest:
@@ -150,7 +153,7 @@ def confirm(request, wizard: Wizard) -> PendingRequest:
     form, email = wizard.state["form"], wizard.email
     payload = {**form, "password_hash": wizard.state["credentials"]["password_hash"], "mode": wizard.mode}
     with transaction.atomic():
-        pending = requests.open_request(kind=PendingRequest.Kind.CREATION, email=email, payload=payload, now=now)
+        pending = CodeProcess.initiate(kind=Kind.CREATION, email=email, payload=payload, now=now).pending
         audit.record(request, audit.Kind.REGISTRATION_REQUESTED, email=email, mode=wizard.mode)
     wizard.finish()
     request.session["espace_creation_sent"] = {

@@ -3,7 +3,9 @@
 from datetime import datetime
 
 from core import clock
+from accounts.kinds import Kind
 from accounts.models import AccessMode, Space
+from codes.errors import CodeVoid
 from codes.models import PendingRequest
 from accounts.selectors import profile_display
 from core import audit
@@ -74,13 +76,11 @@ def opt_for_password(pending: PendingRequest, payload: dict, now: datetime) -> S
     trust question and answer change; the subscriber number and every other datum are
     kept. The new access mode and login email change the session auth hash, which ends
     every certificate session of the space. A space that is no longer a certificate space
-    (it opted meanwhile) refuses the code like a wrong one.
+    (it opted meanwhile) refuses the code like a wrong one (CodeVoid, R-CODE-2).
     """
-    from codes.requests import CodeRefused  # requests imports this module
-
     space = Space.objects.select_for_update().filter(pk=pending.space_id, access_mode=AccessMode.CERTIFICATE).first()
     if space is None:
-        raise CodeRefused()
+        raise CodeVoid()
     space.access_mode = AccessMode.PASSWORD
     space.login_email = pending.email
     space.trust_question = payload["trust_question"]
@@ -99,17 +99,16 @@ def change_login_email(pending: PendingRequest, payload: dict, now: datetime) ->
     the new password, if one was chosen, is applied with it (its hash was made and
     validated when the change was asked). The session auth hash covers the login email,
     so every session of the space ends. A notice goes to the OLD address: if someone else
-    made the change, the owner learns it where they still read.
+    made the change, the owner learns it where they still read. A space that closed or
+    changed its access meanwhile refuses the code like a wrong one (CodeVoid, R-CODE-2).
     """
-    from codes.requests import CodeRefused  # requests imports this module for its table
-
     space = (
         Space.objects.select_for_update()
         .filter(pk=pending.space_id, is_active=True, access_mode=AccessMode.PASSWORD)
         .first()
     )
     if space is None:
-        raise CodeRefused()
+        raise CodeVoid()
     old_email = space.login_email
     space.login_email = pending.email
     if space.contact_email == old_email:
@@ -119,7 +118,7 @@ def change_login_email(pending: PendingRequest, payload: dict, now: datetime) ->
     else:
         space.save(update_fields=["login_email", "contact_email"])
         # A reset code went to the old address: it must not outlive the change of login.
-        space.pending_requests.filter(used_at__isnull=True, kind=PendingRequest.Kind.PASSWORD_RESET).delete()
+        space.pending_requests.filter(used_at__isnull=True, kind=Kind.PASSWORD_RESET).delete()
     local = clock.paris(now)
     emails.send(
         "email_changed_notice",

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts.services import expiry
-from codes.views import recap_response
+from accounts.views.recap import recap_response
 
 
 def space_required(view):

@@ -15,16 +15,17 @@ from antirobot.testing import captcha_post_data
 from core import clock
 from accounts.models import AccessMode, Space
 from core.models import AuditEvent, ThrottleCounter
+from accounts.kinds import Kind
+from accounts.requests import EmailOfCertificateSpace
 from codes.models import PendingRequest
 from codes import requests
-from codes.requests import CodeRefused, EmailOfCertificateSpace, EmailUnavailable
+from codes.errors import CodeRefused, EmailUnavailable
 from mailer.models import OutboxEmail
 from tests.accounts import journey
 from tests.factories import STRONG_PASSWORD, SpaceFactory
 
 pytestmark = pytest.mark.django_db
 EMAIL = "lila.rosemonde@exemple.fr"
-Kind = PendingRequest.Kind
 
 
 def open_request(kind, email, space=None, now=None):

@@ -13,6 +13,7 @@ from antirobot.testing import captcha_post_data
 from core import clock
 from accounts.models import AccessMode, Space
 from core.models import AuditEvent
+from accounts.kinds import Kind
 from codes.models import PendingRequest
 from accounts.services import passwords
 from mailer.models import OutboxEmail
@@ -42,7 +43,7 @@ def test_j5_resets_the_password_with_code_answer_and_new_password(client):
     page = client.get("/mot-de-passe-oublie/code")
     assert SENT in page.content.decode()
     assert space.trust_question not in page.content.decode()  # not before the code is proven
-    pending = PendingRequest.objects.get(space=space, kind=PendingRequest.Kind.PASSWORD_RESET)
+    pending = PendingRequest.objects.get(space=space, kind=Kind.PASSWORD_RESET)
     assert pending.expires_at - pending.created_at == timedelta(hours=1)
     code = reset_code(space.login_email)
     form = give_code(client, space.login_email, code)
@@ -276,7 +277,7 @@ def test_j5_same_answer_for_known_unknown_pending_and_certificate_emails():
     assert len(seen) == 2, seen  # one redirect and one page, whatever the address
     sent = OutboxEmail.objects.filter(pk__gt=0).order_by("id")[before:]
     assert [mail.to for mail in sent] == [addresses["known"]]  # no email to an address without a space
-    assert PendingRequest.objects.filter(kind=PendingRequest.Kind.PASSWORD_RESET).count() == 1
+    assert PendingRequest.objects.filter(kind=Kind.PASSWORD_RESET).count() == 1
     certificate_space = Space.objects.get(access_mode=AccessMode.CERTIFICATE)
     assert not PendingRequest.objects.filter(space=certificate_space).exists()
 

@@ -16,6 +16,7 @@ from core.messages import message
 from accounts.middleware import AUTH_AT_KEY, SEEN_AT_KEY
 from accounts.models import AccessMode, PasswordHistory, Space
 from core.models import AuditEvent
+from accounts.kinds import Kind
 from codes.models import PendingRequest
 from mailer.models import OutboxEmail
 from mailer.outbox import decrypt_body
@@ -73,7 +74,7 @@ def test_j8_inside_up_to_password_login_same_number_data_kept(client):
     body = sent.content.decode()
     assert "Activation de votre espace abonné" in body and "lila@exemple.fr" in body
     assert "Activez votre espace abonné" in body and "48h" in body
-    pending = PendingRequest.objects.get(kind=PendingRequest.Kind.OPTION)
+    pending = PendingRequest.objects.get(kind=Kind.OPTION)
     assert pending.space == space and pending.held_email == "lila@exemple.fr"
     # Hashes only in the payload (and, before that, in the session).
     assert check_password(STRONG_PASSWORD, pending.payload["password_hash"])
@@ -121,7 +122,7 @@ def test_j8_a_new_option_request_replaces_the_pending_one(client):
     opt_inside(client, space, "premier@exemple.fr")
     first_code = journey.last_code("premier@exemple.fr")
     opt_inside(client, space, "second@exemple.fr")
-    assert PendingRequest.objects.filter(kind=PendingRequest.Kind.OPTION).count() == 1
+    assert PendingRequest.objects.filter(kind=Kind.OPTION).count() == 1
     refused = journey.activate(client, first_code, "premier@exemple.fr")
     assert refused.status_code == 400
     # The first address is free again (its claim went with the request).
@@ -239,7 +240,7 @@ def test_j8_outside_up_to_password_login(client):
     mail = OutboxEmail.objects.get(to=CABINET)
     body = decrypt_body(mail)
     assert "1 heure" in body and space.subscriber_number in body
-    pending = PendingRequest.objects.get(kind=PendingRequest.Kind.OPTION_RECOVERY)
+    pending = PendingRequest.objects.get(kind=Kind.OPTION_RECOVERY)
     assert pending.expires_at - pending.created_at == timedelta(hours=1)
     code = recovery_code(CABINET)
     assert len(code) == 12

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from antirobot.testing import captcha_post_data
 from accounts.models import AccessMode, Space
+from accounts.kinds import Kind
 from codes.models import PendingRequest
 from mailer.models import OutboxEmail
 from tests.accounts.option_steps import CABINET, certificate_login, certificate_space, credentials
@@ -21,7 +22,7 @@ INSIDE = "/espace/option-sans-certificat"
 def untouched(space: Space) -> None:
     space.refresh_from_db()
     assert space.access_mode == AccessMode.CERTIFICATE and space.login_email is None
-    assert not PendingRequest.objects.filter(kind=PendingRequest.Kind.OPTION).exists()
+    assert not PendingRequest.objects.filter(kind=Kind.OPTION).exists()
 
 
 @pytest.fixture

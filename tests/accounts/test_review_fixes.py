@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
+from accounts.kinds import Kind
 from codes.models import PendingRequest
 
 from accounts.models import Space
@@ -26,7 +27,7 @@ def test_r_mail_3_a_new_password_voids_an_email_change_asked_with_the_old_one(cl
     intruder_code = journey.last_code(NEW_EMAIL)
     code = up_to_answer(client, space)
     assert give_answer(client, code).status_code == 302  # the owner resets the password
-    assert not PendingRequest.objects.filter(kind=PendingRequest.Kind.EMAIL_CHANGE).exists()
+    assert not PendingRequest.objects.filter(kind=Kind.EMAIL_CHANGE).exists()
     assert journey.activate(Client(), intruder_code, NEW_EMAIL).status_code == 400
     assert Space.objects.get(pk=space.pk).login_email == EMAIL
 

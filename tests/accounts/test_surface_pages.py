@@ -7,7 +7,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from core.middleware import MethodNotAllowedPageMiddleware
-from accounts.forms import ActivationEmailForm, RegistrationForm
+from accounts.forms import RegistrationForm
+from codes.forms import ActivationEmailForm
 from core.views import errors
 from tests.accounts import journey
 from tests.factories import TRUST_ANSWER
