@@ -36,15 +36,7 @@ MAY_IMPORT["config"] = frozenset(MAY_IMPORT)  # settings and URLs assemble every
 
 # Today's violations, each being removed on another branch of issue 12; the list is emptied as
 # those branches merge. An entry that no longer happens fails the test too, so it cannot linger.
-CODES_REGISTRY = "h-codes: accounts declares its request kinds in the codes registry at start-up"
 KNOWN_VIOLATIONS = {
-    # codes -> accounts: the request kinds' policies, J2's space creation and its forms
-    ("codes.flows", "accounts.models"): CODES_REGISTRY,
-    ("codes.requests", "accounts.models"): CODES_REGISTRY,
-    ("codes.requests", "accounts.services.emails"): CODES_REGISTRY,
-    ("codes.requests", "accounts.services.spaces"): CODES_REGISTRY,
-    ("codes.views", "accounts.forms"): "h-forms: CodeField and ActivationEmailForm move to codes/forms.py",
-    ("codes.views", "accounts.services.spaces"): CODES_REGISTRY + " (the kind's apply and its page)",
     # a service importing a form
     ("accounts.services.certificate_import", "accounts.forms"): (
         "h-forms: CertificateSpaceRowForm moves next to the import"
@@ -54,9 +46,7 @@ KNOWN_VIOLATIONS = {
         "h-config: the session keys AUTH_AT_KEY and SEEN_AT_KEY move out of the middleware"
     ),
 }
-KNOWN_CYCLES = {
-    frozenset({"codes.requests", "accounts.services.spaces"}): CODES_REGISTRY,
-}
+KNOWN_CYCLES: dict[frozenset, str] = {}
 
 
 @dataclass(frozen=True)
