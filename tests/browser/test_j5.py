@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_PASSWORD = "Trois moineaux picorent le pain rassis 58"
 SENT = "Si un espace est associé à cette adresse, un courriel vous a été envoyé."
-VALID_UNTIL = re.compile(r"Ce mot de passe est valable jusqu'au \d{1,2} \w+ \d{4}\.")
+VALID_UNTIL = re.compile(r"Ce mot de passe est valable jusqu'au (?:1er|\d{1,2}) [a-zéû]+ \d{4}\.")
 
 
 def reset_code(smtp_server, email: str) -> str:
@@ -79,7 +79,7 @@ def test_j5_forgotten_password_in_a_real_browser(page, smtp_settings):
     field(page, "Saisissez votre nouveau mot de passe").fill(NEW_PASSWORD)
     field(page, "Confirmez votre nouveau mot de passe").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Valider").click()
-    expect(page.get_by_text("La réponse à la question de confiance est incorrecte.")).to_be_visible()
+    expect(page.locator(".fr-error-text", has_text="La réponse à la question de confiance est incorrecte.")).to_be_visible()
     refused_page_only(page)
     visits.check("réponse refusée")
 
