@@ -79,7 +79,8 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "core.renderers.FormRenderer"
+# Form templates through TEMPLATES, so that the DSFR and core/forms templates apply (Django draws the inputs).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASE_URL = env.text("DATABASE_URL")
 if DATABASE_URL:
