@@ -106,10 +106,10 @@ if REDIS_URL:
             "KEY_PREFIX": "espacepro",
         }
     }
-    SESSION_ENGINE = "core.sessions.cache"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "core.sessions.db"
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts -----------------------------------------------------------------
 AUTH_USER_MODEL = "espace.Space"
