@@ -38,7 +38,7 @@ STEPS = [
     ("accounts.flows.login", "login", "POST:   django.contrib.auth.login"),
     ("core.audit", "record", "POST:   audit event (INSERT)"),
     ("django.contrib.sessions.middleware", "SessionMiddleware.process_response", "POST: session save"),
-    ("core.headers", "CSPMiddleware.process_response", "GET+POST: CSP header"),
+    ("csp.middleware", "CSPMiddleware.process_response", "GET+POST: CSP header"),
 ]
 
 

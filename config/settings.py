@@ -52,7 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.headers.SecurityHeadersMiddleware",
-    "core.headers.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.DebugErrorPagesMiddleware",  # DEBUG only: French 400/404/500 (docs/decisions.md)
@@ -84,7 +84,8 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "core.renderers.FormRenderer"
+# Form templates through TEMPLATES, so that the DSFR and core/forms templates apply (Django draws the inputs).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASE_URL = env.text("DATABASE_URL")
 if DATABASE_URL:
@@ -110,10 +111,10 @@ if REDIS_URL:
             "KEY_PREFIX": "espacepro",
         }
     }
-    SESSION_ENGINE = "core.sessions.cache"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "core.sessions.db"
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts -----------------------------------------------------------------
 AUTH_USER_MODEL = "espace.Space"

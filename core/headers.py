@@ -8,10 +8,6 @@ middleware raised (a 400 for a bad Host header is raised by CommonMiddleware: Dj
 XFrameOptionsMiddleware, last in the list, never sees it).
 """
 
-from csp.constants import HEADER
-from csp.middleware import CheckableLazyObject
-from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
-from csp.utils import build_policy
 from django.conf import settings
 
 # Every response made by a view may hold personal data (space, wizard, activation, the
@@ -50,35 +46,3 @@ class SecurityHeadersMiddleware:
             response.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         return response
 
-
-class CSPMiddleware(DjangoCSPMiddleware):
-    """django-csp's middleware, with the site's policy built once instead of per response.
-
-    django-csp builds the header on every response (a copy of the policy and a join of its
-    directives: on the path of every login, twice). A response that takes django-csp's own
-    path keeps all its rules: one carrying a policy of its own (django-csp's decorators set
-    `_csp_*` attributes on it), a request that drew a nonce, a report-only or URL-prefix
-    setting, Django's debug 404 and 500 pages. Every other response gets the policy built
-    from settings.CONTENT_SECURITY_POLICY, rebuilt when that setting is another object.
-    """
-
-    built = (None, "")
-
-    def process_response(self, request, response):
-        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
-        if (
-            not policy
-            or policy.get("EXCLUDE_URL_PREFIXES")
-            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-            or getattr(request, "_csp_nonce", None) is not None
-            or any(name.startswith("_csp") for name in vars(response))
-            or (settings.DEBUG and response.status_code in (404, 500))
-        ):
-            return super().process_response(request, response)
-        if self.built[0] is not policy:
-            self.built = (policy, build_policy())
-        if HEADER not in response:
-            response[HEADER] = self.built[1]
-        # As django-csp does: a nonce asked for after the header is written is an error.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
-        return response

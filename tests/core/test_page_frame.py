@@ -1,33 +1,11 @@
-"""The page frame drawn once per process ({% once %}), and redrawn when a brand setting changes."""
+"""The page frame drawn once per process ({% once %}), and redrawn when a brand setting changes.
+The tag itself: tests/core/test_once.py."""
 
 import re
 
 import pytest
-from django.template import engines
-
-from core.templatetags.core_tags import ONCE_VARIANTS
 
 pytestmark = pytest.mark.django_db
-
-
-def template(source):
-    return engines["django"].from_string("{% load core_tags %}" + source)
-
-
-def test_once_renders_its_fragment_once_per_value_of_its_variables():
-    page = template("{% once brand %}{{ brand }}-{{ user }}{% endonce %}|{{ user }}")
-    assert page.render({"brand": "a", "user": "ada"}) == "a-ada|ada"
-    assert page.render({"brand": "a", "user": "bob"}) == "a-ada|bob"  # remembered
-    assert page.render({"brand": "b", "user": "bob"}) == "b-bob|bob"  # another brand: drawn anew
-
-
-def test_once_stops_remembering_past_a_few_variants():
-    page = template("{% once key %}{{ key }}{{ extra }}{% endonce %}")
-    for key in range(ONCE_VARIANTS):
-        page.render({"key": key, "extra": "x"})
-    assert page.render({"key": "new", "extra": "1"}) == "new1"
-    assert page.render({"key": "new", "extra": "2"}) == "new2"  # not remembered
-    assert page.render({"key": 0, "extra": "2"}) == "0x"  # the first ones still are
 
 
 @pytest.mark.parametrize("state", [True, False])
@@ -50,8 +28,8 @@ def test_what_belongs_to_the_request_is_drawn_for_each_one(client):
     assert all("J'opte pour l'accès avec un mot de passe" in page for page in pages)
 
 
-def test_the_login_fields_drawn_once_empty_still_show_what_was_typed(client):
-    """The empty fields are remembered; a refused login shows its own values and errors."""
+def test_a_refused_login_shows_what_was_typed_and_the_next_page_does_not(client):
+    """The login fields are drawn for each request: a refused login shows its own values and errors."""
     client.get("/")
     refused = client.post("/", {"email": "pas-une-adresse", "password": "", "captcha_key": "", "captcha": ""})
     page = refused.content.decode()

@@ -7,13 +7,10 @@ from django.db import connection
 from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
 
-from core import clock
-
 from accounts import selectors
 from accounts.models import AccessMode, Space
 from core.models import AuditEvent
 from core.prepared import Prepared
-from core import audit
 from tests.factories import SpaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,20 +69,6 @@ def test_the_access_mode_is_part_of_the_query():
     space = SpaceFactory()
     Space.objects.filter(pk=space.pk).update(access_mode=AccessMode.CERTIFICATE)
     assert selectors.password_space(space.login_email) is None
-
-
-def test_a_prepared_insert_writes_the_row_save_would(rf):
-    """The audit log's INSERT: every field prepared as Model.save() prepares it."""
-    space = SpaceFactory()
-    request = rf.post("/", HTTP_USER_AGENT="Navigateur\x00 ü", REMOTE_ADDR="2001:db8::1")
-    audit.record(request, audit.Kind.LOGIN_OK, space=space, email=space.login_email, method="password", n=[1, "é"])
-    audit.record(None, audit.Kind.LOGOUT)
-    first, second = AuditEvent.objects.order_by("id")
-    assert (first.kind, first.space, first.email, first.ip) == ("login_ok", space, space.login_email, "2001:db8::1")
-    assert first.user_agent == "Navigateur ü" and first.detail == {"method": "password", "n": [1, "é"]}
-    assert abs((first.at - clock.now()).total_seconds()) < 5 and first.at.tzinfo is not None
-    assert (second.kind, second.space, second.ip, second.detail) == ("logout", None, None, {})
-
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,19 @@
-"""The database session store: a new session is one INSERT; a taken key is drawn again."""
+"""Sessions are Django's stores (issue 12 item 4): a taken key is refused (CreateError) and drawn
+again; a session has its key as soon as login() returns, which ending a space's other sessions
+needs."""
 
 from importlib import import_module
 
 import pytest
+from django.contrib.sessions.backends.base import CreateError
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
 
-from core.sessions.db import SessionStore
+from antirobot.testing import captcha_post_data
+from tests.factories import STRONG_PASSWORD, SpaceFactory
 
 
 def keys_then_fresh(monkeypatch, taken):
@@ -41,16 +46,52 @@ def test_a_taken_key_is_drawn_again_in_autocommit(monkeypatch):
     check_a_taken_key_is_drawn_again(monkeypatch)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_new_session_is_one_statement_and_an_update_is_django_s():
-    store = SessionStore()
-    store["n"] = 1
-    with CaptureQueriesContext(connection) as queries:
-        store.save()
-    assert [query["sql"].split()[0] for query in queries] == ["INSERT"]
-    store["n"] = 2
-    store.save()
-    assert SessionStore(store.session_key).load() == {"n": 2}
+@pytest.mark.django_db
+def test_a_taken_key_raises_create_error_and_leaves_the_row_alone():
+    first = SessionStore()
+    first["who"] = "ada"
+    first.create()
+    second = SessionStore()
+    second["who"] = "bob"
+    second._session_key = first.session_key
+    with pytest.raises(CreateError):
+        second.save(must_create=True)
+    assert SessionStore(first.session_key).load() == {"who": "ada"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "engine", ["configured", "django.contrib.sessions.backends.cache"], ids=["configured", "cache"]
+)
+def test_a_session_has_its_key_right_after_login(settings, engine):
+    """Seen from user_logged_in, the end of login(): the key is drawn and stored, and it is the
+    one the browser gets, not the anonymous session's. With the configured store (the database
+    without REDIS_URL) and the one REDIS_URL selects."""
+    if engine != "configured":
+        settings.SESSION_ENGINE = engine
+    seen = []
+
+    def receiver(sender, request, user, **kwargs):
+        key = request.session.session_key
+        seen.append((key, key is not None and request.session.exists(key)))
+
+    client = Client()
+    space = SpaceFactory()
+    anonymous = client.session  # the browser already has a session, before logging in
+    anonymous["wizard"] = "un parcours commencé"
+    anonymous.save()
+    page = client.get("/")
+    user_logged_in.connect(receiver)
+    try:
+        fields = {"email": space.login_email, "password": STRONG_PASSWORD, **captcha_post_data(page)}
+        response = client.post("/", fields)
+    finally:
+        user_logged_in.disconnect(receiver)
+    assert response.status_code == 302 and response.url == "/espace"
+    [(key, stored)] = seen
+    assert key is not None and stored
+    assert key == client.cookies[settings.SESSION_COOKIE_NAME].value != anonymous.session_key
+    assert not anonymous.exists(anonymous.session_key)
 
 
 # --- the Redis store (REDIS_URL) --------------------------------------------------------------
