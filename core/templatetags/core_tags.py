@@ -25,7 +25,7 @@ class OnceNode(template.Node):
         self.variables = [template.Variable(name) for name in names]
 
     def render(self, context):
-        values = {name: variable.resolve(context) for name, variable in zip(self.names, self.variables, strict=True)}
+        values = {name: _resolve(variable, context) for name, variable in zip(self.names, self.variables, strict=True)}
         for name, value in values.items():
             if not isinstance(value, KEY_TYPES):
                 kind = type(value).__name__
@@ -52,6 +52,15 @@ class OnceNode(template.Node):
         # {% include %} finds the engine through the template being rendered; it carries no data.
         isolated.template, isolated.template_name = context.template, context.template_name
         return isolated
+
+
+def _resolve(variable, context):
+    """Return the variable's value, None when the context lacks it (as a template would read it
+    blank: a page rendered without the context processors, by render_to_string for instance)."""
+    try:
+        return variable.resolve(context)
+    except template.VariableDoesNotExist:
+        return None
 
 
 @register.tag

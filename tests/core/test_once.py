@@ -105,3 +105,11 @@ def test_the_frame_of_a_logged_in_page_holds_nothing_of_its_user(client):
         page = client.get(url).content.decode()
         frame = page[: page.index('<main id="content"')] + page[page.index("</main>") :]
         assert space.login_email not in frame and space.last_name not in frame and space.subscriber_number not in frame
+
+
+def test_a_key_the_context_lacks_reads_as_none():
+    """A page drawn without the context processors (render_to_string) still renders its frame."""
+    from django.template import Context, Template
+
+    page = Template("{% load core_tags %}{% once MISSING %}[{{ MISSING }}]{% endonce %}")
+    assert page.render(Context({})) == "[None]"
