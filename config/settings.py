@@ -7,25 +7,24 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from config import env
-from mailer.email_url import parse_email_url
+from config.env import email_settings, env, tune_sqlite
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env.text("VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
-DEBUG = env.flag("DEBUG")
-SECRET_KEY = env.text("SECRET_KEY")
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("SECRET_KEY doit être défini quand DEBUG n'est pas activé.")
     SECRET_KEY = "dev-only-insecure-key-" + "x" * 40
-ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", "127.0.0.1,localhost")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 # State identity (Marianne, "République française") only for a State deployment.
-ETAT_DEPLOIEMENT = env.flag("ETAT_DEPLOIEMENT")
-SERVICE_NAME = env.text("SERVICE_NAME", "Espace professionnel")
+ETAT_DEPLOIEMENT = env.bool("ETAT_DEPLOIEMENT", default=False)
+SERVICE_NAME = env.str("SERVICE_NAME", default="Espace professionnel")
 # The site named in emails ("connectez-vous sur le site ..."): emails carry no link.
-SITE_DOMAIN = env.text("SITE_DOMAIN", "impots.gouv.fr" if ETAT_DEPLOIEMENT else ALLOWED_HOSTS[0])
+SITE_DOMAIN = env.str("SITE_DOMAIN", default="impots.gouv.fr" if ETAT_DEPLOIEMENT else ALLOWED_HOSTS[0])
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -81,21 +80,21 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "core.renderers.FormRenderer"
 
-DATABASE_URL = env.text("DATABASE_URL")
+DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env.text("SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
+            "NAME": env.str("SQLITE_PATH", default=str(VAR_DIR / "db.sqlite3")),
         }
     }
 # WAL, busy timeout and IMMEDIATE transactions on any SQLite database, DATABASE_URL=sqlite:///… included.
-env.tune_sqlite(DATABASES)
+tune_sqlite(DATABASES)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.text("REDIS_URL")
+REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -142,7 +141,7 @@ EXPIRY_REMINDER_DAYS = (60, 7)  # R-EXP-4: reminder emails, each once per passwo
 # "Historique de sécurité" (issue 7 item 6): what the owner sees, and how long events are kept.
 SECURITY_HISTORY_DAYS = 90
 SECURITY_HISTORY_PAGE_SIZE = 20
-AUDIT_RETENTION = timedelta(days=int(env.text("AUDIT_RETENTION_DAYS", "365")))  # manage.py purge_audit
+AUDIT_RETENTION = timedelta(days=env.int("AUDIT_RETENTION_DAYS", default=365))  # manage.py purge_audit
 CAPTCHA_TTL = timedelta(minutes=10)
 # "Plus de temps" under the captcha (RGAA 13.1 / WCAG 2.2.1 "adjust"): ten times the default.
 CAPTCHA_EXTENDED_TTL = 10 * CAPTCHA_TTL
@@ -189,10 +188,10 @@ THROTTLE_POLICIES = {
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"
 
-CAPTCHA_TEST_MODE = env.flag("CAPTCHA_TEST_MODE")  # R-CAPTCHA-2
+CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)  # R-CAPTCHA-2
 
 # --- Sessions and security headers (SPEC §4) ------------------------------------
-SECURE_COOKIES = env.flag("SECURE_COOKIES", default=not DEBUG)
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
 # The idle expiry slides when SessionLifetimeMiddleware refreshes the session (at most once a
 # minute), not at every request: saving every request would let a slow request (the live
@@ -211,12 +210,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = 31536000 * 2
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 X_FRAME_OPTIONS = "DENY"
-TRUSTED_PROXIES = env.items("TRUSTED_PROXIES")
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
-CLIENT_CERT_HEADER = env.text("CLIENT_CERT_HEADER", "X-SSL-Client-Cert")
-CLIENT_CA_FILE = env.text("CLIENT_CA_FILE")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CLIENT_CERT_HEADER = env.str("CLIENT_CERT_HEADER", default="X-SSL-Client-Cert")
+CLIENT_CA_FILE = env.str("CLIENT_CA_FILE", default="")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -235,11 +234,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Email (R-EMAIL-1..3) ---------------------------------------------------------
-EMAIL_URL = env.text("EMAIL_URL")
-DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "ne-pas-repondre@espace-professionnel.localhost")
-if EMAIL_URL:
-    globals().update(parse_email_url(EMAIL_URL))
+EMAIL_URL = env.str("EMAIL_URL", default="")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@espace-professionnel.localhost")
+# Seconds the worker waits on each SMTP step: a default that EMAIL_URL's ?timeout= overrides.
 EMAIL_TIMEOUT = 10
+if EMAIL_URL:
+    globals().update(email_settings(EMAIL_URL))
 MAILER_MAX_ATTEMPTS = 12
 MAILER_FIRST_RETRY = timedelta(seconds=30)
 MAILER_MAX_RETRY = timedelta(hours=1)
@@ -258,7 +258,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG or env.flag("WHITENOISE_USE_FINDERS")
+WHITENOISE_USE_FINDERS = DEBUG or env.bool("WHITENOISE_USE_FINDERS", default=False)
 DSFR_CONTENT_IS_SAFE = False
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 

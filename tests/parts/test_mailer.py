@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from core import clock
 from mailer import outbox, worker
-from mailer.email_url import parse_email_url
+from config.env import email_settings
 from mailer.models import OutboxEmail
 from mailer.worker import deliver_due
 from tests.smtp_server import SmtpServer, free_port
@@ -51,7 +51,7 @@ def test_r_email_1_real_smtp_delivery_utf8_and_body_wiped(smtp_settings, setting
 
 def test_r_email_2_smtp_down_retries_with_back_off_then_delivers(settings, smtp_server):
     settings.EMAIL_URL = "smtp://127.0.0.1:9"  # nothing listens there
-    for name, value in parse_email_url(settings.EMAIL_URL).items():
+    for name, value in email_settings(settings.EMAIL_URL).items():
         setattr(settings, name, value)
     settings.EMAIL_TIMEOUT = 2
     email = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
@@ -70,7 +70,7 @@ def test_r_email_2_smtp_down_retries_with_back_off_then_delivers(settings, smtp_
         email.refresh_from_db()
         assert email.attempts == 2 and email.next_attempt_at >= clock.now() + timedelta(seconds=60)  # doubled
         settings.EMAIL_URL = f"smtp://127.0.0.1:{smtp_server.port}"
-        for name, value in parse_email_url(settings.EMAIL_URL).items():
+        for name, value in email_settings(settings.EMAIL_URL).items():
             setattr(settings, name, value)
         traveller.shift(timedelta(seconds=70))
         assert deliver_due() == 1
@@ -85,7 +85,7 @@ def test_r_email_2_back_off_is_capped_and_gives_up_after_max_attempts(settings):
     assert backoff(1) >= timedelta(seconds=30) and backoff(2) >= timedelta(seconds=60)
     assert backoff(30) <= settings.MAILER_MAX_RETRY * 1.1
     settings.EMAIL_URL = "smtp://127.0.0.1:9"
-    for name, value in parse_email_url(settings.EMAIL_URL).items():
+    for name, value in email_settings(settings.EMAIL_URL).items():
         setattr(settings, name, value)
     settings.MAILER_MAX_ATTEMPTS = 2
     email = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
@@ -168,14 +168,14 @@ def test_r_email_3_development_mailbox_not_mounted_without_debug(client):
     ],
 )
 def test_r_email_3_email_url(url, expected):
-    parsed = parse_email_url(url)
+    parsed = email_settings(url)
     assert {key: parsed[key] for key in expected} == expected
 
 
 @pytest.mark.parametrize("url", ["http://mail.example.fr", "smtp://", "mailto:x@y.fr"])
 def test_r_email_3_bad_email_url_stops_the_start(url):
     with pytest.raises(ValueError):
-        parse_email_url(url)
+        email_settings(url)
 
 
 # --- Item 5: no transaction while talking to SMTP; a lease per claimed row -----------------
@@ -206,7 +206,7 @@ def blocking_smtp(settings):
     controller.start()
     url = f"smtp://127.0.0.1:{server.port}"
     settings.EMAIL_URL = url
-    for name, value in parse_email_url(url).items():
+    for name, value in email_settings(url).items():
         setattr(settings, name, value)
     yield server
     server.release.set()
