@@ -24,7 +24,7 @@ from django.urls import reverse
 from core import clock
 
 from accounts import selectors
-from accounts.middleware import AUTH_AT_KEY, SEEN_AT_KEY
+from accounts.sessions import AUTH_AT_KEY, SEEN_AT_KEY
 from accounts.models import Space
 from core import audit, guard
 from accounts.services import expiry, passwords

@@ -9,7 +9,7 @@ from accounts.forms import ExpiredEmailForm, ExpiredPasswordForm
 from core.messages import message
 from accounts.selectors import security_history
 from accounts.services.expiry import countdown
-from accounts.views.home import space_required
+from accounts.decorators import space_required
 
 STEPPER = ["Adresse électronique de connexion", "Nouveau mot de passe", "Récapitulatif"]
 

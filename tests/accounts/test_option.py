@@ -13,7 +13,7 @@ from django.test import Client
 from antirobot.testing import captcha_post_data
 from core import clock
 from core.messages import message
-from accounts.middleware import AUTH_AT_KEY, SEEN_AT_KEY
+from accounts.sessions import AUTH_AT_KEY, SEEN_AT_KEY
 from accounts.models import AccessMode, PasswordHistory, Space
 from core.models import AuditEvent
 from codes.models import PendingRequest

@@ -13,7 +13,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from playwright.sync_api import expect
 
 from core import clock
-from accounts.middleware import AUTH_AT_KEY, SEEN_AT_KEY
+from accounts.sessions import AUTH_AT_KEY, SEEN_AT_KEY
 from accounts.models import AccessMode, Space
 from tests.browser.helpers import (
     CODE_LINE,
