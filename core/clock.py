@@ -32,8 +32,3 @@ MONTHS = (
 def long_date(day: date) -> str:
     """Return "22 février 2029", as the guides write dates in sentences (R-PWD-6)."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def short_date(day: date) -> str:
-    """Return "22/02/2029", as the guides write dates in headers."""
-    return f"{day:%d/%m/%Y}"
