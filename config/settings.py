@@ -138,7 +138,7 @@ PASSWORD_VALIDITY_YEARS = 3  # R-PWD-6
 PASSWORD_HISTORY_SIZE = 5  # R-PWD-3
 EXPIRY_ALERT_DAYS = 60  # R-EXP-1: the alert after login, and the home's countdown
 EXPIRY_REMINDER_DAYS = (60, 7)  # R-EXP-4: reminder emails, each once per password
-# "Historique de sécurité" (issue 7 item 6): what the owner sees, and how long events are kept.
+# "Historique de sécurité": how far back the owner sees its own security events, and how many a page.
 SECURITY_HISTORY_DAYS = 90
 SECURITY_HISTORY_PAGE_SIZE = 20
 AUDIT_RETENTION = timedelta(days=env.int("AUDIT_RETENTION_DAYS", default=365))  # manage.py purge_audit

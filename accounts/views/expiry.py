@@ -73,6 +73,6 @@ def done_view(request):
 @require_GET
 @space_required
 def history_view(request):
-    """Issue 7 item 6: the space's own security events of the last 90 days, newest first."""
+    """The space's own security events of the last SECURITY_HISTORY_DAYS days, newest first."""
     page = security_history(request.user, page=request.GET.get("page"))
     return render(request, "espace/expiry/history.html", {"space": request.user, "page": page})

@@ -178,7 +178,7 @@ def test_r_email_3_bad_email_url_stops_the_start(url):
         email_settings(url)
 
 
-# --- Item 5: no transaction while talking to SMTP; a lease per claimed row -----------------
+# --- No transaction while talking to SMTP; a lease per claimed row ------------------------
 
 
 class BlockingSmtpServer(SmtpServer):
