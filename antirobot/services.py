@@ -168,6 +168,19 @@ def verify(key, answer) -> bool:
     return consumed and constant_time_compare(answer.lower(), answer_for(key))
 
 
+class ImageCaptcha:
+    """The product's own captcha (antirobot.interfaces.Captcha): the challenges of this module,
+    drawn as an image and a French audio by antirobot.render. Nothing leaves the service: no
+    third party sees who logs in. Production and development alike: it needs no network."""
+
+    def draw(self, *, address: str | None) -> dict | None:
+        key = new_challenge(address=address)
+        return challenge(key) if key else None
+
+    def verify(self, key, answer) -> bool:
+        return verify(key, answer)
+
+
 def purge_expired() -> int:
     """Delete the used nonces no live key can carry any more; return how many (housekeeping)."""
     deleted, _ = UsedChallenge.objects.filter(expires_at__lte=clock.now()).delete()

@@ -190,6 +190,14 @@ THROTTLE_REDIS_PREFIX = "espacepro:throttle:"
 
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)  # R-CAPTCHA-2
 
+# --- Swappable parts: each setting names a class of the part's Protocol (core.contracts) ---
+CAPTCHA = "antirobot.services.ImageCaptcha"  # antirobot.interfaces.Captcha
+COMPANY_REGISTER = "registre.registers.SireneTable"  # registre.interfaces.CompanyRegister
+# accounts.interfaces.CertificateVerifier: the chain to CLIENT_CA_FILE (none set: trusts none)
+CERTIFICATE_VERIFIER = "accounts.services.certificates.CaFileVerifier"
+RECAP_RENDERER = "recapitulatif.pdf.WeasyPrintRenderer"  # recapitulatif.interfaces.RecapRenderer
+# MAILER_SENDER (mailer.interfaces.Sender) is chosen with EMAIL_URL, below.
+
 # --- Sessions and security headers (SPEC §4) ------------------------------------
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
@@ -240,6 +248,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@espa
 EMAIL_TIMEOUT = 10
 if EMAIL_URL:
     globals().update(email_settings(EMAIL_URL))
+# What carries the outbox's mails out (mailer.interfaces.Sender, core.contracts): SMTP; in
+# development without EMAIL_URL, the console, which keeps each mail on /dev/courriels/. Outside
+# development a missing EMAIL_URL is a mail server that is down: the mails wait, never logged.
+MAILER_SENDER = "mailer.senders.SmtpSender" if EMAIL_URL or not DEBUG else "mailer.senders.ConsoleSender"
 MAILER_MAX_ATTEMPTS = 12
 MAILER_FIRST_RETRY = timedelta(seconds=30)
 MAILER_MAX_RETRY = timedelta(hours=1)

@@ -100,12 +100,39 @@ def test_r_email_2_back_off_is_capped_and_gives_up_after_max_attempts(settings):
 def test_r_email_3_in_development_without_email_url_mails_are_kept_and_shown_in_the_console(settings, caplog):
     settings.EMAIL_URL = ""
     settings.DEBUG = True
+    settings.MAILER_SENDER = "mailer.senders.ConsoleSender"  # what settings choose then
     email = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
     with caplog.at_level(logging.INFO, logger="mailer"):
         assert deliver_due() == 1
     email.refresh_from_db()
     assert email.status == "kept" and outbox.decrypt_body(email) == BODY and email.claimed_by == ""
     assert "AbCdEfGhIjKl" in caplog.text
+
+
+def test_r_email_3_the_console_sender_never_runs_outside_development(settings, caplog):
+    """Named by mistake in production, the console sender logs no body: the mails wait."""
+    settings.DEBUG = False
+    settings.MAILER_SENDER = "mailer.senders.ConsoleSender"
+    email = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
+    with caplog.at_level(logging.INFO, logger="mailer"):
+        assert deliver_due() == 0
+    email.refresh_from_db()
+    assert email.status == "pending" and email.last_error.startswith("DevelopmentOnly")
+    assert "AbCdEfGhIjKl" not in caplog.text
+
+
+def test_r_email_1_the_setting_chooses_the_sender(settings, smtp_settings):
+    """One configuration, a live SMTP server: MAILER_SENDER alone decides sent or kept."""
+    settings.DEBUG = True
+    settings.MAILER_SENDER = "mailer.senders.SmtpSender"
+    sent = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
+    assert deliver_due() == 1 and smtp_settings.wait_for(1)
+    settings.MAILER_SENDER = "mailer.senders.ConsoleSender"
+    kept = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
+    assert deliver_due() == 1
+    sent.refresh_from_db()
+    kept.refresh_from_db()
+    assert (sent.status, kept.status) == ("sent", "kept") and len(smtp_settings.messages) == 1
 
 
 def test_r_email_3_without_email_url_outside_development_no_body_is_logged_and_mails_wait(settings, caplog):
