@@ -9,8 +9,9 @@ logger = logging.getLogger("espace")
 class AccountsConfig(AppConfig):
     """Spaces, passwords, certificates and the journeys J1, J3-J8.
 
-    The label stays "espace", the app's name before the layout of issue 12: its tables,
-    migrations and AUTH_USER_MODEL ("espace.Space") keep their names.
+    The label stays "espace", the app's name before core and codes were split off: its tables,
+    migrations and AUTH_USER_MODEL ("espace.Space") keep their names, so nothing stored is
+    renamed.
     """
 
     name = "accounts"

@@ -6,20 +6,9 @@ from django.contrib.auth import logout
 from core import clock
 from core import audit
 from accounts.services import passwords
+from accounts.sessions import AUTH_AT_KEY, SEEN_AT_KEY
 
-AUTH_AT_KEY = "espace_auth_at"
-SEEN_AT_KEY = "espace_seen_at"
 REFRESH_EVERY = 60  # seconds: the idle clock is exact to a minute, and saves stay rare
-
-
-def reads_session_only(view):
-    """Mark a view that must never write the session back (the live strength meter).
-
-    Such a view runs beside the page that called it: saving the session it loaded at the
-    start would overwrite what that page's own requests saved meanwhile (a stale write).
-    """
-    view.reads_session_only = True
-    return view
 
 
 class SessionLifetimeMiddleware:

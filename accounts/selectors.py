@@ -63,7 +63,7 @@ def profile_display(profile: Mapping) -> ProfileDisplay:
     )
 
 
-# "Historique de sécurité" (issue 7 item 6)
+# "Historique de sécurité": what a space's owner sees of its own security events
 
 
 @dataclass(frozen=True)

@@ -210,11 +210,6 @@ def _zxcvbn_score(password: str, inputs) -> int:
     return time_estimates.guesses_to_score(guesses)
 
 
-def level(score: int) -> str:
-    """Return the label the forms show for a score: Faible et non autorisé / Normal / Fort."""
-    return LEVELS[score]
-
-
 class LengthValidator:
     """R-PWD-1: 20 to 128 characters, every character allowed, nothing truncated."""
 

@@ -4,7 +4,8 @@
 from django import forms
 from django.conf import settings
 
-from antirobot import services
+from antirobot.interfaces import Captcha
+from core import contracts
 from core.client import client_ip
 
 ERROR = "Les caractères saisis ne correspondent pas à l'image. Recopiez les caractères de la nouvelle image."
@@ -27,8 +28,7 @@ class CaptchaWidget(forms.TextInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, "", attrs)  # never echo the previous answer
-        key = services.new_challenge(address=client_ip(self.request))
-        context["challenge"] = services.challenge(key) if key else None
+        context["challenge"] = contracts.load("CAPTCHA", Captcha).draw(address=client_ip(self.request))
         context["too_many"] = TOO_MANY
         context["minutes"] = int(settings.CAPTCHA_TTL.total_seconds() // 60)
         return context
@@ -52,7 +52,7 @@ class CaptchaFormMixin(forms.Form):
     def clean(self):
         data = super().clean()
         # Consumed whatever the other fields say: one answer per challenge.
-        solved = services.verify(self.data.get("captcha_key"), self.data.get("captcha"))
+        solved = contracts.load("CAPTCHA", Captcha).verify(self.data.get("captcha_key"), self.data.get("captcha"))
         # One message per field: an empty (or overlong) answer already has its own.
         if not solved and "captcha" not in self.errors:
             self.add_error("captcha", ERROR)

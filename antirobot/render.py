@@ -6,7 +6,8 @@ fetching it again and again shows nothing new (averaging many distortions of the
 characters would otherwise reveal them). `random` is not a secret generator, but it
 needs not be: the seed is a keyed digest, unknown without SECRET_KEY.
 
-The image is made for people first (issue 6 item 4): glyphs upright within +/-20 degrees,
+The image is made for people first (each misreading costs a person a new image; what
+generic OCR makes of it is measured by bench/captcha_ocr.py): glyphs upright within +/-20 degrees,
 each in its own slot so that two can never fuse, and all the noise drawn *behind* the
 glyphs, in thin strokes, so that it never changes a glyph's shape. What defeats generic
 OCR is what people ignore without effort: thin lines and dots that cross the gaps, a

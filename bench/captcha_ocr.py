@@ -7,7 +7,7 @@ asks Debian's tesseract to read them twice: as is (page segmentation "one text l
 told the alphabet (a whitelist, what an attacker who read our code would do). An image
 is solved when the reading, spaces removed and case ignored, is exactly its characters;
 "characters found" is the share of its characters found in order in the told reading.
-The old renderer (captcha.ImageCaptcha 220x80, the alphabet before issue 6) lives only
+The old renderer (captcha.ImageCaptcha 220x80, with the alphabet it used before confusable characters were dropped) lives only
 here, to keep the comparison reproducible.
 """
 

@@ -7,28 +7,27 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from config import env
-from mailer.email_url import parse_email_url
+from config.env import email_settings, env, tune_sqlite
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env.text("VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
-DEBUG = env.flag("DEBUG")
+DEBUG = env.bool("DEBUG", default=False)
 # Under DEBUG, Django's technical error pages instead of the French ones (a developer's choice).
-DEBUG_TECHNICAL_PAGES = env.flag("DEBUG_TECHNICAL_PAGES")
-SECRET_KEY = env.text("SECRET_KEY")
+DEBUG_TECHNICAL_PAGES = env.bool("DEBUG_TECHNICAL_PAGES", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("SECRET_KEY doit être défini quand DEBUG n'est pas activé.")
     SECRET_KEY = "dev-only-insecure-key-" + "x" * 40
-ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", "127.0.0.1,localhost")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 # State identity (Marianne, "République française") only for a State deployment.
-ETAT_DEPLOIEMENT = env.flag("ETAT_DEPLOIEMENT")
-SERVICE_NAME = env.text("SERVICE_NAME", "Espace professionnel")
+ETAT_DEPLOIEMENT = env.bool("ETAT_DEPLOIEMENT", default=False)
+SERVICE_NAME = env.str("SERVICE_NAME", default="Espace professionnel")
 # The site named in emails ("connectez-vous sur le site ..."): emails carry no link. Empty:
 # the address being served (core.site.site_domain); set it in production.
-SITE_DOMAIN = env.text("SITE_DOMAIN", "impots.gouv.fr" if ETAT_DEPLOIEMENT else "")
+SITE_DOMAIN = env.str("SITE_DOMAIN", default="impots.gouv.fr" if ETAT_DEPLOIEMENT else "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -87,21 +86,21 @@ TEMPLATES = [
 # Form templates through TEMPLATES, so that the DSFR and core/forms templates apply (Django draws the inputs).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-DATABASE_URL = env.text("DATABASE_URL")
+DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env.text("SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
+            "NAME": env.str("SQLITE_PATH", default=str(VAR_DIR / "db.sqlite3")),
         }
     }
 # WAL, busy timeout and IMMEDIATE transactions on any SQLite database, DATABASE_URL=sqlite:///… included.
-env.tune_sqlite(DATABASES)
+tune_sqlite(DATABASES)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.text("REDIS_URL")
+REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -148,10 +147,10 @@ EXPIRY_ALERT_DAYS = 60  # R-EXP-1: the alert after login, and the home's countdo
 # for this long, with the email the login proved (no second captcha in the same minute).
 EXPIRED_LOGIN_PROOF_TTL = timedelta(minutes=1)
 EXPIRY_REMINDER_DAYS = (60, 7)  # R-EXP-4: reminder emails, each once per password
-# "Historique de sécurité" (issue 7 item 6): what the owner sees, and how long events are kept.
+# "Historique de sécurité": how far back the owner sees its own security events, and how many a page.
 SECURITY_HISTORY_DAYS = 90
 SECURITY_HISTORY_PAGE_SIZE = 20
-AUDIT_RETENTION = timedelta(days=int(env.text("AUDIT_RETENTION_DAYS", "365")))  # manage.py purge_audit
+AUDIT_RETENTION = timedelta(days=env.int("AUDIT_RETENTION_DAYS", default=365))  # manage.py purge_audit
 CAPTCHA_TTL = timedelta(minutes=10)
 # "Plus de temps" under the captcha (RGAA 13.1 / WCAG 2.2.1 "adjust"): ten times the default.
 CAPTCHA_EXTENDED_TTL = 10 * CAPTCHA_TTL
@@ -201,14 +200,22 @@ THROTTLE_REDIS_PREFIX = "espacepro:throttle:"
 # IPv6 client by its network of this many bits (core.client.address_key): an access line gets
 # a whole /64, whose addresses its owner may rotate at will. 48 or 56 for sites that hand
 # out shorter prefixes; an IPv4 address always counts alone.
-THROTTLE_IPV6_PREFIX = int(env.text("THROTTLE_IPV6_PREFIX", "64"))
+THROTTLE_IPV6_PREFIX = env.int("THROTTLE_IPV6_PREFIX", default=64)
 if not 1 <= THROTTLE_IPV6_PREFIX <= 128:
     raise RuntimeError("THROTTLE_IPV6_PREFIX doit être un nombre de bits entre 1 et 128.")
 
-CAPTCHA_TEST_MODE = env.flag("CAPTCHA_TEST_MODE")  # R-CAPTCHA-2
+CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)  # R-CAPTCHA-2
+
+# --- Swappable parts: each setting names a class of the part's Protocol (core.contracts) ---
+CAPTCHA = "antirobot.services.ImageCaptcha"  # antirobot.interfaces.Captcha
+COMPANY_REGISTER = "registre.registers.SireneTable"  # registre.interfaces.CompanyRegister
+# accounts.interfaces.CertificateVerifier: the chain to CLIENT_CA_FILE (none set: trusts none)
+CERTIFICATE_VERIFIER = "accounts.services.certificates.CaFileVerifier"
+RECAP_RENDERER = "recapitulatif.pdf.WeasyPrintRenderer"  # recapitulatif.interfaces.RecapRenderer
+# MAILER_SENDER (mailer.interfaces.Sender) is chosen with EMAIL_URL, below.
 
 # --- Sessions and security headers (SPEC §4) ------------------------------------
-SECURE_COOKIES = env.flag("SECURE_COOKIES", default=not DEBUG)
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
 # The idle expiry slides when SessionLifetimeMiddleware refreshes the session (at most once a
 # minute), not at every request: saving every request would let a slow request (the live
@@ -227,12 +234,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = 31536000 * 2
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 X_FRAME_OPTIONS = "DENY"
-TRUSTED_PROXIES = env.items("TRUSTED_PROXIES")
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
-CLIENT_CERT_HEADER = env.text("CLIENT_CERT_HEADER", "X-SSL-Client-Cert")
-CLIENT_CA_FILE = env.text("CLIENT_CA_FILE")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CLIENT_CERT_HEADER = env.str("CLIENT_CERT_HEADER", default="X-SSL-Client-Cert")
+CLIENT_CA_FILE = env.str("CLIENT_CA_FILE", default="")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -251,11 +258,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Email (R-EMAIL-1..3) ---------------------------------------------------------
-EMAIL_URL = env.text("EMAIL_URL")
-DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "ne-pas-repondre@espace-professionnel.localhost")
-if EMAIL_URL:
-    globals().update(parse_email_url(EMAIL_URL))
+EMAIL_URL = env.str("EMAIL_URL", default="")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@espace-professionnel.localhost")
+# Seconds the worker waits on each SMTP step: a default that EMAIL_URL's ?timeout= overrides.
 EMAIL_TIMEOUT = 10
+if EMAIL_URL:
+    globals().update(email_settings(EMAIL_URL))
+# What carries the outbox's mails out (mailer.interfaces.Sender, core.contracts): SMTP; in
+# development without EMAIL_URL, the console, which keeps each mail on /dev/courriels/. Outside
+# development a missing EMAIL_URL is a mail server that is down: the mails wait, never logged.
+MAILER_SENDER = "mailer.senders.SmtpSender" if EMAIL_URL or not DEBUG else "mailer.senders.ConsoleSender"
 MAILER_MAX_ATTEMPTS = 12
 MAILER_FIRST_RETRY = timedelta(seconds=30)
 MAILER_MAX_RETRY = timedelta(hours=1)
@@ -279,7 +291,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG or env.flag("WHITENOISE_USE_FINDERS")
+WHITENOISE_USE_FINDERS = DEBUG or env.bool("WHITENOISE_USE_FINDERS", default=False)
 DSFR_CONTENT_IS_SAFE = False
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 

@@ -39,7 +39,3 @@ def long_date(day: date) -> str:
         day = paris(day).date()
     return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
 
-
-def short_date(day: date) -> str:
-    """Return "22/02/2029", as the guides write dates in headers."""
-    return f"{day:%d/%m/%Y}"

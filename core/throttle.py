@@ -40,14 +40,11 @@ class Store(Protocol):
     def incr(self, key: str, window: timedelta) -> int:
         """Add one to key's counter in its current window and return the new count."""
 
-    def count(self, key: str, window: timedelta) -> int:
-        """Return key's count in its current window (0 when the window is over)."""
+    def block(self, key: str, until: datetime) -> None:
+        """Mark key blocked until the given time (read back by ``read``)."""
 
-    def block(self, key: str, until: datetime) -> None: ...
-
-    def blocked_until(self, key: str) -> datetime | None: ...
-
-    def reset(self, key: str) -> None: ...
+    def reset(self, key: str) -> None:
+        """Forget key's counter and block."""
 
     def read(
         self, counts: dict[str, timedelta], blocks: tuple[str, ...]
@@ -99,18 +96,10 @@ class DatabaseStore:
         until = {key: rows[f"block:{key}"].blocked_until for key in blocks if f"block:{key}" in rows}
         return found, {key: value for key, value in until.items() if value and value > now}
 
-    def count(self, key, window):
-        row = ThrottleCounter.objects.filter(key=key, window_start__gt=clock.now() - window).first()
-        return row.count if row else 0
-
     def block(self, key, until):
         ThrottleCounter.objects.update_or_create(
             key=f"block:{key}", defaults={"blocked_until": until, "window_start": clock.now()}
         )
-
-    def blocked_until(self, key):
-        row = ThrottleCounter.objects.filter(key=f"block:{key}").first()
-        return row.blocked_until if row else None
 
     def reset(self, key):
         ThrottleCounter.objects.filter(key__in=[key, f"block:{key}"]).delete()
@@ -132,19 +121,9 @@ class RedisStore:
         pipe.expire(name, int(window.total_seconds()), nx=True)
         return int(pipe.execute()[0])
 
-    def count(self, key, window):
-        return int(self.redis.get(self.prefix + key) or 0)
-
     def block(self, key, until):
         milliseconds = max(1, int((until - clock.now()).total_seconds() * 1000))
         self.redis.set(self.prefix + "block:" + key, until.timestamp(), px=milliseconds)
-
-    def blocked_until(self, key):
-        value = self.redis.get(self.prefix + "block:" + key)
-        if value is None:
-            return None
-        until = datetime.fromtimestamp(float(value), tz=clock.now().tzinfo)
-        return until if until > clock.now() else None
 
     def read(self, counts, blocks):
         names = [self.prefix + key for key in counts] + [self.prefix + "block:" + key for key in blocks]

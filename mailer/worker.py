@@ -24,11 +24,11 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Q
 
-from core import clock
+from core import clock, contracts
+from mailer.interfaces import Sender
 from mailer.models import OutboxEmail
 from mailer.outbox import decrypt_body
 
@@ -37,13 +37,6 @@ logger = logging.getLogger("mailer")
 # How long a claimed row stays out of other workers' reach. Renewed before each mail, so it
 # only has to outlast one SMTP conversation (a few EMAIL_TIMEOUTs).
 LEASE = timedelta(minutes=5)
-
-
-class EmailUrlMissing(Exception):
-    """No EMAIL_URL outside development: the mail waits, as if its server were down."""
-
-    def __str__(self):
-        return "EMAIL_URL absent"
 
 
 def backoff(attempts: int):
@@ -96,18 +89,10 @@ def deliver_due(*, limit: int = 50) -> int:
     emails = claim(limit)
     if not emails:
         return 0
-    if not settings.EMAIL_URL:
-        if settings.DEBUG:
-            for email in emails:
-                _keep(email)
-            return len(emails)
-        for email in emails:  # production without a mail server: the mails wait for one
-            _failed(email, EmailUrlMissing())
-        return 0
-    smtp = get_connection(fail_silently=False)
+    sender = contracts.load("MAILER_SENDER", Sender)
     try:
-        smtp.open()
-    except Exception as error:  # server down: every claimed mail waits for its next try
+        sender.open()
+    except Exception as error:  # server down or not configured: every claimed mail waits
         for email in emails:
             _failed(email, error)
         return 0
@@ -115,30 +100,24 @@ def deliver_due(*, limit: int = 50) -> int:
     try:
         for email in emails:
             if _renew(email):
-                done += _send(smtp, email)
+                done += _send(sender, email)
     finally:
         try:
-            smtp.close()
+            sender.close()
         except Exception:  # closing a broken connection must not undo what was sent
             logger.warning("Fermeture de la connexion SMTP en erreur")
     return done
 
 
-def _keep(email: OutboxEmail) -> None:
-    # Development only (DEBUG, no EMAIL_URL): there is no mailbox to send to, so the mail
-    # goes to the console and stays readable on the development mailbox page.
-    logger.info("Courriel conservé (pas d'EMAIL_URL) pour %s : %s\n%s", email.to, email.subject, decrypt_body(email))
-    _record(email, status=OutboxEmail.Status.KEPT, sent_at=clock.now())
-
-
-def _send(smtp, email: OutboxEmail) -> int:
+def _send(sender: Sender, email: OutboxEmail) -> int:
     try:
-        EmailMessage(
-            email.subject, decrypt_body(email), settings.DEFAULT_FROM_EMAIL, [email.to], connection=smtp
-        ).send()
+        sender.send(to=email.to, subject=email.subject, body=decrypt_body(email))
     except Exception as error:  # any SMTP or network failure: retry later, never lose the mail
         _failed(email, error)
         return 0
+    if sender.keeps:  # development: readable on the development mailbox, nothing wiped
+        _record(email, status=OutboxEmail.Status.KEPT, sent_at=clock.now())
+        return 1
     # Delivered: the code no longer needs to exist here.
     _record(
         email,

@@ -1,5 +1,12 @@
 """The récapitulatif PDF of a space (R-PDF-1)."""
 
-from recapitulatif.pdf import RecapData, render
+from core import contracts
+from recapitulatif.interfaces import RecapRenderer
+from recapitulatif.pdf import RecapData
 
 __all__ = ["RecapData", "render"]
+
+
+def render(data: RecapData) -> bytes:
+    """Return the récapitulatif PDF of data, by the renderer settings.RECAP_RENDERER names."""
+    return contracts.load("RECAP_RENDERER", RecapRenderer).render(data)

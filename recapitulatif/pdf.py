@@ -196,6 +196,14 @@ def render(data: RecapData) -> bytes:
         return document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_scope_row_headers)
 
 
+class WeasyPrintRenderer:
+    """The récapitulatif by WeasyPrint (recapitulatif.interfaces.RecapRenderer): HTML and CSS
+    of this app, fonts it ships. Production and development alike: it needs no network."""
+
+    def render(self, data: RecapData) -> bytes:
+        return render(data)
+
+
 def _layout(data: RecapData, footer: str, limit: int, size: float):
     """Return WeasyPrint's laid-out document of data, values cut at limit, text at size pt."""
     html = _template().render(

@@ -10,7 +10,7 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from mailer.email_url import parse_email_url
+from config.env import email_settings
 
 
 @dataclass
@@ -75,6 +75,6 @@ def smtp_server():
 def smtp_settings(settings, smtp_server):
     url = f"smtp://127.0.0.1:{smtp_server.port}"
     settings.EMAIL_URL = url
-    for name, value in parse_email_url(url).items():
+    for name, value in email_settings(url).items():
         setattr(settings, name, value)
     return smtp_server

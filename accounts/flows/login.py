@@ -14,7 +14,7 @@
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from django.conf import settings
 from django.contrib.auth import login, logout
@@ -24,7 +24,7 @@ from django.urls import reverse
 from core import clock
 
 from accounts import selectors
-from accounts.middleware import AUTH_AT_KEY, SEEN_AT_KEY
+from accounts.sessions import AUTH_AT_KEY, SEEN_AT_KEY
 from accounts.models import Space
 from core import audit, guard
 from accounts.services import expiry, passwords
@@ -57,9 +57,14 @@ def check_credentials(request, *, email: str, password: str) -> Space:
     space = selectors.password_space(email)
 
     def verify():
-        # A dummy hash for an unknown email: the same Argon2 cost, the same answer time.
-        valid = check_password(password, space.password if space else dummy_hash())
-        return space if valid and space else None
+        if space is None:  # a dummy hash for an unknown email: the same Argon2 cost and time
+            check_password(password, dummy_hash())
+            return None
+        stored = space.password
+        # A right password whose hash has other parameters than the hasher's today is
+        # re-hashed with them (Django calls the setter only then).
+        upgrade = partial(passwords.rehash, space, old_hash=stored)
+        return space if check_password(password, stored, setter=upgrade) else None
 
     checked = guard.check_secret(account=email, address=client_ip(request), verify=verify)
     if checked.verdict is guard.Verdict.THROTTLED:

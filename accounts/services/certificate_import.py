@@ -1,4 +1,4 @@
-"""Import legacy certificate spaces from the operators' CSV (J7, issue 8 item 1).
+"""Import legacy certificate spaces from the operators' CSV (J7: spaces that predate the product).
 
 Each row is checked by the creation form's rules (accounts.forms.CertificateSpaceRowForm) and
 written in its own transaction: a bad row is reported with its line and reason and nothing

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
 from urllib.parse import unquote
 
 from cryptography import x509
@@ -21,7 +20,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store, VerificationError
 from django.conf import settings
 
+from accounts.interfaces import CertificateVerifier
 from accounts.models import AccessMode, Certificate, Space
+from core import contracts
 
 # An escaped PEM certificate is a few KiB; anything far larger is refused before parsing.
 HEADER_MAX_CHARS = 32 * 1024
@@ -137,13 +138,6 @@ def parse_header(value: str) -> x509.Certificate:
     return load_pem(unquote(value, errors="replace"))
 
 
-class CertificateVerifier(Protocol):
-    """Contract of a certificate verifier: the chain and the dates, nothing about spaces."""
-
-    def verify(self, cert: x509.Certificate, *, now: datetime) -> None:
-        """Return if cert is valid at now and chains to a trusted CA; else raise CertificateError."""
-
-
 def check_dates(cert: x509.Certificate, now: datetime) -> None:
     """Raise NotYetValidCertificate or ExpiredCertificate against the product's clock."""
     if now < cert.not_valid_before_utc:
@@ -159,18 +153,32 @@ EE_POLICY = ExtensionPolicy.webpki_defaults_ee().may_be_present(
 )
 
 
-class CaFileVerifier:
-    """Verify against the CA certificates of a PEM file (settings.CLIENT_CA_FILE)."""
+@lru_cache(maxsize=4)
+def _store(path: str, mtime: float) -> Store:
+    """Return the trust store of the CA file at path, parsed again only when the file changes."""
+    try:
+        return Store(x509.load_pem_x509_certificates(Path(path).read_bytes()))
+    except ValueError as error:
+        # A misconfigured CA file must stop the server's checks loudly, not refuse quietly.
+        raise ValueError("CLIENT_CA_FILE ne contient aucun certificat PEM lisible") from error
 
-    def __init__(self, ca_pem: bytes):
-        try:
-            self.store = Store(x509.load_pem_x509_certificates(ca_pem))
-        except ValueError as error:
-            # A misconfigured CA file must stop the server's checks loudly, not refuse quietly.
-            raise ValueError("CLIENT_CA_FILE ne contient aucun certificat PEM lisible") from error
+
+class CaFileVerifier:
+    """Verify against the CA certificates of settings.CLIENT_CA_FILE (accounts.interfaces).
+
+    Without CLIENT_CA_FILE no certificate is trusted: certificate login is off, every
+    certificate refused as untrusted (after the dates, so the log tells an expired one).
+    Development uses it too, with the demo CA that ``manage.py load_demo`` writes.
+    """
+
+    def __init__(self):
+        path = settings.CLIENT_CA_FILE
+        self.store = _store(path, Path(path).stat().st_mtime) if path else None
 
     def verify(self, cert: x509.Certificate, *, now: datetime) -> None:
         check_dates(cert, now)
+        if self.store is None:
+            raise UntrustedCertificate()
         verifier = (
             PolicyBuilder()
             .store(self.store)
@@ -186,25 +194,9 @@ class CaFileVerifier:
             raise UntrustedCertificate() from error
 
 
-class NoCaVerifier:
-    """Without CLIENT_CA_FILE no certificate is trusted: certificate login is off."""
-
-    def verify(self, cert: x509.Certificate, *, now: datetime) -> None:
-        check_dates(cert, now)
-        raise UntrustedCertificate()
-
-
-@lru_cache(maxsize=4)
-def _verifier_for(path: str, mtime: float) -> CertificateVerifier:
-    return CaFileVerifier(Path(path).read_bytes())
-
-
 def default_verifier() -> CertificateVerifier:
-    """Return the verifier settings choose; the CA file is re-read when it changes."""
-    path = settings.CLIENT_CA_FILE
-    if not path:
-        return NoCaVerifier()
-    return _verifier_for(path, Path(path).stat().st_mtime)
+    """Return the verifier settings.CERTIFICATE_VERIFIER names."""
+    return contracts.load("CERTIFICATE_VERIFIER", CertificateVerifier)
 
 
 def space_of(cert: x509.Certificate) -> Space:

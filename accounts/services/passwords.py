@@ -58,6 +58,24 @@ def set_password(space: Space, *, at: datetime, raw: str | None = None, password
         space.password_history.exclude(pk__in=list(keep)).delete()
 
 
+def rehash(space: Space, raw: str, *, old_hash: str) -> bool:
+    """Store raw hashed with today's parameters in place of old_hash; return whether it was.
+
+    The setter of the login's check_password (R-PWD-5): the hasher's parameters were raised
+    (or lowered) since old_hash was made. The password is the same, so this is no password
+    change: the history, the change date and the expiry date stay (R-PWD-3, R-PWD-6) and no
+    pending request is voided. The write is conditional on old_hash: a password changed
+    meanwhile by another request is never put back to the one just checked. As the hash
+    is part of the session's auth hash, the space's other sessions end once, as after a
+    change.
+    """
+    new_hash = make_password(raw)
+    if not Space.objects.filter(pk=space.pk, password=old_hash).update(password=new_hash):
+        return False
+    space.password = new_hash
+    return True
+
+
 def was_used(space: Space, raw: str) -> bool:
     """Return True if raw is the current password or one of the last 5 (R-PWD-3)."""
     if space.password and check_password(raw, space.password):

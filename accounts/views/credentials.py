@@ -8,7 +8,7 @@ from accounts.flows import credentials
 from accounts.forms import CredentialsChangeForm
 from core.messages import message
 from codes.requests import EmailUnavailable
-from accounts.views.home import space_required
+from accounts.decorators import space_required
 
 STEPPER = ["Modification", "Enregistrement"]
 

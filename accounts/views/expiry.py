@@ -9,7 +9,7 @@ from accounts.forms import ExpiredEmailForm, ExpiredPasswordForm
 from core.messages import message
 from accounts.selectors import security_history
 from accounts.services.expiry import countdown
-from accounts.views.home import space_required
+from accounts.decorators import space_required
 
 STEPPER = ["Adresse électronique de connexion", "Nouveau mot de passe", "Récapitulatif"]
 
@@ -76,6 +76,6 @@ def done_view(request):
 @require_GET
 @space_required
 def history_view(request):
-    """Issue 7 item 6: the space's own security events of the last 90 days, newest first."""
+    """The space's own security events of the last SECURITY_HISTORY_DAYS days, newest first."""
     page = security_history(request.user, page=request.GET.get("page"))
     return render(request, "espace/expiry/history.html", {"space": request.user, "page": page})

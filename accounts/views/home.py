@@ -1,25 +1,11 @@
 """Inside the space: home, "Gérer mon espace", the recap at any time (R-PDF-2)."""
 
-from functools import wraps
-
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.decorators import space_required
 from accounts.services import expiry
 from accounts.views.recap import recap_response
-
-
-def space_required(view):
-    """Let in a logged-in space. An expired one was logged out before any view ran
-    (SessionLifetimeMiddleware, R-EXP-3), so it arrives here anonymous."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect("espace:login")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_GET

@@ -1,7 +1,5 @@
 """J8 views: "Opter pour l'accès sans certificat", inside the space and from the login page."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,8 +10,7 @@ from accounts.flows import option as flow
 from accounts.flows.option import INSIDE, OUTSIDE, CodeRefused, EmailUnavailable, Option, StateLost, TooManyRequests
 from accounts.forms import OptionCodeForm, OptionCredentialsForm, OptionRecoveryForm, OptionTrustForm
 from core.messages import message
-from accounts.models import AccessMode
-from accounts.views.home import space_required
+from accounts.decorators import certificate_required
 
 # The URL names of each origin's steps: both run the same two steps.
 ROUTES = {
@@ -31,19 +28,6 @@ ROUTES = {
     },
 }
 STEPPER = ["Option", "Créer vos identifiants", "Question de confiance", "Activation"]
-
-
-def certificate_required(view):
-    """Let in a logged-in certificate space only: a password space has nothing to opt for."""
-
-    @wraps(view)
-    @space_required
-    def wrapper(request, *args, **kwargs):
-        if request.user.access_mode != AccessMode.CERTIFICATE:
-            return redirect("espace:home")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _page(request, origin, template, step, form=None, **context):

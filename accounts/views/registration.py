@@ -11,7 +11,7 @@ from accounts.flows import recovery, registration
 from accounts.flows.registration import EmailOfCertificateSpace, EmailUnavailable, TooManyRequests, Wizard
 from accounts.forms import CguForm, CredentialsForm, RegistrationForm
 from core.messages import message
-from accounts.middleware import reads_session_only
+from accounts.decorators import reads_session_only
 from accounts.selectors import profile_display
 from core.client import client_ip
 from core.throttle import Throttle

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     ]
 
     # The tables were created by the migrations of the accounts app (label espace), where these
-    # models lived until issue 12: this app takes them over in Django's state only.
+    # models lived before core was split off: this app takes them over in Django's state only.
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[

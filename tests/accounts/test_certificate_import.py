@@ -1,4 +1,4 @@
-"""J7 import of legacy certificate spaces (issue 8 item 1): manage.py import_certificate_spaces."""
+"""J7 import of legacy certificate spaces (spaces that predate the product): manage.py import_certificate_spaces."""
 
 import csv
 import io

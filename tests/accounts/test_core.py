@@ -1,4 +1,4 @@
-"""The core shapes J4-J8 build on (issue 5): request policies, sessions, the guarded check,
+"""The core shapes J4-J8 build on: request policies, sessions, the guarded check,
 password history, byte caps, housekeeping. Each test failed on the code before the reshape."""
 
 from datetime import timedelta

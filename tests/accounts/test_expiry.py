@@ -1,4 +1,4 @@
-"""R-EXP-4 reminders and the support unblock command (issue 7 items 3 and 5)."""
+"""R-EXP-4 reminders and the support unblock command (SPEC §4: support lifts a delay)."""
 
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO

@@ -1,4 +1,4 @@
-"""Issue 7 item 6: "Historique de sécurité" and `manage.py purge_audit`."""
+"""J6 "Historique de sécurité" (a space's own security events) and `manage.py purge_audit`."""
 
 from datetime import UTC, datetime, timedelta
 from io import StringIO

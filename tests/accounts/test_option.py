@@ -13,7 +13,7 @@ from django.test import Client
 from antirobot.testing import captcha_post_data
 from core import clock
 from core.messages import message
-from accounts.middleware import AUTH_AT_KEY, SEEN_AT_KEY
+from accounts.sessions import AUTH_AT_KEY, SEEN_AT_KEY
 from accounts.models import AccessMode, PasswordHistory, Space
 from core.models import AuditEvent
 from accounts.kinds import Kind
@@ -373,7 +373,7 @@ def test_outside_sent_page_without_a_request_goes_back(client):
 
 
 def test_r_mail_3_creation_with_a_certificate_email_links_to_the_option(client):
-    """J1 step 2 refuses a certificate space's email and links to the option outside (issue 8 item 5)."""
+    """J1 step 2 refuses a certificate space's email and links to the option outside."""
     certificate_space()
     journey.start(client)
     refused = journey.credentials(client, CABINET)

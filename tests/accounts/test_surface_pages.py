@@ -1,4 +1,4 @@
-"""Issue 6 through the Django test client: the static pages, the French error pages (405 too),
+"""What a person meets, through the Django test client: the static pages, the French error pages (405 too),
 the step 3 draft kept on "Étape précédente", the base form's DSFR markup."""
 
 import pytest

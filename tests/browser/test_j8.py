@@ -8,7 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import AccessMode
+from core import clock
+from accounts.sessions import AUTH_AT_KEY, SEEN_AT_KEY
+from accounts.models import AccessMode, Space
 from tests.browser.helpers import (
     CODE_LINE,
     Visits,

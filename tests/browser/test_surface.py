@@ -1,4 +1,4 @@
-"""Issue 6 as a person sees it: the wizard's defects, the guides' words and button order, DSFR
+"""What a person sees: the wizard's former defects, the guides' words and button order, DSFR
 errors from the one base form, the login page of guide 001, the footer's pages and French error
 pages — in chromium, by labels, at 1280 and 375 px (axe-core, no horizontal scroll)."""
 
@@ -51,7 +51,7 @@ def button_names(page, scope="main form .fr-btns-group"):
     return [name.strip() for name in page.locator(scope).first.locator("a, button").all_inner_texts()]
 
 
-def test_issue6_siren_error_example_is_itself_a_valid_siren(page):
+def test_siren_error_example_is_itself_a_valid_siren(page):
     """R-SIREN-1: the example given in the refusal passes the rule it illustrates."""
     start_wizard(page)
     fill_step3(page, siren_typed="987 654 321")
@@ -62,7 +62,7 @@ def test_issue6_siren_error_example_is_itself_a_valid_siren(page):
     assert siren.is_valid(example), f"l'exemple {example} n'est pas un SIREN valide"
 
 
-def test_issue6_j1_7_previous_step_keeps_step3_but_not_the_answer_and_phone_as_typed(page):
+def test_j1_7_previous_step_keeps_step3_but_not_the_answer_and_phone_as_typed(page):
     """J1.7: "Étape précédente" on an unsubmitted step 3 keeps what was typed, all but the secret."""
     start_wizard(page)
     fill_step3(page, phone="01 24 57 88 77")
@@ -85,7 +85,7 @@ def test_issue6_j1_7_previous_step_keeps_step3_but_not_the_answer_and_phone_as_t
     expect(field(page, "Numéro de téléphone")).to_have_value("01 24 57 88 77")
 
 
-def test_issue6_guide_button_order_and_enter_still_validates(page):
+def test_guide_button_order_and_enter_still_validates(page):
     """Step 3 "Étape précédente · Valider · Effacer", summary "Étape précédente · Confirmer"; Enter = Valider."""
     Company.objects.create(siren="732829320", name="MARTIN DISTRIBUTION")
     start_wizard(page)
@@ -96,7 +96,7 @@ def test_issue6_guide_button_order_and_enter_still_validates(page):
     assert button_names(page) == ["Étape précédente", "Confirmer"]
 
 
-def test_issue6_intro_and_stepper_name_step_4_alike_and_no_internal_word(page):
+def test_intro_and_stepper_name_step_4_alike_and_no_internal_word(page):
     page.goto("/creation/conditions-generales?mode=simplifie")
     expect(page.get_by_text("Pour créer votre espace (mode simplifié), vous devez :")).to_be_visible()
     expect(page.get_by_text("(simplifie)")).to_have_count(0)
@@ -111,7 +111,7 @@ def test_issue6_intro_and_stepper_name_step_4_alike_and_no_internal_word(page):
     assert "confirmation de l'inscription" in stepper_title.lower()
 
 
-def test_issue6_browser_back_after_confirmer_shows_the_sent_page(page):
+def test_browser_back_after_confirmer_shows_the_sent_page(page):
     """Back after "Confirmer": the sent page again, never a red "Votre saisie a expiré"."""
     Company.objects.create(siren="732829320", name="MARTIN DISTRIBUTION")
     start_wizard(page)
@@ -125,7 +125,7 @@ def test_issue6_browser_back_after_confirmer_shows_the_sent_page(page):
         expect(page.locator(".fr-alert--error")).to_have_count(0)
 
 
-def test_issue6_stale_wizard_urls_give_one_neutral_notice(page):
+def test_stale_wizard_urls_give_one_neutral_notice(page):
     for url in ("/creation/identifiants", "/creation/formulaire", "/creation/inscription"):
         page.goto(url)
     expect(page).to_have_url(re.compile(r"/creation\?reprise=1$"))
@@ -133,7 +133,7 @@ def test_issue6_stale_wizard_urls_give_one_neutral_notice(page):
     expect(page.locator(".fr-alert--error")).to_have_count(0)
 
 
-def test_issue6_password_fields_alike_server_says_128_maximum(page):
+def test_password_fields_alike_server_says_128_maximum(page):
     """Both password fields take the same length; 140 identical characters: "128 caractères maximum"."""
     page.goto("/creation/conditions-generales?mode=expert")
     tick(page, field(page, "Je reconnais avoir pris connaissance"))
@@ -150,7 +150,7 @@ def test_issue6_password_fields_alike_server_says_128_maximum(page):
     expect(page.get_by_text(message("password_mismatch"))).to_have_count(0)
 
 
-def test_issue6_trust_answer_can_be_shown_before_it_is_too_late(page):
+def test_trust_answer_can_be_shown_before_it_is_too_late(page):
     start_wizard(page)
     answer = field(page, "Réponse")
     answer.fill("Rex le  Chien")
@@ -159,7 +159,7 @@ def test_issue6_trust_answer_can_be_shown_before_it_is_too_late(page):
     expect(answer).to_have_attribute("type", "text")
 
 
-def test_issue6_strength_wording_of_guide_002(page):
+def test_strength_wording_of_guide_002(page):
     page.goto("/creation/conditions-generales?mode=expert")
     tick(page, field(page, "Je reconnais avoir pris connaissance"))
     page.get_by_role("button", name="Valider").click()
@@ -177,7 +177,7 @@ def test_issue6_strength_wording_of_guide_002(page):
     expect(page.locator("#id_password-desc-error")).to_have_text(re.compile(r"trop faible, veuillez ressayer|liste"))
 
 
-def test_issue6_dsfr_errors_on_every_form_from_the_base_form(page):
+def test_dsfr_errors_on_every_form_from_the_base_form(page):
     """Each form refuses an empty submission with DSFR errors (group in error, red fr-error-text),
     never Django's bare list; an empty captcha gets one message."""
     forms = [
@@ -206,7 +206,7 @@ def test_issue6_dsfr_errors_on_every_form_from_the_base_form(page):
     assert float(radio_size.rstrip("px")) >= 20, f"bouton radio de {radio_size} : pas le dessin DSFR"
 
 
-def test_issue6_login_page_of_guide_001(any_page):
+def test_login_page_of_guide_001(any_page):
     page = any_page
     visits = Visits(page, reflow=True)
     page.goto("/")
@@ -236,7 +236,7 @@ FOOTER = [
 ]
 
 
-def test_issue6_footer_pages_are_real_french_pages(any_page):
+def test_footer_pages_are_real_french_pages(any_page):
     page = any_page
     visits = Visits(page, reflow=True)
     for link, heading in FOOTER:
@@ -250,7 +250,7 @@ def test_issue6_footer_pages_are_real_french_pages(any_page):
         expect(main).to_contain_text(fact)
 
 
-def test_issue6_error_pages_are_french_with_a_way_back(any_page):
+def test_error_pages_are_french_with_a_way_back(any_page):
     page = any_page
     visits = Visits(page, reflow=True)
     for url, status, heading in [
@@ -269,7 +269,7 @@ def test_issue6_error_pages_are_french_with_a_way_back(any_page):
         expect(page.get_by_role("heading", name="Connexion à votre Espace professionnel")).to_be_visible()
 
 
-def test_issue6_summary_fits_375_px_with_a_long_email(mobile_page):
+def test_summary_fits_375_px_with_a_long_email(mobile_page):
     """The summary at a phone's width: the long email wraps; spacing before the buttons."""
     page = mobile_page
     Company.objects.create(siren="732829320", name="MARTIN DISTRIBUTION")
@@ -284,7 +284,7 @@ def test_issue6_summary_fits_375_px_with_a_long_email(mobile_page):
     assert buttons["y"] - (last_row["y"] + last_row["height"]) >= 24, "les boutons collent au récapitulatif"
 
 
-def test_issue6_favicon_is_served(page):
+def test_favicon_is_served(page):
     page.goto("/")
     hrefs = page.locator("link[rel~=icon]").evaluate_all("links => links.map(l => l.href)")
     assert hrefs
@@ -295,7 +295,7 @@ def test_issue6_favicon_is_served(page):
     assert response.ok and response.headers["content-type"].startswith("image/"), response.status
 
 
-def test_issue6_login_then_wrong_captcha_keeps_one_message(page):
+def test_login_then_wrong_captcha_keeps_one_message(page):
     """The captcha's error is the one message of its field (empty or wrong)."""
     page.goto("/")
     field(page, "Adresse électronique").fill(EMAIL)

@@ -1,6 +1,6 @@
 """The client address (core.client): the proxy logic behind the audit log and
-the per-address rate limits (R-THROTTLE-1). Item 7 of issue 5: an unparseable hop reported
-by a trusted proxy counts as that proxy's address, never as "no address"."""
+the per-address rate limits (R-THROTTLE-1). An unparseable hop reported by a trusted proxy
+counts as that proxy's address, never as "no address" (which would share one budget)."""
 
 import pytest
 

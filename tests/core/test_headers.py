@@ -1,4 +1,4 @@
-"""Item 7 of issue 5: every dynamic response, error pages included, carries no-store,
+"""SPEC §4 headers: every dynamic response, error pages included, carries no-store,
 Permissions-Policy, CSP and X-Frame-Options (DEBUG=0); whitenoise's static files keep
 their own caching.
 

@@ -1,4 +1,4 @@
-"""Item 7 of issue 5: emails are NFKC-normalised before any comparison (R-MAIL-1, R-MAIL-3)."""
+"""Emails are NFKC-normalised before any comparison (R-MAIL-1, R-MAIL-3)."""
 
 import pytest
 from django.core.exceptions import ValidationError

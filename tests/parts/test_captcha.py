@@ -33,7 +33,7 @@ def test_r_captcha_1_six_characters_of_an_unambiguous_alphabet():
     assert not set("01ilo") & set(services.ALPHABET)
 
 
-# Issue 6 item 4: pairs a person takes for one another on the image (drawn upper case) or
+# Pairs a person takes for one another on the image (drawn upper case) or
 # hears alike in French; z/2 was misread in the trial. At most one of each may be used.
 CONFUSABLE = [
     ("z", "2"), ("s", "5"), ("b", "8"), ("b", "6"), ("g", "6"), ("g", "9"), ("q", "9"), ("q", "o"),
@@ -382,7 +382,7 @@ def _glyph_runs(png: bytes) -> int:
 
 @pytest.mark.parametrize("chars", ["wmwmwm", "mwxkwh", "e2f3h4"])
 def test_r_captcha_1_glyphs_never_touch(chars):
-    """Issue 6 item 4: V and M fused into one shape; each glyph must stand apart."""
+    """V and M once fused into one shape; each glyph must stand apart."""
     for n in range(10):
         assert _glyph_runs(render.image(chars, bytes([n]) * 32)) == 6
 

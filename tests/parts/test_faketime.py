@@ -1,4 +1,4 @@
-"""Issue 7: the served product follows a moved system clock (libfaketime), nothing caches "today".
+"""R-PWD-6, R-EXP-*: the served product follows a moved system clock (libfaketime), nothing caches "today".
 
 The demo data is loaded with the real clock (its password changed today, valid 3 years), then
 the very server `make run` starts (gunicorn with bin/gunicorn.conf.py) runs under

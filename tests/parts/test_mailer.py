@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from core import clock
 from mailer import outbox, worker
-from mailer.email_url import parse_email_url
+from config.env import email_settings
 from mailer.models import OutboxEmail
 from mailer.worker import deliver_due
 from tests.smtp_server import SmtpServer, free_port
@@ -51,7 +51,7 @@ def test_r_email_1_real_smtp_delivery_utf8_and_body_wiped(smtp_settings, setting
 
 def test_r_email_2_smtp_down_retries_with_back_off_then_delivers(settings, smtp_server):
     settings.EMAIL_URL = "smtp://127.0.0.1:9"  # nothing listens there
-    for name, value in parse_email_url(settings.EMAIL_URL).items():
+    for name, value in email_settings(settings.EMAIL_URL).items():
         setattr(settings, name, value)
     settings.EMAIL_TIMEOUT = 2
     email = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
@@ -70,7 +70,7 @@ def test_r_email_2_smtp_down_retries_with_back_off_then_delivers(settings, smtp_
         email.refresh_from_db()
         assert email.attempts == 2 and email.next_attempt_at >= clock.now() + timedelta(seconds=60)  # doubled
         settings.EMAIL_URL = f"smtp://127.0.0.1:{smtp_server.port}"
-        for name, value in parse_email_url(settings.EMAIL_URL).items():
+        for name, value in email_settings(settings.EMAIL_URL).items():
             setattr(settings, name, value)
         traveller.shift(timedelta(seconds=70))
         assert deliver_due() == 1
@@ -85,7 +85,7 @@ def test_r_email_2_back_off_is_capped_and_gives_up_after_max_attempts(settings):
     assert backoff(1) >= timedelta(seconds=30) and backoff(2) >= timedelta(seconds=60)
     assert backoff(30) <= settings.MAILER_MAX_RETRY * 1.1
     settings.EMAIL_URL = "smtp://127.0.0.1:9"
-    for name, value in parse_email_url(settings.EMAIL_URL).items():
+    for name, value in email_settings(settings.EMAIL_URL).items():
         setattr(settings, name, value)
     settings.MAILER_MAX_ATTEMPTS = 2
     email = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
@@ -100,12 +100,39 @@ def test_r_email_2_back_off_is_capped_and_gives_up_after_max_attempts(settings):
 def test_r_email_3_in_development_without_email_url_mails_are_kept_and_shown_in_the_console(settings, caplog):
     settings.EMAIL_URL = ""
     settings.DEBUG = True
+    settings.MAILER_SENDER = "mailer.senders.ConsoleSender"  # what settings choose then
     email = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
     with caplog.at_level(logging.INFO, logger="mailer"):
         assert deliver_due() == 1
     email.refresh_from_db()
     assert email.status == "kept" and outbox.decrypt_body(email) == BODY and email.claimed_by == ""
     assert "AbCdEfGhIjKl" in caplog.text
+
+
+def test_r_email_3_the_console_sender_never_runs_outside_development(settings, caplog):
+    """Named by mistake in production, the console sender logs no body: the mails wait."""
+    settings.DEBUG = False
+    settings.MAILER_SENDER = "mailer.senders.ConsoleSender"
+    email = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
+    with caplog.at_level(logging.INFO, logger="mailer"):
+        assert deliver_due() == 0
+    email.refresh_from_db()
+    assert email.status == "pending" and email.last_error.startswith("DevelopmentOnly")
+    assert "AbCdEfGhIjKl" not in caplog.text
+
+
+def test_r_email_1_the_setting_chooses_the_sender(settings, smtp_settings):
+    """One configuration, a live SMTP server: MAILER_SENDER alone decides sent or kept."""
+    settings.DEBUG = True
+    settings.MAILER_SENDER = "mailer.senders.SmtpSender"
+    sent = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
+    assert deliver_due() == 1 and smtp_settings.wait_for(1)
+    settings.MAILER_SENDER = "mailer.senders.ConsoleSender"
+    kept = outbox.enqueue(to="lila@exemple.fr", subject="Sujet", body=BODY)
+    assert deliver_due() == 1
+    sent.refresh_from_db()
+    kept.refresh_from_db()
+    assert (sent.status, kept.status) == ("sent", "kept") and len(smtp_settings.messages) == 1
 
 
 def test_r_email_3_without_email_url_outside_development_no_body_is_logged_and_mails_wait(settings, caplog):
@@ -168,17 +195,17 @@ def test_r_email_3_development_mailbox_not_mounted_without_debug(client):
     ],
 )
 def test_r_email_3_email_url(url, expected):
-    parsed = parse_email_url(url)
+    parsed = email_settings(url)
     assert {key: parsed[key] for key in expected} == expected
 
 
 @pytest.mark.parametrize("url", ["http://mail.example.fr", "smtp://", "mailto:x@y.fr"])
 def test_r_email_3_bad_email_url_stops_the_start(url):
     with pytest.raises(ValueError):
-        parse_email_url(url)
+        email_settings(url)
 
 
-# --- Item 5: no transaction while talking to SMTP; a lease per claimed row -----------------
+# --- No transaction while talking to SMTP; a lease per claimed row ------------------------
 
 
 class BlockingSmtpServer(SmtpServer):
@@ -206,7 +233,7 @@ def blocking_smtp(settings):
     controller.start()
     url = f"smtp://127.0.0.1:{server.port}"
     settings.EMAIL_URL = url
-    for name, value in parse_email_url(url).items():
+    for name, value in email_settings(url).items():
         setattr(settings, name, value)
     yield server
     server.release.set()

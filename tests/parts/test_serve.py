@@ -1,4 +1,4 @@
-"""Item 7 of issue 5: the gunicorn of bin/serve believes X-Forwarded-Proto only from
+"""The gunicorn of bin/serve believes X-Forwarded-Proto only from
 TRUSTED_PROXIES; with none set it trusts no peer, 127.0.0.1 included.
 
 Before, bin/serve passed --forwarded-allow-ips "${TRUSTED_PROXIES:-127.0.0.1}": any local

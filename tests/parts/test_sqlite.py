@@ -1,4 +1,4 @@
-"""Item 6 of issue 5: WAL, synchronous=NORMAL, busy timeout and IMMEDIATE transactions on any
+"""WAL, synchronous=NORMAL, busy timeout and IMMEDIATE transactions on any
 SQLite database, however it is named (SQLITE_PATH, default, or DATABASE_URL=sqlite:///…)."""
 
 import json

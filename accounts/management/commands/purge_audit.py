@@ -1,5 +1,6 @@
-"""`manage.py purge_audit`: delete the security events older than AUDIT_RETENTION (issue 7
-item 6), run with the reminders (at start, then daily). Data not kept is data not leaked."""
+"""`manage.py purge_audit`: delete the security events older than AUDIT_RETENTION (the
+"Historique de sécurité" shows 90 days, the log keeps a year by default), run with the
+reminders (at start, then daily). Data not kept is data not leaked."""
 
 from django.conf import settings
 from django.core.management import BaseCommand
