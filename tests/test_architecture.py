@@ -41,10 +41,6 @@ KNOWN_VIOLATIONS = {
     ("accounts.services.certificate_import", "accounts.forms"): (
         "h-forms: CertificateSpaceRowForm moves next to the import"
     ),
-    # a flow importing the middleware
-    ("accounts.flows.login", "accounts.middleware"): (
-        "h-config: the session keys AUTH_AT_KEY and SEEN_AT_KEY move out of the middleware"
-    ),
 }
 KNOWN_CYCLES: dict[frozenset, str] = {}
 
