@@ -23,7 +23,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from accounts import requests
+        from accounts import events, requests  # noqa: F401 (events: the labels of its audit kinds)
 
         # The kinds of code requests of J1, J4, J5 and J8, and the email channel, for codes:
         # once, though ready() may run again (Django's docs; a test re-runs it).

@@ -7,6 +7,7 @@ from core import clock
 from core import audit
 from accounts.services import passwords
 from accounts.sessions import AUTH_AT_KEY, SEEN_AT_KEY
+from accounts.events import Kind as Event
 
 REFRESH_EVERY = 60  # seconds: the idle clock is exact to a minute, and saves stay rare
 
@@ -44,10 +45,10 @@ class SessionLifetimeMiddleware:
             or now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
             or now - seen > settings.SESSION_IDLE_TIMEOUT.total_seconds()
         ):
-            audit.record(request, audit.Kind.SESSION_EXPIRED, space=space)
+            audit.record(request, Event.SESSION_EXPIRED, space=space)
             logout(request)
         elif passwords.is_expired(space):
-            audit.record(request, audit.Kind.SESSION_BLOCKED, space=space)
+            audit.record(request, Event.SESSION_BLOCKED, space=space)
             logout(request)
         elif now - seen >= REFRESH_EVERY and not getattr(view_func, "reads_session_only", False):
             request.session[SEEN_AT_KEY] = now  # modified: saved, expiry and cookie slide

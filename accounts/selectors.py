@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 
-from core import clock
+from core import audit, clock
 from core.identity import format_phone, format_siren
 from accounts.models import AccessMode, Civility, Space
 from core.models import AuditEvent
@@ -105,10 +105,7 @@ def browser_name(user_agent: str) -> str:
 
 def kind_label(kind: str) -> str:
     """Return the French label of an audit kind (a kind no longer known keeps a neutral one)."""
-    try:
-        return AuditEvent.Kind(kind).label
-    except ValueError:
-        return "Autre événement de sécurité"
+    return audit.label(kind) or "Autre événement de sécurité"
 
 
 def security_history(space, *, page=None, now: datetime | None = None) -> SecurityHistoryPage:

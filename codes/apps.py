@@ -13,7 +13,7 @@ class CodesConfig(AppConfig):
     channels_provided = False
 
     def ready(self):
-        from codes import channels
+        from codes import channels, events  # noqa: F401 (events: the labels of its audit kinds)
 
         if not self.channels_provided:  # once, though ready() may run again (Django's docs)
             channels.provide("post", channels.Post())

@@ -17,6 +17,7 @@ from codes import registry, tokens
 from codes.errors import CodeRefused
 from codes.process import CodeProcess, check
 from core import audit, clock
+from codes.events import Kind as Event
 
 STEP_KEY = "espace_activation_code"
 DONE_KEY = "espace_activation_done"
@@ -50,13 +51,13 @@ def activate(request, *, code: str, email: str) -> Activated:
     def attempt() -> Activated:
         process = CodeProcess.resume(code=code, email=email, kinds=registry.activatable(), now=now)
         space = process.activate()
-        audit.record(request, audit.Kind.ACTIVATION_OK, space=space, email=email, request_kind=process.kind.name)
+        audit.record(request, Event.ACTIVATION_OK, space=space, email=email, request_kind=process.kind.name)
         return Activated(space=space, kind=process.kind.name)
 
     try:
         activated = check(request, account=email, attempt=attempt)
     except CodeRefused as refused:
-        audit.record(request, audit.Kind.ACTIVATION_FAILED, email=email, reason=refused.reason)
+        audit.record(request, Event.ACTIVATION_FAILED, email=email, reason=refused.reason)
         raise
     request.session.pop(STEP_KEY, None)
     space = activated.space

@@ -16,6 +16,7 @@ from accounts.models import Space
 from core import audit
 from accounts.services import certificates
 from core.client import direct_peer_is_trusted
+from accounts.events import Kind as Event
 
 
 class UntrustedPeer(certificates.CertificateError):
@@ -41,7 +42,7 @@ def log_in(request) -> Space:
     try:
         space = certificates.authenticate(forwarded_certificate(request), now=clock.now())
     except certificates.CertificateError as error:
-        audit.record(request, audit.Kind.CERTIFICATE_REFUSED, reason=error.reason)
+        audit.record(request, Event.CERTIFICATE_REFUSED, reason=error.reason)
         raise
     # Password stages (R-EXP-*) do not apply: a certificate space has no password.
     open_session(request, space, method="certificate")

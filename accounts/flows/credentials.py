@@ -26,6 +26,7 @@ from accounts.services import emails, passwords
 from codes.process import CodeProcess
 from core.client import client_ip
 from core.throttle import Throttle
+from accounts.events import Kind as Event
 
 DONE_KEY = "espace_credentials_done"
 
@@ -62,7 +63,7 @@ def check_current_password(request, space: Space, password: str) -> None:
     )
     if not checked.ok:
         reason = "throttled" if checked.verdict is guard.Verdict.THROTTLED else "wrong_password"
-        audit.record(request, audit.Kind.CREDENTIALS_REFUSED, space=space, email=space.login_email, reason=reason)
+        audit.record(request, Event.CREDENTIALS_REFUSED, space=space, email=space.login_email, reason=reason)
         raise CurrentPasswordRefused()
 
 
@@ -95,7 +96,7 @@ def change_credentials(request, space: Space, change: Change) -> dict:
             CodeProcess.initiate(kind=Kind.EMAIL_CHANGE, email=change.new_email, payload=payload, now=now, space=space)
             audit.record(
                 request,
-                audit.Kind.EMAIL_CHANGE_REQUESTED,
+                Event.EMAIL_CHANGE_REQUESTED,
                 space=space,
                 email=space.login_email,
                 new_email=change.new_email,
@@ -106,14 +107,14 @@ def change_credentials(request, space: Space, change: Change) -> dict:
             passwords.set_password(space, raw=change.new_password, at=now)
             expires = clock.long_date(space.password_expires_on)  # "22 février 2029" (R-PWD-6)
             emails.send("password_changed", to=space.login_email, expires_on=expires)
-            audit.record(request, audit.Kind.PASSWORD_CHANGED, space=space, email=space.login_email)
+            audit.record(request, Event.PASSWORD_CHANGED, space=space, email=space.login_email)
             done["password_expires_on"] = expires
         if change.trust_question is not None:
             space.trust_question = change.trust_question
             space.trust_answer_hash = make_password(change.trust_answer)  # Argon2id, never in clear
             space.save(update_fields=["trust_question", "trust_answer_hash"])
             emails.send("trust_changed", to=space.login_email)
-            audit.record(request, audit.Kind.TRUST_CHANGED, space=space, email=space.login_email)
+            audit.record(request, Event.TRUST_CHANGED, space=space, email=space.login_email)
             done["trust"] = True
     if "password_expires_on" in done or "trust" in done:
         # Every other session of the space fails Django's hash check from now on; this

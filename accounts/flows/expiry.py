@@ -22,6 +22,7 @@ from accounts.flows.login import dummy_hash
 from core import audit, guard
 from accounts.services import emails, passwords
 from core.client import client_ip
+from accounts.events import Kind as Event
 
 EMAIL_KEY = "espace_expired_email"
 DONE_KEY = "espace_expired_done"
@@ -95,7 +96,7 @@ def check_old_password(request, *, email: str, old_password: str) -> Space:
 
     checked = guard.check_secret(account=email, address=client_ip(request), verify=verify)
     if not checked.ok:
-        audit.record(request, audit.Kind.RENEWAL_REFUSED, space=space, email=email, reason=checked.verdict.value)
+        audit.record(request, Event.RENEWAL_REFUSED, space=space, email=email, reason=checked.verdict.value)
         raise RenewalRefused()
     return checked.value
 
@@ -114,7 +115,7 @@ def renew(request, space: Space, *, new_password: str) -> date:
     now = clock.now()
     with transaction.atomic():
         passwords.set_password(space, raw=new_password, at=now)
-        audit.record(request, audit.Kind.PASSWORD_RENEWED, space=space, email=space.login_email)
+        audit.record(request, Event.PASSWORD_RENEWED, space=space, email=space.login_email)
         emails.send(
             "password_changed", to=space.login_email, expires_on=clock.long_date(space.password_expires_on)
         )

@@ -29,6 +29,7 @@ from accounts.models import Space
 from core import audit, guard
 from accounts.services import expiry, passwords
 from core.client import client_ip
+from accounts.events import Kind as Event
 
 
 class Outcome(enum.Enum):
@@ -68,10 +69,10 @@ def check_credentials(request, *, email: str, password: str) -> Space:
 
     checked = guard.check_secret(account=email, address=client_ip(request), verify=verify)
     if checked.verdict is guard.Verdict.THROTTLED:
-        audit.record(request, audit.Kind.LOGIN_THROTTLED, email=email)
+        audit.record(request, Event.LOGIN_THROTTLED, email=email)
         raise LoginRefused()
     if not checked.ok:
-        audit.record(request, audit.Kind.LOGIN_FAILED, space=space, email=email)
+        audit.record(request, Event.LOGIN_FAILED, space=space, email=email)
         raise LoginRefused()
     return checked.value
 
@@ -81,7 +82,7 @@ def expired_password(request, space: Space) -> LoginResult | None:
     "Mot de passe expiré" (J6), where the old password is asked again."""
     if not passwords.is_expired(space):
         return None
-    audit.record(request, audit.Kind.LOGIN_EXPIRED, space=space, email=space.login_email)
+    audit.record(request, Event.LOGIN_EXPIRED, space=space, email=space.login_email)
     return LoginResult(Outcome.EXPIRED, next_url=reverse("espace:expired"))
 
 
@@ -89,7 +90,7 @@ def expiry_alert(request, space: Space) -> LoginResult | None:
     """R-EXP-1: at most EXPIRY_ALERT_DAYS days left, the alert page comes before the home."""
     if expiry.countdown(space) is None:
         return None
-    audit.record(request, audit.Kind.EXPIRY_ALERT_SHOWN, space=space, expires_on=space.password_expires_on.isoformat())
+    audit.record(request, Event.EXPIRY_ALERT_SHOWN, space=space, expires_on=space.password_expires_on.isoformat())
     return LoginResult(Outcome.OK, next_url=reverse("espace:expiry_alert"))
 
 
@@ -110,7 +111,7 @@ def open_session(request, space: Space, *, method: str) -> None:
     now = clock.now().timestamp()
     request.session[AUTH_AT_KEY] = now
     request.session[SEEN_AT_KEY] = now
-    audit.record(request, audit.Kind.LOGIN_OK, space=space, email=space.login_email or "", method=method)
+    audit.record(request, Event.LOGIN_OK, space=space, email=space.login_email or "", method=method)
 
 
 def log_in(request, *, email: str, password: str) -> LoginResult:
@@ -134,5 +135,5 @@ def log_in(request, *, email: str, password: str) -> LoginResult:
 def log_out(request) -> None:
     """End the session server-side (the row or key is deleted, not just the cookie)."""
     if request.user.is_authenticated:
-        audit.record(request, audit.Kind.LOGOUT, space=request.user)
+        audit.record(request, Event.LOGOUT, space=request.user)
     logout(request)

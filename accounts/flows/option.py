@@ -28,6 +28,7 @@ from codes.errors import CodeRefused, CodeWrong, EmailUnavailable  # noqa: F401 
 from codes.process import CodeProcess
 from core.client import client_ip
 from core.throttle import Throttle
+from accounts.events import Kind as Event
 
 SESSION_KEY = "espace_option"
 INSIDE, OUTSIDE = "inside", "outside"
@@ -139,7 +140,7 @@ def confirm(request, option: Option, space: Space, *, trust_question: str, trust
             kind=Kind.OPTION, email=credentials["email"], payload=payload, now=clock.now(), space=space
         ).pending
         audit.record(
-            request, audit.Kind.OPTION_REQUESTED, space=space, email=credentials["email"], origin=option.origin
+            request, Event.OPTION_REQUESTED, space=space, email=credentials["email"], origin=option.origin
         )
     option.finish({"email": credentials["email"], "name": f"{space.get_civility_display()} {space.display_name}"})
     return pending
@@ -157,7 +158,7 @@ def request_code(request, *, number: str, email: str) -> None:
     by_number = throttle.within_limit("option_recoveries_per_number", key=number)
     by_address = throttle.within_limit("option_recoveries_per_address", key=client_ip(request))
     if not (by_number and by_address):
-        audit.record(request, audit.Kind.OPTION_RECOVERY_REFUSED, email=email, reason="throttled")
+        audit.record(request, Event.OPTION_RECOVERY_REFUSED, email=email, reason="throttled")
         raise TooManyRequests()
     space = Space.objects.filter(
         subscriber_number=number, contact_email__iexact=email, access_mode=AccessMode.CERTIFICATE, is_active=True
@@ -167,7 +168,7 @@ def request_code(request, *, number: str, email: str) -> None:
         # a miss answers measurably faster (about 10 ms to 20 ms), which would tell whether the
         # number and the address belong to a certificate space (SPEC §4: not by timing).
         CodeProcess.rehearse(kind=Kind.OPTION_RECOVERY, email=email, now=clock.now(), number=number)
-        audit.record(request, audit.Kind.OPTION_RECOVERY_REFUSED, email=email, reason="no_match")
+        audit.record(request, Event.OPTION_RECOVERY_REFUSED, email=email, reason="no_match")
         return
     with transaction.atomic():
         CodeProcess.initiate(
@@ -178,7 +179,7 @@ def request_code(request, *, number: str, email: str) -> None:
             space=space,
             number=space.subscriber_number,
         )
-        audit.record(request, audit.Kind.OPTION_RECOVERY_REQUESTED, space=space, email=space.contact_email)
+        audit.record(request, Event.OPTION_RECOVERY_REQUESTED, space=space, email=space.contact_email)
 
 
 def check_code(request, option: Option, *, number: str, code: str) -> Space:
@@ -205,8 +206,8 @@ def check_code(request, option: Option, *, number: str, code: str) -> Space:
     try:
         space = process.check(request, account=number, attempt=attempt)
     except CodeRefused as refused:
-        audit.record(request, audit.Kind.OPTION_RECOVERY_REFUSED, reason=refused.reason, number=number)
+        audit.record(request, Event.OPTION_RECOVERY_REFUSED, reason=refused.reason, number=number)
         raise
-    audit.record(request, audit.Kind.OPTION_RECOVERY_OK, space=space)
+    audit.record(request, Event.OPTION_RECOVERY_OK, space=space)
     option.begin(space, now)
     return space

@@ -33,6 +33,7 @@ from codes.errors import CodeRefused, CodeThrottled, CodeVoid
 from codes.models import PendingRequest
 from codes.process import CodeProcess, Failed
 from core.throttle import Throttle
+from accounts.events import Kind as Event
 
 KIND = Kind.PASSWORD_RESET
 STEP_KEY = "espace_recovery"  # {"email": typed at step 1 or 2, "digest": the proven code's}
@@ -82,7 +83,7 @@ def request_code(request, *, email: str) -> None:
             CodeProcess.rehearse(kind=KIND, email=email, now=now)
         else:
             CodeProcess.initiate(kind=KIND, email=email, payload={}, now=now, space=space)
-        audit.record(request, audit.Kind.RESET_REQUESTED, space=space, email=email)
+        audit.record(request, Event.RESET_REQUESTED, space=space, email=email)
     request.session[STEP_KEY] = {"email": email}
 
 
@@ -106,7 +107,7 @@ def prove_code(request, *, email: str, code: str) -> None:
             reset_on_success=False,  # the answer comes next: its failures must survive a new code
         )
     except CodeRefused as refused:
-        audit.record(request, audit.Kind.RESET_CODE_FAILED, email=email, reason=refused.reason)
+        audit.record(request, Event.RESET_CODE_FAILED, email=email, reason=refused.reason)
         raise
     request.session[STEP_KEY] = {"email": email, "digest": tokens.digest(code)}
 
@@ -165,20 +166,20 @@ def reset(request, *, email: str, code: str, answer: str, password: str) -> Spac
             expires_on=clock.long_date(space.password_expires_on),
             reset=True,  # the person just used "Mot de passe oublié ?": not the advice to use it
         )
-        audit.record(request, audit.Kind.RESET_DONE, space=space, email=email)
+        audit.record(request, Event.RESET_DONE, space=space, email=email)
         return space
 
     try:
         space = process.check(request, account=email, attempt=attempt)
     except CodeThrottled:  # nothing was checked, neither the code nor the answer
-        audit.record(request, audit.Kind.RESET_ANSWER_FAILED, email=email, reason="throttled")
+        audit.record(request, Event.RESET_ANSWER_FAILED, email=email, reason="throttled")
         raise Throttled() from None
     except CodeRefused as refused:  # the code: wrong, used, expired, or its space changed
-        audit.record(request, audit.Kind.RESET_CODE_FAILED, email=email, reason=refused.reason)
+        audit.record(request, Event.RESET_CODE_FAILED, email=email, reason=refused.reason)
         request.session.pop(STEP_KEY, None)
         raise
     except (AnswerRefused, CodeVoided) as error:
-        audit.record(request, audit.Kind.RESET_ANSWER_FAILED, email=email, reason=type(error).__name__)
+        audit.record(request, Event.RESET_ANSWER_FAILED, email=email, reason=type(error).__name__)
         if isinstance(error, CodeVoided):
             request.session.pop(STEP_KEY, None)
         raise

@@ -22,6 +22,7 @@ from codes.errors import EmailUnavailable  # noqa: F401 (re-export)
 from codes.process import CodeProcess
 from core.client import client_ip
 from core.throttle import Throttle
+from accounts.events import Kind as Event
 
 SESSION_KEY = "espace_creation"
 SENT_KEY = "espace_creation_sent"  # set by confirm(): the page "code envoyé" can be shown again
@@ -135,7 +136,7 @@ def check_email(request, email: str) -> None:
     this answer from being used to list registered addresses. Raise TooManyRequests past it.
     """
     if not Throttle.default().within_limit("email_checks_per_address", key=client_ip(request)):
-        audit.record(request, audit.Kind.REGISTRATION_REFUSED, email=email, reason="throttled")
+        audit.record(request, Event.REGISTRATION_REFUSED, email=email, reason="throttled")
         raise TooManyRequests()
     requests.check_available(Kind.CREATION, email, clock.now())
 
@@ -147,14 +148,14 @@ def confirm(request, wizard: Wizard) -> PendingRequest:
     TooManyRequests past the hourly ceiling of requests from one address.
     """
     if not Throttle.default().within_limit("creations_per_address", key=client_ip(request)):
-        audit.record(request, audit.Kind.REGISTRATION_REFUSED, email=wizard.email, reason="throttled")
+        audit.record(request, Event.REGISTRATION_REFUSED, email=wizard.email, reason="throttled")
         raise TooManyRequests()
     now = clock.now()
     form, email = wizard.state["form"], wizard.email
     payload = {**form, "password_hash": wizard.state["credentials"]["password_hash"], "mode": wizard.mode}
     with transaction.atomic():
         pending = CodeProcess.initiate(kind=Kind.CREATION, email=email, payload=payload, now=now).pending
-        audit.record(request, audit.Kind.REGISTRATION_REQUESTED, email=email, mode=wizard.mode)
+        audit.record(request, Event.REGISTRATION_REQUESTED, email=email, mode=wizard.mode)
     wizard.finish()
     request.session["espace_creation_sent"] = {
         "email": email,

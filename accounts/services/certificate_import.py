@@ -17,6 +17,7 @@ from core.messages import message
 from accounts.models import AccessMode, Certificate, Space
 from core import audit
 from accounts.services import certificates, spaces
+from accounts.events import Kind as Event
 
 HEADER = (
     "numero_abonne,civilite,nom,prenom,adresse_electronique,telephone,numero_voie,nature_voie,"
@@ -113,7 +114,7 @@ def _import_row(line: int, row: list[str], report: Report, now: datetime) -> Non
     except IntegrityError:  # another import wrote the same number or certificate meanwhile
         report.present.append((line, number))
         return
-    audit.record(None, audit.Kind.CERTIFICATE_IMPORTED, space=space, email=space.contact_email, source="import")
+    audit.record(None, Event.CERTIFICATE_IMPORTED, space=space, email=space.contact_email, source="import")
     report.imported.append(number)
 
 

@@ -11,6 +11,7 @@ from accounts.selectors import profile_display
 from core import audit
 from accounts.services import emails, numbers, passwords
 from recapitulatif import RecapData
+from accounts.events import Kind as Event
 
 PROFILE_FIELDS = (
     "civility",
@@ -128,5 +129,5 @@ def change_login_email(pending: PendingRequest, payload: dict, now: datetime) ->
         changed_at=local.strftime("%H:%M"),
         with_password=bool(payload.get("password_hash")),
     )
-    audit.record(None, audit.Kind.EMAIL_CHANGED, space=space, email=pending.email, old_email=old_email)
+    audit.record(None, Event.EMAIL_CHANGED, space=space, email=pending.email, old_email=old_email)
     return space

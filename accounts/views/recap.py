@@ -7,12 +7,13 @@ from accounts.services import spaces
 from codes import flows as activation
 from core import audit, clock
 from recapitulatif import render as render_pdf
+from accounts.events import Kind as Event
 
 
 def recap_response(request, space) -> HttpResponse:
     """Return the récapitulatif PDF of space (R-PDF-1) as a download."""
     pdf = render_pdf(spaces.recap_data(space, clock.now()))
-    audit.record(request, audit.Kind.RECAP_DOWNLOADED, space=space)
+    audit.record(request, Event.RECAP_DOWNLOADED, space=space)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="recapitulatif-{space.subscriber_number}.pdf"'
     return response

@@ -14,6 +14,7 @@ from core.models import AuditEvent
 from core.throttle import Throttle
 from tests.accounts import journey
 from tests.factories import STRONG_PASSWORD, SpaceFactory
+from accounts.events import Kind as Event
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def test_r_throttle_1_j1_step_2_email_checks_share_one_budget_per_64(client, set
     assert refused.status_code == 400 and "Trop de demandes" in refused.content.decode()
     # Another /64 has its own budget; the audit log names the whole address.
     assert probe(client, "voisin@exemple.fr", f"{OTHER_LINE}:1").status_code == 302
-    event = AuditEvent.objects.filter(kind=AuditEvent.Kind.REGISTRATION_REFUSED).order_by("-id").first()
+    event = AuditEvent.objects.filter(kind=Event.REGISTRATION_REFUSED).order_by("-id").first()
     assert event.ip == f"{LINE}:9" and event.detail["reason"] == "throttled"
 
 
@@ -120,7 +121,7 @@ def test_r_throttle_1_login_failures_per_address_are_counted_per_64(client, sett
     # The /64 is spent: the right password from a fourth address of it is not even checked.
     refused = good_login(client, space.login_email, f"{LINE}:4")
     assert refused.status_code == 400
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_THROTTLED, ip=f"{LINE}:4").exists()
+    assert AuditEvent.objects.filter(kind=Event.LOGIN_THROTTLED, ip=f"{LINE}:4").exists()
     # The neighbour's /64 is not: it logs in.
     assert good_login(client, space.login_email, f"{OTHER_LINE}:4").status_code == 302
     assert int(client.session["_auth_user_id"]) == space.pk

@@ -15,6 +15,7 @@ from core.models import AuditEvent
 from accounts.services import certificates, pki
 from accounts.services.certificate_import import HEADER
 from tests.accounts.certs import client_cert
+from accounts.events import Kind as Event
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_j7_good_file_imports_certificate_spaces(tmp_path, ca):
     assert stored.not_after == cert.not_valid_after_utc and stored.not_before == cert.not_valid_before_utc
     assert "CN=Lila ROSEMONDE" in stored.subject and "CN=AC de test" in stored.issuer
     assert Space.objects.get(subscriber_number="20111710000304").trust_question == "Quel est votre surnom ?"
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.CERTIFICATE_IMPORTED).count() == 2
+    assert AuditEvent.objects.filter(kind=Event.CERTIFICATE_IMPORTED).count() == 2
 
 
 def pki_cert(values):

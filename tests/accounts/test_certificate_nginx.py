@@ -25,6 +25,7 @@ from core.models import AuditEvent
 from accounts.services import pki
 from tests.conftest import need
 from tests.accounts.certs import certificate_space, client_cert, escaped
+from accounts.events import Kind as Event
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 DEPLOY_CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
@@ -130,7 +131,7 @@ def client(tmp: Path, issued=None, key_dir: Path | None = None) -> httpx.Client:
 
 
 def last_refusal():
-    return AuditEvent.objects.filter(kind=AuditEvent.Kind.CERTIFICATE_REFUSED).order_by("-id").first()
+    return AuditEvent.objects.filter(kind=Event.CERTIFICATE_REFUSED).order_by("-id").first()
 
 
 def test_j7_certificate_login_through_nginx(nginx, tmp_path):
@@ -145,7 +146,7 @@ def test_j7_certificate_login_through_nginx(nginx, tmp_path):
     until = clock.paris(issued.cert.not_valid_after_utc).strftime("%d/%m/%Y")
     assert f"Date de validité du certificat : {until}" in home.text
     assert space.subscriber_number in home.text
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.LOGIN_OK)
+    event = AuditEvent.objects.get(kind=Event.LOGIN_OK)
     assert event.space == space and event.ip == "127.0.0.1"  # the client, through X-Forwarded-For
 
 
@@ -162,7 +163,7 @@ def test_j7_forged_header_sent_to_nginx_is_replaced(nginx, tmp_path):
     with client(tmp, other, tmp_path) as someone:
         response = someone.get(url + "/certificat", headers=forged)
     assert response.status_code == 403 and last_refusal().detail == {"reason": "unknown"}
-    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_OK).exists()
+    assert not AuditEvent.objects.filter(kind=Event.LOGIN_OK).exists()
 
 
 def test_j7_forged_header_straight_to_the_app_is_refused(nginx, live_server):

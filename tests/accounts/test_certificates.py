@@ -17,6 +17,7 @@ from accounts.models import AccessMode
 from core.models import AuditEvent
 from accounts.services import certificates, pki
 from tests.accounts.certs import certificate_space, client_cert, escaped
+from accounts.events import Kind as Event
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def via_proxy(value, **extra):
 
 
 def refusals():
-    return list(AuditEvent.objects.filter(kind=AuditEvent.Kind.CERTIFICATE_REFUSED).values_list("detail", flat=True))
+    return list(AuditEvent.objects.filter(kind=Event.CERTIFICATE_REFUSED).values_list("detail", flat=True))
 
 
 def assert_refused(response, reason):
@@ -179,7 +180,7 @@ def test_j7_certificate_login_opens_a_new_session_and_shows_validity(ca):
     until = clock.paris(issued.cert.not_valid_after_utc).strftime("%d/%m/%Y")
     assert f"Date de validité du certificat : {until}" in home
     assert "Expiration du mot de passe" not in home
-    event = AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_OK).get()
+    event = AuditEvent.objects.filter(kind=Event.LOGIN_OK).get()
     assert event.space == space and event.detail == {"method": "certificate"}
 
 

@@ -142,7 +142,7 @@ def test_r_exp_3_a_session_open_when_the_password_expires_reaches_nothing(client
     Space.objects.filter(pk=space.pk).update(password_expires_on=clock.paris_today() - timedelta(days=1))
     for path in ("/espace/gerer", "/espace/recapitulatif.pdf", "/espace"):
         assert client.get(path).status_code == 302, path
-    assert AuditEvent.objects.filter(kind="session_blocked", space=space).exists()
+    assert AuditEvent.objects.filter(kind="accounts.session_blocked", space=space).exists()
     assert "_auth_user_id" not in client.session
 
 
@@ -177,7 +177,7 @@ def test_r_throttle_1_wrong_codes_count_against_the_account_like_wrong_passwords
         response = journey.activate(client, "ABCDEFabcdef", EMAIL)
         assert response.status_code == 400
     assert journey.login(client, EMAIL).status_code == 400  # blocked, even with the right password
-    assert AuditEvent.objects.filter(kind="login_throttled", email=EMAIL).exists()
+    assert AuditEvent.objects.filter(kind="accounts.login_throttled", email=EMAIL).exists()
     with time_machine.travel(clock.now() + timedelta(minutes=2), tick=False):
         assert journey.login(client, EMAIL).status_code == 302
 

@@ -104,7 +104,7 @@ def test_j4_password_alone_applied_at_once_r_pwd_6_and_email(logged, space):
     [body] = mails_to(EMAIL, "Modification du mot de passe")
     assert "Vous avez modifié votre mot de passe" in body and "22 février 2029" in body
     assert OTHER_STRONG_PASSWORD not in body
-    assert AuditEvent.objects.filter(kind="password_changed", space=space).count() == 1
+    assert AuditEvent.objects.filter(kind="accounts.password_changed", space=space).count() == 1
     assert not in_database(OTHER_STRONG_PASSWORD)
     assert PendingRequest.objects.count() == 0
     # The new password logs in, the old one no longer does.
@@ -209,13 +209,13 @@ def test_j4_wrong_current_password_counts_against_the_account(logged, space, set
         assert "Le mot de passe actuel est incorrect" in response.content.decode()
     space.refresh_from_db()
     assert check_password(STRONG_PASSWORD, space.password)
-    assert AuditEvent.objects.filter(kind="credentials_refused", space=space).count() == 5
+    assert AuditEvent.objects.filter(kind="accounts.credentials_refused", space=space).count() == 5
     # R-THROTTLE-1: one counter per account: the login is now blocked too, even right.
     assert journey.login(Client(), EMAIL).status_code == 400
     # And the right current password is not even checked while blocked.
     response = change(logged, **password_box())
     assert response.status_code == 400
-    assert AuditEvent.objects.filter(kind="credentials_refused", detail__reason="throttled").count() == 1
+    assert AuditEvent.objects.filter(kind="accounts.credentials_refused", detail__reason="throttled").count() == 1
     space.refresh_from_db()
     assert check_password(STRONG_PASSWORD, space.password)
 
@@ -315,7 +315,7 @@ def test_j4_email_alone_is_pending_until_activation(logged, space):
     assert NEW_EMAIL in notice and "Si vous n'êtes pas à l'origine de cette modification" in notice
     assert journey.login(Client(), EMAIL).status_code == 400
     assert journey.login(Client(), NEW_EMAIL).status_code == 302
-    assert AuditEvent.objects.filter(kind="email_changed", space=space).count() == 1
+    assert AuditEvent.objects.filter(kind="accounts.email_changed", space=space).count() == 1
     # The code worked once.
     assert journey.activate(Client(), code, NEW_EMAIL).status_code == 400
 

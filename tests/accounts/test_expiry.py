@@ -73,7 +73,7 @@ def test_r_throttle_1_support_lifts_an_accounts_delay(client):
     assert journey.login(client, "bloque@exemple.fr").status_code == 400  # blocked
     call_command("unblock", space.subscriber_number, stdout=StringIO())
     assert journey.login(client, "bloque@exemple.fr").status_code == 302
-    assert AuditEvent.objects.filter(kind="account_unblocked", space=space).exists()
+    assert AuditEvent.objects.filter(kind="accounts.account_unblocked", space=space).exists()
 
 
 def test_r_throttle_1_unblock_takes_an_email_without_a_space_and_refuses_unknown_numbers():

@@ -108,13 +108,13 @@ def test_activation_email_step_never_fails(client, pending_code, email, action):
     assume(email.strip().lower() != KNOWN_EMAIL)
     page = client.get("/activation")
     assert client.post("/activation", {"code": pending_code, **captcha_post_data(page)}).status_code == 200
-    before = audit_count("activation_")
+    before = audit_count("codes.activation_")
     response = client.post("/activation/identifiants", {"code": pending_code, "email": email, "action": action})
     assert response.status_code == 400
     if REFUSED_CODE in response.content.decode():  # the form took it: the flow refused it, and said so
-        assert audit_count("activation_failed") == before + 1
+        assert audit_count("codes.activation_failed") == before + 1
     else:
-        assert audit_count("activation_") == before
+        assert audit_count("codes.activation_") == before
     nothing_more_written()
 
 
@@ -136,14 +136,14 @@ def test_activation_email_step_without_step_1_goes_back(client, pending_code, co
 def test_login_never_fails(client, known_space, email, password):
     """A solved captcha each time: the hostile email and password reach the login flow."""
     page = client.get("/")
-    before = audit_count("login_")
+    before = audit_count("accounts.login_")
     response = client.post("/", {"email": email, "password": password, **captcha_post_data(page)})
     assert response.status_code == 400
     assert "_auth_user_id" not in client.session
     if REFUSED_LOGIN in response.content.decode():  # past the form: the flow refused and recorded it
-        assert audit_count("login_failed") + audit_count("login_throttled") == before + 1
+        assert audit_count("accounts.login_failed") + audit_count("accounts.login_throttled") == before + 1
     else:
-        assert audit_count("login_") == before
+        assert audit_count("accounts.login_") == before
 
 
 @pytest.fixture
@@ -156,7 +156,7 @@ def test_login_hostile_password_reaches_the_flow_and_is_refused(client, known_sp
     response = journey.login(client, KNOWN_EMAIL, password)
     assert response.status_code == 400
     assert REFUSED_LOGIN in response.content.decode()
-    assert AuditEvent.objects.filter(kind="login_failed", space=known_space).count() == 1
+    assert AuditEvent.objects.filter(kind="accounts.login_failed", space=known_space).count() == 1
     assert "_auth_user_id" not in client.session
 
 

@@ -69,7 +69,7 @@ def test_j5_resets_the_password_with_code_answer_and_new_password(client):
     assert "Mot de passe oublié" not in body and "sécurisez sans attendre votre messagerie" in body
     pending.refresh_from_db()
     assert pending.used_at is not None and pending.payload == {}
-    assert AuditEvent.objects.filter(kind="reset_done", space=space).exists()
+    assert AuditEvent.objects.filter(kind="accounts.reset_done", space=space).exists()
     assert journey.login(Client(), space.login_email, NEW_PASSWORD).status_code == 302
     assert journey.login(Client(), space.login_email, STRONG_PASSWORD).status_code == 400
 
@@ -121,7 +121,7 @@ def test_r_code_2_j5_one_refusal_for_every_bad_code(client, case):
         assert "ne permettent pas de réinitialiser le mot de passe" in response.content.decode()
         assert space.trust_question not in response.content.decode()
         assert client.get("/mot-de-passe-oublie/nouveau")["Location"] == "/mot-de-passe-oublie/code"
-    assert AuditEvent.objects.filter(kind="reset_code_failed").exists()
+    assert AuditEvent.objects.filter(kind="accounts.reset_code_failed").exists()
 
 
 def test_j5_code_expired_between_the_code_page_and_the_answer(client):
@@ -150,7 +150,7 @@ def test_j5_wrong_answer_keeps_the_code_then_the_last_allowed_voids_it(client, s
     assert give_code(client, space.login_email, code).status_code == 400
     space.refresh_from_db()
     assert check_password(STRONG_PASSWORD, space.password)
-    assert AuditEvent.objects.filter(kind="reset_answer_failed").count() == 3
+    assert AuditEvent.objects.filter(kind="accounts.reset_answer_failed").count() == 3
 
 
 def test_j5_right_answer_after_a_wrong_one_resets(client):
@@ -359,4 +359,4 @@ def test_j5_code_used_by_another_tab_between_the_check_and_the_answer(client, mo
     assert "Cette demande n&#x27;est plus en cours." in response.content.decode()
     space.refresh_from_db()
     assert check_password(STRONG_PASSWORD, space.password)
-    assert AuditEvent.objects.filter(kind="reset_code_failed", space=None).exists()
+    assert AuditEvent.objects.filter(kind="accounts.reset_code_failed", space=None).exists()

@@ -81,7 +81,7 @@ def test_r_exp_1_alert_at_60_days_left_then_home_countdown(client, space, time_m
     home = client.get("/espace").content.decode()
     assert "Attention, votre accès sera bloqué dans 60 jours." in home
     assert f'href="{reverse("espace:credentials")}?modifier=mot-de-passe">Modifier le mot de passe</a>' in home
-    assert AuditEvent.objects.filter(kind="expiry_alert_shown", space=space).count() == 1
+    assert AuditEvent.objects.filter(kind="accounts.expiry_alert_shown", space=space).count() == 1
 
 
 def test_r_exp_1_no_alert_at_61_days_left(client, space, time_machine):
@@ -159,7 +159,7 @@ def test_r_exp_2_journey_from_the_login_to_a_new_password(client, time_machine):
     assert NEW_PASSWORD not in body and STRONG_PASSWORD not in body
     assert not client.session.get("_auth_user_id")  # no session opened by the renewal
     assert journey.login(client, EMAIL, NEW_PASSWORD)["Location"] == "/espace"
-    assert AuditEvent.objects.filter(kind="password_renewed", space=space).count() == 1
+    assert AuditEvent.objects.filter(kind="accounts.password_renewed", space=space).count() == 1
 
 
 def test_r_exp_2_after_a_minute_the_login_no_longer_spares_step_1(client, time_machine):
@@ -180,7 +180,7 @@ def test_r_exp_2_refusals_leave_the_password_and_the_outbox_untouched(client, ti
     space.refresh_from_db()
     assert space.password_expires_on == date(2029, 2, 22)
     assert not OutboxEmail.objects.exists()
-    assert AuditEvent.objects.filter(kind="renewal_refused", space=space).exists()
+    assert AuditEvent.objects.filter(kind="accounts.renewal_refused", space=space).exists()
 
 
 def test_r_pwd_3_new_password_must_differ_from_the_old_one(client, time_machine):
@@ -239,7 +239,7 @@ def test_r_throttle_1_old_password_shares_the_login_counter(client, time_machine
         step_2(client, old=WRONG)
     response = step_2(client)  # the right old password, but blocked
     assert response.status_code == 400
-    assert AuditEvent.objects.filter(kind="renewal_refused", detail__reason="throttled").exists()
+    assert AuditEvent.objects.filter(kind="accounts.renewal_refused", detail__reason="throttled").exists()
     assert not OutboxEmail.objects.exists()
 
 

@@ -4,6 +4,9 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
+
+from accounts import events as accounts_events
+from codes import events as codes_events
 from django.core.management import call_command
 
 from core.models import AuditEvent
@@ -31,8 +34,8 @@ def event(space, kind, at, **extra):
 
 
 def test_history_shows_the_last_90_days_newest_first_in_french(client, logged_in):
-    event(logged_in, "login_failed", NOW - timedelta(days=89), email=EMAIL)
-    event(logged_in, "activation_ok", NOW - timedelta(days=91))
+    event(logged_in, "accounts.login_failed", NOW - timedelta(days=89), email=EMAIL)
+    event(logged_in, "codes.activation_ok", NOW - timedelta(days=91))
     page = client.get("/espace/historique")
     assert page.status_code == 200 and page["Cache-Control"] == "no-store"
     html = page.content.decode()
@@ -46,8 +49,8 @@ def test_history_shows_the_last_90_days_newest_first_in_french(client, logged_in
 
 def test_history_never_shows_another_spaces_events_nor_the_detail(client, logged_in):
     other = SpaceFactory(login_email="autre@exemple.fr")
-    event(other, "recap_downloaded", NOW)
-    event(logged_in, "login_ok", NOW, detail={"method": "secret-detail-value"})
+    event(other, "accounts.recap_downloaded", NOW)
+    event(logged_in, "accounts.login_ok", NOW, detail={"method": "secret-detail-value"})
     html = client.get("/espace/historique").content.decode()
     assert "Récapitulatif téléchargé" not in html
     assert "secret-detail-value" not in html
@@ -56,7 +59,7 @@ def test_history_never_shows_another_spaces_events_nor_the_detail(client, logged
 def test_history_is_paginated_and_bad_page_numbers_never_fail(client, logged_in, settings):
     settings.SECURITY_HISTORY_PAGE_SIZE = 5
     for minutes in range(11):
-        event(logged_in, "logout", NOW - timedelta(minutes=minutes + 1))
+        event(logged_in, "accounts.logout", NOW - timedelta(minutes=minutes + 1))
     first = client.get("/espace/historique").content.decode()
     assert "page 1 sur 3" in first and 'href="?page=2"' in first and "Page précédente" not in first
     last = client.get("/espace/historique?page=3").content.decode()
@@ -94,8 +97,10 @@ def test_browser_names(agent, name):
 
 
 def test_every_audit_kind_has_a_french_label_and_unknown_ones_a_neutral_one():
-    for kind in AuditEvent.Kind:
-        assert kind_label(kind.value) == kind.label
+    for events in (accounts_events.Kind, codes_events.Kind):
+        for name, value in vars(events).items():
+            assert value.count(".") == 1 and kind_label(value) != "Autre événement de sécurité", name
+    assert kind_label("accounts.login_ok") == "Connexion réussie"
     assert kind_label("retired_kind") == "Autre événement de sécurité"
 
 
@@ -103,8 +108,8 @@ def test_purge_audit_deletes_events_older_than_the_retention(time_machine, setti
     time_machine.move_to(NOW, tick=False)
     space = SpaceFactory(login_email=EMAIL)
     AuditEvent.objects.all().delete()
-    kept = event(space, "login_ok", NOW - timedelta(days=365))
-    event(space, "login_ok", NOW - timedelta(days=365, seconds=1))
+    kept = event(space, "accounts.login_ok", NOW - timedelta(days=365))
+    event(space, "accounts.login_ok", NOW - timedelta(days=365, seconds=1))
     out = StringIO()
     call_command("purge_audit", stdout=out)
     assert list(AuditEvent.objects.all()) == [kept]

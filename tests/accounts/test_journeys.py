@@ -191,7 +191,7 @@ def test_r_code_2_one_message_for_every_refusal(client, case):
     assert response.status_code == 400
     assert "ne permettent pas l&#x27;activation" in response.content.decode()
     assert Space.objects.count() == (1 if case == "used" else 0)
-    assert AuditEvent.objects.filter(kind="activation_failed").exists()
+    assert AuditEvent.objects.filter(kind="codes.activation_failed").exists()
 
 
 def test_r_code_1_code_is_case_sensitive(client):
@@ -233,7 +233,7 @@ def test_j3_login_cycles_the_session_and_shows_the_home(client):
     assert f"Abonné : {space.subscriber_number}" in page
     assert f"Expiration du mot de passe : {space.password_expires_on:%d/%m/%Y}" in page
     assert "Me déconnecter" in page and "Bienvenue," in page and "Gérer les services" in page
-    assert AuditEvent.objects.filter(kind="login_ok", space=space).exists()
+    assert AuditEvent.objects.filter(kind="accounts.login_ok", space=space).exists()
 
 
 def test_j3_manage_page_has_the_four_blocks_with_no_dead_link(client):
@@ -269,7 +269,7 @@ def test_r_throttle_1_login_refused_after_five_failures_even_with_the_right_pass
         assert journey.login(client, EMAIL, "Un mauvais mot de passe assez long").status_code == 400
     response = journey.login(client, EMAIL)
     assert response.status_code == 400
-    assert AuditEvent.objects.filter(kind="login_throttled").exists()
+    assert AuditEvent.objects.filter(kind="accounts.login_throttled").exists()
     with time_machine.travel(clock.now() + timedelta(minutes=1, seconds=1), tick=False):
         assert journey.login(client, EMAIL).status_code == 302
 
@@ -294,7 +294,7 @@ def test_r_exp_3_expired_password_opens_no_session(client):
         assert response.status_code == 302
         assert response["Location"] == "/mot-de-passe-expire"  # J6's page, no session
         assert client.get("/espace").status_code == 302
-    assert AuditEvent.objects.filter(kind="login_expired", space=space).exists()
+    assert AuditEvent.objects.filter(kind="accounts.login_expired", space=space).exists()
 
 
 @pytest.mark.parametrize("store_age", [None, timedelta(hours=12)], ids=["store-30-min", "store-12-h"])
@@ -311,14 +311,14 @@ def test_spec_4_idle_timeout_is_30_minutes(client, settings, store_age):
         assert client.get("/espace").status_code == 200  # activity slides the expiry
         traveller.shift(timedelta(minutes=29))
         assert client.get("/espace").status_code == 200
-        assert not AuditEvent.objects.filter(kind="session_expired").exists()
+        assert not AuditEvent.objects.filter(kind="accounts.session_expired").exists()
         traveller.shift(timedelta(minutes=30, seconds=2))
         response = client.get("/espace")
         assert response.status_code == 302 and response["Location"] == "/"
         assert "_auth_user_id" not in client.session
         assert client.get("/espace/gerer").status_code == 302
     if store_age:  # the store still had the session: the middleware ended it, and said so
-        assert AuditEvent.objects.filter(kind="session_expired", space=space).count() == 1
+        assert AuditEvent.objects.filter(kind="accounts.session_expired", space=space).count() == 1
 
 
 def test_spec_4_absolute_session_lifetime_is_12_hours(client):
@@ -331,7 +331,7 @@ def test_spec_4_absolute_session_lifetime_is_12_hours(client):
         assert status == (200 if 29 * step <= 12 * 60 else 302), step
         if status == 302:
             break
-    assert AuditEvent.objects.filter(kind="session_expired").exists()
+    assert AuditEvent.objects.filter(kind="accounts.session_expired").exists()
 
 
 def test_spec_4_audit_log_never_holds_a_secret(client):
@@ -341,7 +341,7 @@ def test_spec_4_audit_log_never_holds_a_secret(client):
     journey.login(client, EMAIL, "Un mauvais mot de passe assez long")
     journey.login(client, EMAIL)
     kinds = set(AuditEvent.objects.values_list("kind", flat=True))
-    assert {"registration_requested", "activation_ok", "login_failed", "login_ok"} <= kinds
+    assert {"accounts.registration_requested", "codes.activation_ok", "accounts.login_failed", "accounts.login_ok"} <= kinds
     for event in AuditEvent.objects.all():
         dumped = f"{event.email} {event.detail} {event.user_agent}"
         assert STRONG_PASSWORD not in dumped and code not in dumped and TRUST_ANSWER not in dumped

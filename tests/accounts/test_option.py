@@ -334,7 +334,7 @@ def test_r_throttle_1_outside_code_checks_are_throttled_per_number(client):
         client.post("/option-sans-certificat/code", {"subscriber_number": space.subscriber_number, "code": "B" * 12})
     blocked = client.post("/option-sans-certificat/code", {"subscriber_number": space.subscriber_number, "code": code})
     assert blocked.status_code == 400
-    assert AuditEvent.objects.filter(kind="option_recovery_refused", detail__reason="throttled").exists()
+    assert AuditEvent.objects.filter(kind="accounts.option_recovery_refused", detail__reason="throttled").exists()
     assert PendingRequest.objects.get().used_at is None
 
 

@@ -36,7 +36,7 @@ def test_r_throttle_1_j3_failures_counted_in_redis_block_even_the_right_password
     for _ in range(5):
         assert journey.login(client, EMAIL, WRONG_PASSWORD).status_code == 400
     assert journey.login(client, EMAIL).status_code == 400
-    assert AuditEvent.objects.filter(kind="login_throttled", email=EMAIL).exists()
+    assert AuditEvent.objects.filter(kind="accounts.login_throttled", email=EMAIL).exists()
     assert not ThrottleCounter.objects.exists()
     assert list(redis_stores.scan_iter(match=f"{settings.THROTTLE_REDIS_PREFIX}*acct:{EMAIL}"))
     with time_machine.travel(clock.now() + timedelta(minutes=1, seconds=1), tick=False):

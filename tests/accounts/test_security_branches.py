@@ -63,7 +63,7 @@ def test_r_throttle_1_activation_per_email_blocks_even_the_right_code(client):
             assert refused_code(journey.activate(client, wrong(code), EMAIL))
         assert refused_code(journey.activate(client, code, EMAIL))  # the right code, not even checked
         assert Space.objects.count() == 0
-        assert AuditEvent.objects.filter(kind="activation_failed", detail__reason="throttled").count() == 1
+        assert AuditEvent.objects.filter(kind="codes.activation_failed", detail__reason="throttled").count() == 1
         traveller.shift(timedelta(minutes=1, seconds=1))
         assert journey.activate(client, code, EMAIL)["Location"] == "/activation/recapitulatif"
     assert Space.objects.filter(login_email=EMAIL).count() == 1
@@ -89,10 +89,10 @@ def test_r_throttle_1_failures_on_an_unknown_email_count_against_it(client):
     with time_machine.travel(datetime.now(tz=PARIS), tick=False) as traveller:
         for _ in range(FREE_FAILURES):
             assert refused_login(journey.login(client, unknown, WRONG_PASSWORD))
-        assert AuditEvent.objects.filter(kind="login_failed", email=unknown).count() == FREE_FAILURES
+        assert AuditEvent.objects.filter(kind="accounts.login_failed", email=unknown).count() == FREE_FAILURES
         SpaceFactory(login_email=unknown)
         assert refused_login(journey.login(client, unknown))  # right password, still blocked
-        assert AuditEvent.objects.filter(kind="login_throttled", email=unknown).count() == 1
+        assert AuditEvent.objects.filter(kind="accounts.login_throttled", email=unknown).count() == 1
         assert not logged_in(client)
         traveller.shift(timedelta(minutes=1, seconds=1))
         assert journey.login(client, unknown).status_code == 302
@@ -117,7 +117,7 @@ def test_r_throttle_1_a_success_resets_the_consecutive_failures(client):
             assert refused_login(journey.login(client, EMAIL, WRONG_PASSWORD))
         assert journey.login(client, EMAIL).status_code == 302
         assert client.post("/deconnexion").status_code == 302
-    assert not AuditEvent.objects.filter(kind="login_throttled").exists()
+    assert not AuditEvent.objects.filter(kind="accounts.login_throttled").exists()
 
 
 # --- R-EXP-3 for a session opened before the expiry ----------------------------------------------
@@ -147,7 +147,7 @@ def test_r_exp_3_an_open_session_reaches_nothing_once_the_password_expired(clien
     assert not logged_in(client)
     for other in ("/espace", "/espace/gerer", "/espace/recapitulatif.pdf"):
         assert client.get(other).status_code == 302
-    assert not AuditEvent.objects.filter(kind="recap_downloaded").exists()
+    assert not AuditEvent.objects.filter(kind="accounts.recap_downloaded").exists()
 
 
 def test_r_exp_3_the_session_is_fine_until_the_end_of_the_last_day(client, session_across_expiry):

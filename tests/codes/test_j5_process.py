@@ -45,5 +45,5 @@ def test_j5_a_space_that_left_password_access_voids_the_code_at_the_answer(clien
     request.session = SessionStore(client.session.session_key)
     with pytest.raises(CodeVoid):
         recovery.reset(request, email=space.login_email, code=code, answer=TRUST_ANSWER, password=NEW_PASSWORD)
-    assert AuditEvent.objects.filter(kind="reset_code_failed", detail__reason="void").count() == 1
+    assert AuditEvent.objects.filter(kind="accounts.reset_code_failed", detail__reason="void").count() == 1
     assert PendingRequest.objects.get().used_at is None and recovery.STEP_KEY not in request.session

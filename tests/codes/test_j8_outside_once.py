@@ -40,5 +40,5 @@ def test_r_code_1_j8_outside_code_works_once(client):
     assert other_browser.get("/option-sans-certificat/identifiants").url == "/option-sans-certificat?reprise=1"
     space.refresh_from_db()
     assert space.access_mode == AccessMode.CERTIFICATE  # nothing else could refuse the second try
-    assert AuditEvent.objects.filter(kind="option_recovery_refused", detail__reason="used").count() == 1
-    assert AuditEvent.objects.filter(kind="option_recovery_ok").count() == 1
+    assert AuditEvent.objects.filter(kind="accounts.option_recovery_refused", detail__reason="used").count() == 1
+    assert AuditEvent.objects.filter(kind="accounts.option_recovery_ok").count() == 1

@@ -81,7 +81,7 @@ def test_post_kind_code_goes_by_letter_and_j2_applies_it(
     assert space.subscriber_number in page
     space.refresh_from_db()
     assert space.city == "LYON"
-    assert AuditEvent.objects.filter(kind="activation_ok", detail__request_kind=KIND).count() == 1
+    assert AuditEvent.objects.filter(kind="codes.activation_ok", detail__request_kind=KIND).count() == 1
     assert journey.activate(Client(), code, EMAIL).status_code == 400  # once (R-CODE-1)
 
 

@@ -47,7 +47,7 @@ def test_r_code_2_j2_one_message_and_the_reason_in_the_audit_log(client):
     used = journey.activate(Client(), code, EMAIL)
     for response in (wrong, expired, used):
         assert response.status_code == 400 and message("code_refused") in refusal_text(response)
-    assert reasons("activation_failed") == ["wrong", "expired", "used"]
+    assert reasons("codes.activation_failed") == ["wrong", "expired", "used"]
     assert_no_code_in_audit(code)
 
 
@@ -56,7 +56,7 @@ def test_r_code_2_j2_a_malformed_code_reaching_the_flow_is_audited_as_such(clien
     request.session, request.user = client.session, None
     with pytest.raises(CodeMalformed):
         activation.activate(request, code="court", email=EMAIL)
-    assert reasons("activation_failed") == ["malformed"]
+    assert reasons("codes.activation_failed") == ["malformed"]
 
 
 def test_r_code_2_j5_a_used_code_is_refused_like_a_wrong_one_and_audited_as_used(client):
@@ -73,7 +73,7 @@ def test_r_code_2_j5_a_used_code_is_refused_like_a_wrong_one_and_audited_as_used
     used = Client().post("/mot-de-passe-oublie/code", {"email": EMAIL, "code": code})
     assert wrong.status_code == used.status_code == 400
     assert message("reset_code_refused") in refusal_text(wrong) and message("reset_code_refused") in refusal_text(used)
-    assert reasons("reset_code_failed") == ["wrong", "used"]
+    assert reasons("accounts.reset_code_failed") == ["wrong", "used"]
     assert space.trust_question not in refusal_text(used)
     assert_no_code_in_audit(code)
 
@@ -91,7 +91,7 @@ def test_r_code_2_j8_outside_unknown_number_and_expired_code_audited_apart(clien
         late = client.post("/option-sans-certificat/code", {"subscriber_number": space.subscriber_number, "code": code})
     for response in (unknown, late):
         assert response.status_code == 400 and message("option_code_refused") in refusal_text(response)
-    refused = [event.detail for event in AuditEvent.objects.filter(kind="option_recovery_refused").order_by("id")]
+    refused = [event.detail for event in AuditEvent.objects.filter(kind="accounts.option_recovery_refused").order_by("id")]
     assert [detail["reason"] for detail in refused] == ["wrong", "expired"]
     assert_no_code_in_audit(code)
 

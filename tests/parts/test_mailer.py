@@ -15,6 +15,7 @@ from config.env import email_settings
 from mailer.models import OutboxEmail
 from mailer.worker import deliver_due
 from tests.smtp_server import SmtpServer, free_port
+from accounts.events import Kind as Event
 
 pytestmark = pytest.mark.django_db
 BODY = "Bonjour,\n\nVotre code : AbCdEfGhIjKl — accents éàù.\n"
@@ -273,7 +274,7 @@ def test_r_email_2_a_web_write_completes_while_the_smtp_server_hangs(blocking_sm
         write_done = threading.Event()
 
         def web_write():
-            audit.record(None, audit.Kind.LOGIN_FAILED, email="autre@exemple.fr")
+            audit.record(None, Event.LOGIN_FAILED, email="autre@exemple.fr")
             write_done.set()
 
         writer, written = in_thread(web_write)

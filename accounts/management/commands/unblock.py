@@ -8,6 +8,7 @@ from core.identity import normalize_email
 from accounts.models import AccessMode, Space
 from core import audit
 from core.throttle import Throttle
+from accounts.events import Kind as Event
 
 
 class Command(BaseCommand):
@@ -30,5 +31,5 @@ class Command(BaseCommand):
             except ValidationError as error:
                 raise CommandError(error.messages[0]) from None
         Throttle.default().lift(account=email)
-        audit.record(None, audit.Kind.ACCOUNT_UNBLOCKED, space=space, email=email)
+        audit.record(None, Event.ACCOUNT_UNBLOCKED, space=space, email=email)
         self.stdout.write(f"Blocage levé pour {email}")
