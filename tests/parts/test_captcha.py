@@ -381,33 +381,105 @@ def test_r_captcha_1_a_voice_in_another_format_is_refused_clearly(tmp_path, monk
     render._voice.cache_clear()
 
 
-def _glyph_runs(png: bytes) -> int:
-    """Count the runs of columns holding glyph ink (darker than any noise), apart by 3+ columns.
+def _column_ink(png: bytes, threshold: int) -> list[int]:
+    """Return, per column, how many pixels have every channel at most threshold."""
+    from PIL import ImageChops
 
-    Glyphs are placed render.GAP (4) columns apart at least; a gap of one or two columns
-    can open inside a turned glyph, where resampling lightens a thin stroke.
-    """
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    ink = (render.GLYPH_DARKEST + render.NOISE_DARKEST) // 2  # resampling lightens glyph cores a little
-    inked = [any(max(image.getpixel((x, y))) <= ink for y in range(image.height)) for x in range(image.width)]
-    runs, blank = 0, 3
-    for column in inked:
-        if column and blank >= 3:
-            runs += 1
-        blank = 0 if column else blank + 1
+    channels = [c.point(lambda v: 255 if v <= threshold else 0) for c in Image.open(io.BytesIO(png)).convert("RGB").split()]
+    inked = ImageChops.darker(ImageChops.darker(channels[0], channels[1]), channels[2])
+    row = inked.resize((inked.width, 1), Image.Resampling.BOX)  # the mean of each column
+    return [round(value * inked.height / 255) for value in row.tobytes()]
+
+
+def _runs(counts: list[int], tolerance: int) -> int:
+    """Count the runs of columns with more than tolerance inked pixels, 8 columns wide at least."""
+    runs, width = 0, 0
+    for count in [*counts, 0]:
+        if count > tolerance:
+            width += 1
+        else:
+            runs, width = runs + (width >= 8), 0
     return runs
 
 
-@pytest.mark.parametrize("chars", ["wmwmwm", "mwxkwh", "e2f3h4"])
+def _masks(chars: str, seed: bytes) -> list:
+    """Return each glyph's ink on a canvas of the image's size, where the image draws it."""
+    _, _, placed = render.layout(chars, seed)
+    masks = []
+    for glyph, left, top in placed:
+        mask = Image.new("L", (render.WIDTH, render.HEIGHT), 0)
+        mask.paste(render._solid(glyph), (left, top))
+        masks.append(mask)
+    return masks
+
+
+def _touch(masks) -> list:
+    """Return the pairs of glyphs closer than render.CLEARANCE + 1 pixels (in any direction)."""
+    from PIL import ImageChops, ImageFilter
+
+    grow = ImageFilter.MaxFilter(2 * render.CLEARANCE + 1)
+    grown = [mask.filter(grow) for mask in masks]
+    return [
+        (i, j)
+        for i in range(len(masks))
+        for j in range(i + 1, len(masks))
+        if ImageChops.multiply(grown[i], masks[j]).getbbox() is not None
+    ]
+
+
+@pytest.mark.parametrize("chars", ["wmwmwm", "mwxkwh", "e2f3h4", "7j7j7j"])
 def test_r_captcha_1_glyphs_never_touch(chars):
-    """Issue 6 item 4: V and M fused into one shape; each glyph must stand apart."""
+    """Issue 6 item 4: V and M fused into one shape; each glyph keeps its clearance all round."""
     for n in range(10):
-        assert _glyph_runs(render.image(chars, bytes([n]) * 32)) == 6
+        masks = _masks(chars, bytes([n]) * 32)
+        assert len(masks) == 6 and _touch(masks) == []
+        inside = Image.new("L", (render.WIDTH, render.HEIGHT), 0)
+        for mask in masks:
+            inside.paste(255, mask=mask)
+        assert inside.getbbox()[0] >= render.MARGIN and inside.getbbox()[2] <= render.WIDTH - render.MARGIN
 
 
 def test_r_captcha_1_a_word_too_wide_is_scaled_down_not_squeezed(monkeypatch):
     monkeypatch.setattr(render, "FONT_SIZES", (64,))
-    assert _glyph_runs(render.image("wmwmwm", b"seed")) == 6
+    render._font.cache_clear()
+    masks = _masks("wmwmwm", b"seed")
+    assert _touch(masks) == []
+    right = max(mask.getbbox()[2] for mask in masks)
+    assert right <= render.WIDTH - render.MARGIN
+    render._font.cache_clear()
+
+
+def test_issue_13_the_noise_is_in_the_glyphs_inks_and_in_front():
+    """The probe: max channel <= 60 removed all the noise. Now any threshold that keeps the
+    glyphs keeps dark noise too, on the glyphs and between them."""
+    for n in range(10):
+        seed, chars = bytes([n]) * 32, "e2f3h4"
+        background, inks, placed = render.layout(chars, seed)
+        clean, noisy = render.image(chars, seed, noise=False), render.image(chars, seed)
+        darkest = max(max(ink) for ink in inks)
+        glyph_ink = sum(_column_ink(clean, darkest))
+        extra = sum(_column_ink(noisy, darkest)) - glyph_ink
+        assert extra > 0.25 * glyph_ink, (n, extra, glyph_ink)
+        # In front: some pixels of the glyphs are covered by the noise's other inks.
+        before, after = Image.open(io.BytesIO(clean)).convert("RGB"), Image.open(io.BytesIO(noisy)).convert("RGB")
+        masks = _masks(chars, seed)
+        covered = sum(
+            1
+            for mask in masks
+            for x, y in [(x, y) for x in range(mask.getbbox()[0], mask.getbbox()[2]) for y in range(mask.getbbox()[1], mask.getbbox()[3])]
+            if mask.getpixel((x, y)) and before.getpixel((x, y)) != after.getpixel((x, y))
+        )
+        assert covered > 30, (n, covered)
+
+
+def test_issue_13_thresholds_and_columns_do_not_cut_the_word_into_six():
+    """The probe cut 19 images of 20 into exactly 6 glyph columns after its threshold."""
+    cut = 0
+    for n in range(20):
+        png = render.image("".join(services.ALPHABET[(n * 7 + i * 3) % 20] for i in range(6)), bytes([n, 1]) * 16)
+        counts = {threshold: _column_ink(png, threshold) for threshold in (60, 90, 120)}
+        cut += any(_runs(column, k) == 6 for column in counts.values() for k in range(4))
+    assert cut <= 2, cut
 
 
 def test_r_captcha_1_a_used_nonce_outlives_its_keys_even_with_a_short_ttl(settings):
