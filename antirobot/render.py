@@ -17,17 +17,15 @@ than any stroke of a glyph (2 px against 4 or more), which is what a reader's ey
 see through them. The light noise behind (lines, arcs, specks) stays.
 """
 
-import array
 import io
 import math
-import operator
 import random
 import wave
 from functools import lru_cache
 from pathlib import Path
 
 import captcha
-from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageMath
 
 WIDTH, HEIGHT = 220, 80
 FONT = Path(captcha.__file__).resolve().parent / "data" / "DroidSansMono.ttf"
@@ -40,7 +38,6 @@ CLEARANCE = 3  # pixels of background at least between two glyphs, in every dire
 THREAD_WIDTH = 2  # the dark threads: visibly thinner than a glyph's strokes (stroke_width 1 on 38+ px)
 VOICES = Path(__file__).resolve().parent / "voices"
 RATE = 16000  # the voices' rate (make_voices.sh)
-LEAD_IN, PAUSE = 0.5, 0.9  # seconds of silence before the first character and after each
 
 
 def _streams(seed: bytes) -> tuple[random.Random, random.Random, random.Random]:
@@ -209,38 +206,140 @@ def image(chars: str, seed: bytes, *, noise: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-@lru_cache(maxsize=64)
-def _voice(char: str) -> bytes:
-    """Return the 16-bit frames of char's recording (antirobot/voices/<char>.wav)."""
-    with wave.open(str(VOICES / f"{char}.wav")) as recording:
+# --- Audio ---------------------------------------------------------------------------------
+#
+# Issue 13 item 4: a script solved every clip by subtracting the shipped letter files (the
+# track was their plain concatenation), and the file's size told much of the characters.
+# Now each character is one of several voices (make_voices.sh), played at a speed that
+# wanders within the character (a tape's "wow": pitch and pace change together, by up to
+# RATE_SWING, differently for each piece of it), at its own loudness and after a pause of
+# its own; a babble of other voices saying other characters backwards (speech to the ear,
+# no letter in it) and a hiss run under the whole track. So no sample of a shipped file is
+# ever played as it is, no two renderings of a character are alike, and a template of it
+# matches nowhere exactly. Every track lasts DURATION: the size of the file is always the
+# same. Samples are handled as one-row "F" (float) images of Pillow, whose C loops resample,
+# scale and add them: a clip costs a few milliseconds, as an image does.
+
+DURATION = 10.0  # seconds: every clip, whatever its characters
+LEAD_IN = (0.3, 0.7)  # seconds of babble alone before the first character
+MIN_PAUSE = 0.45  # seconds at least between two characters (the rest of DURATION is shared)
+RATE_SWING = 0.12  # each piece of a character is played 1 +/- this much faster (pitch and pace)
+PIECES = 3  # pieces of a character, each at its own speed
+BABBLE_STREAMS = 4  # voices talking at once under the characters
+BABBLE_SNR = (9.0, 12.0)  # dB: the characters this much louder than the babble (RMS), per clip
+BABBLE_RATE = RATE // 2  # the babble is laid out at 8 kHz (cheap), then brought to RATE at a speed of its own
+HISS = 0.004  # of full scale: a faint white noise under everything
+PEAK = 0.85  # of full scale: the loudest sample of a clip
+
+
+def voice_names() -> list[str]:
+    return sorted(path.name for path in VOICES.iterdir() if path.is_dir())
+
+
+@lru_cache(maxsize=256)
+def _voice(voice: str, char: str) -> Image.Image:
+    """Return char's recording by voice (antirobot/voices/<voice>/<char>.wav) as one row of floats."""
+    with wave.open(str(VOICES / voice / f"{char}.wav")) as recording:
         if (recording.getframerate(), recording.getsampwidth(), recording.getnchannels()) != (RATE, 2, 1):
-            raise ValueError(f"voix {char} : format inattendu, relancez antirobot/make_voices.sh")
-        return recording.readframes(recording.getnframes())
-
-
-def _silence(seconds: float) -> bytes:
-    return b"\x00\x00" * int(RATE * seconds)
-
-
-def audio(chars: str, seed: bytes) -> bytes:
-    """Return the WAV of chars spoken one by one in French, with a pause after each.
-
-    A faint hiss, drawn from seed, covers the whole track: it leaves each character clear
-    to a listener but keeps the file from being the plain concatenation of the voices.
-    """
-    rng = random.Random(seed)
-    track = bytearray(_silence(LEAD_IN))
-    for char in chars:
-        track += _voice(char) + _silence(PAUSE)
+            raise ValueError(f"voix {voice}/{char} : format inattendu, relancez antirobot/make_voices.sh")
+        frames = recording.readframes(recording.getnframes())
     # Samples are little-endian, as WAV and the machines we run on (x86-64, arm64).
-    # int8 noise (about -48 dB): the voices peak at -3 dB (make_voices.sh), so the sum
-    # stays within 16 bits; map(operator.add) keeps this at a few milliseconds.
-    hiss = array.array("b", rng.randbytes(len(track) // 2))
-    noisy = array.array("h", map(operator.add, array.array("h", bytes(track)), hiss))
+    return Image.frombytes("F", (len(frames) // 2, 1), frames, "raw", "F;16S")
+
+
+@lru_cache(maxsize=256)
+def _backwards(voice: str, char: str) -> Image.Image:
+    """Return char's recording by voice, reversed and at BABBLE_RATE: a piece of babble."""
+    sound = _voice(voice, char).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    return sound.resize((sound.width * BABBLE_RATE // RATE, 1), Image.Resampling.BILINEAR)
+
+
+def _scaled_by(sound: Image.Image, gain: float) -> Image.Image:
+    return sound.point(lambda value: value * gain)
+
+
+def _wandering(sound: Image.Image, rng: random.Random) -> Image.Image:
+    """Return sound played at a speed that changes from piece to piece (pitch and pace together)."""
+    bounds = [round(sound.width * index / PIECES) for index in range(PIECES + 1)]
+    pieces = [
+        sound.crop((start, 0, end, 1)).resize(
+            (max(1, round((end - start) / rng.uniform(1 - RATE_SWING, 1 + RATE_SWING))), 1), Image.Resampling.BICUBIC
+        )
+        for start, end in zip(bounds, bounds[1:])
+    ]
+    joined = Image.new("F", (sum(piece.width for piece in pieces), 1), 0)
+    left = 0
+    for piece in pieces:
+        joined.paste(piece, (left, 0))
+        left += piece.width
+    return joined
+
+
+def _rms(sound: Image.Image) -> float:
+    squares = ImageMath.lambda_eval(lambda args: args["s"] * args["s"], s=sound)
+    return math.sqrt(squares.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0)))
+
+
+def _babble(rng: random.Random, voices: list[str], alphabet: str, width: int) -> Image.Image:
+    """Return BABBLE_STREAMS voices saying random characters backwards, width samples at RATE."""
+    rate = rng.uniform(1 - RATE_SWING, 1 + RATE_SWING)
+    laid = int(width * BABBLE_RATE / RATE * rate) + 1
+    babble = Image.new("F", (laid, 1), 0)
+    for _ in range(BABBLE_STREAMS):
+        stream = Image.new("F", (laid, 1), 0)
+        left = -rng.randrange(BABBLE_RATE)  # streams out of step from the start
+        while left < laid:
+            piece = _scaled_by(_backwards(rng.choice(voices), rng.choice(alphabet)), rng.uniform(0.5, 1.0))
+            stream.paste(piece, (left, 0))
+            left += piece.width + rng.randrange(BABBLE_RATE // 10)
+        babble = ImageMath.lambda_eval(lambda args: args["a"] + args["b"], a=babble, b=stream)
+    return babble.resize((width, 1), Image.Resampling.BILINEAR)
+
+
+def _int16(sound: Image.Image) -> bytes:
+    """Return the samples (within 16 bits) as little-endian 16-bit frames."""
+    wide = sound.convert("I").tobytes()  # 32-bit little-endian: the low two bytes are the sample
+    frames = bytearray(len(wide) // 2)
+    frames[0::2], frames[1::2] = wide[0::4], wide[1::4]
+    return bytes(frames)
+
+
+def audio(chars: str, seed: bytes, *, alphabet: str | None = None, babble: bool = True) -> bytes:
+    """Return the WAV of chars spoken one by one in French over a babble, DURATION long.
+
+    alphabet: the characters the babble is made of (those of chars by default); without
+    babble and hiss: tests and bench only.
+    """
+    rng = random.Random(seed + b"audio")
+    voices = voice_names()
+    width = int(DURATION * RATE)
+    spoken = [
+        _scaled_by(_wandering(_voice(rng.choice(voices), char), rng), rng.uniform(0.75, 1.0)) for char in chars
+    ]
+    lead = int(rng.uniform(*LEAD_IN) * RATE)
+    spare = width - lead - sum(sound.width for sound in spoken) - int(MIN_PAUSE * RATE) * len(spoken)
+    if spare < 0:
+        raise ValueError("captcha : les caractères dépassent la durée de l'extrait sonore")
+    weights = [rng.uniform(0.5, 1.5) for _ in spoken]  # the last one is the silence at the end
+    track, left = Image.new("F", (width, 1), 0), lead
+    for sound, weight in zip(spoken, weights):
+        track.paste(sound, (left, 0))
+        left += sound.width + int(MIN_PAUSE * RATE) + int(spare * weight / sum(weights))
+    if babble:
+        # The babble's level is set from the characters' own loudness, over the time they sound.
+        speech_rms = _rms(track) * math.sqrt(width / sum(sound.width for sound in spoken))
+        noise = _babble(rng, voices, alphabet or chars, width)
+        noise = _scaled_by(noise, speech_rms / (_rms(noise) or 1) / 10 ** (rng.uniform(*BABBLE_SNR) / 20))
+        hiss = Image.frombytes("F", (width, 1), rng.randbytes(2 * width), "raw", "F;16S")
+        track = ImageMath.lambda_eval(
+            lambda args: args["t"] + args["b"] + args["h"] * HISS, t=track, b=noise, h=hiss
+        )
+    low, high = track.getextrema()
+    track = _scaled_by(track, PEAK * 32767 / (max(-low, high) or 1))
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(RATE)
-        wav.writeframes(noisy.tobytes())
+        wav.writeframes(_int16(track))
     return buffer.getvalue()

@@ -69,8 +69,11 @@ def test_r_captcha_1_alphabet_has_no_confusable_pair():
     assert len(services.ALPHABET) ** services.LENGTH > 10**7  # still far beyond guessing
 
 
-def test_r_captcha_1_every_character_has_its_voice():
-    assert {p.stem for p in render.VOICES.glob("*.wav")} == set(services.ALPHABET)
+def test_r_captcha_1_every_character_has_its_voice_in_every_voice():
+    voices = render.voice_names()
+    assert len(voices) >= 4  # men's and women's voices (antirobot/make_voices.sh)
+    for voice in voices:
+        assert {p.stem for p in (render.VOICES / voice).glob("*.wav")} == set(services.ALPHABET), voice
 
 
 def test_r_captcha_1_single_use_even_with_the_right_answer():
@@ -97,23 +100,84 @@ def test_r_captcha_1_expires_after_ten_minutes():
         assert not verify(key, solve(key))
 
 
+def _spans(wav: bytes) -> list[tuple[int, int]]:
+    """Return the (start, end) samples of the loud stretches of wav, apart by 0.4 s of quiet at least."""
+    with wave.open(io.BytesIO(wav)) as audio:
+        samples = memoryview(audio.readframes(audio.getnframes())).cast("h")
+    window = render.RATE // 20
+    peaks = [max(abs(v) for v in samples[i : i + window]) for i in range(0, len(samples) - window, window)]
+    loud = [peak > 0.1 * max(peaks) for peak in peaks]
+    spans, quiet = [], 99
+    for index, is_loud in enumerate(loud):
+        if is_loud and quiet >= 8:
+            spans.append([index * window, (index + 1) * window])
+        elif is_loud:
+            spans[-1][1] = (index + 1) * window
+        quiet = 0 if is_loud else quiet + 1
+    return [tuple(span) for span in spans]
+
+
 def test_r_captcha_1_image_is_a_png_and_audio_a_french_wav_with_pauses():
     key = _new()
     image = Image.open(io.BytesIO(services.image_png(key, BOUND)))
     assert image.format == "PNG" and image.size == (220, 80)
     with wave.open(io.BytesIO(services.audio_wav(key, BOUND))) as audio:
-        rate, frames = audio.getframerate(), audio.readframes(audio.getnframes())
-    assert rate == render.RATE
-    samples = memoryview(frames).cast("h")
-    # Six spoken characters, each followed by a pause of at least half a second.
-    window = rate // 20
-    loud = [max(abs(v) for v in samples[i : i + window]) > 3000 for i in range(0, len(samples) - window, window)]
-    words, quiet = 0, 10
-    for is_loud in loud:
-        if is_loud and quiet >= 10:
-            words += 1
-        quiet = 0 if is_loud else quiet + 1
-    assert words == 6, words
+        assert (audio.getframerate(), audio.getsampwidth(), audio.getnchannels()) == (render.RATE, 2, 1)
+        assert audio.getnframes() == render.DURATION * render.RATE
+    # Six spoken characters, apart by MIN_PAUSE at least (seen without the babble).
+    for n in range(5):
+        assert len(_spans(render.audio(solve(key), bytes([n]) * 32, babble=False))) == 6
+
+
+def test_issue_13_the_size_of_the_audio_tells_nothing():
+    """The probe read 13.8 bits of the 25.9 from the file's size alone."""
+    sizes = {len(render.audio(chars, bytes([n]) * 32)) for n, chars in enumerate(["wwwwww", "eeeeee", "y9w7y3", "2ekpu8"])}
+    assert sizes == {44 + 2 * int(render.DURATION * render.RATE)}
+
+
+def test_issue_13_no_two_renderings_of_the_characters_are_alike():
+    """Voice, speed and place change from one clip to the next: no template lines up twice."""
+    renderings = [_spans(render.audio("wm2fy9", bytes([n]) * 32, babble=False)) for n in range(4)]
+    lengths = [[end - start for start, end in spans] for spans in renderings]
+    starts = [[start for start, _ in spans] for spans in renderings]
+    for i in range(6):
+        assert len({row[i] for row in lengths}) >= 2, lengths  # speed (and voice) differ (to 50 ms)
+        assert len({row[i] for row in starts}) >= 3, starts  # timing differs
+
+
+def test_issue_13_no_shipped_sample_is_played_as_it_is():
+    """Every piece of each character is resampled: no run of a voice file's samples is in the track."""
+    wav = render.audio("wm2fy9", b"s" * 32, babble=False)
+    for voice in render.voice_names():
+        for char in "wm2fy9":
+            with wave.open(str(render.VOICES / voice / f"{char}.wav")) as recording:
+                frames = recording.readframes(recording.getnframes())
+            middle = len(frames) // 2 // 2 * 2
+            assert frames[middle : middle + 64] not in wav
+
+
+def test_issue_13_the_characters_stand_above_the_babble():
+    """A person must still hear them: their level over the time they sound is BABBLE_SNR above
+    the babble's (measured where the babble sounds alone)."""
+    import math
+
+    for n in range(4):
+        seed = bytes([n]) * 32
+        spans = _spans(render.audio("wm2fy9", seed, babble=False))
+        with wave.open(io.BytesIO(render.audio("wm2fy9", seed))) as audio:
+            samples = memoryview(audio.readframes(audio.getnframes())).cast("h")
+        inside = [i for start, end in spans for i in range(start, end)]
+        outside = sorted(set(range(len(samples))) - set(inside))
+        level = lambda indexes: math.sqrt(sum(samples[i] ** 2 for i in indexes[::7]) / len(indexes[::7]))  # noqa: E731
+        ratio = 20 * math.log10(level(inside) / level(outside))
+        assert 6 < ratio < 18, ratio  # speech and babble together over babble alone
+        assert max(abs(v) for v in samples) <= 32767 * render.PEAK + 1
+
+
+def test_issue_13_characters_longer_than_the_clip_are_refused(monkeypatch):
+    monkeypatch.setattr(render, "DURATION", 3.0)
+    with pytest.raises(ValueError, match="durée"):
+        render.audio("wwwwww", b"seed")
 
 
 def test_r_captcha_1_one_key_always_gives_the_same_image_and_audio():
@@ -369,7 +433,8 @@ def test_r_captcha_2_start_up_logs_a_warning(settings, caplog):
 
 
 def test_r_captcha_1_a_voice_in_another_format_is_refused_clearly(tmp_path, monkeypatch):
-    with wave.open(str(tmp_path / "e.wav"), "wb") as old_voice:  # the 8 kHz 8-bit voices of before
+    (tmp_path / "m1").mkdir()
+    with wave.open(str(tmp_path / "m1" / "e.wav"), "wb") as old_voice:  # the 8 kHz 8-bit voices of before
         old_voice.setnchannels(1)
         old_voice.setsampwidth(1)
         old_voice.setframerate(8000)
@@ -379,6 +444,7 @@ def test_r_captcha_1_a_voice_in_another_format_is_refused_clearly(tmp_path, monk
     with pytest.raises(ValueError, match="make_voices.sh"):
         render.audio("e", b"seed")
     render._voice.cache_clear()
+    render._backwards.cache_clear()
 
 
 def _column_ink(png: bytes, threshold: int) -> list[int]:
