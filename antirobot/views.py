@@ -44,4 +44,5 @@ def extend(request, key: str):
     longer = services.extend(key, services.binding(request))
     if longer is None:
         return JsonResponse({"error": "Cette image a expiré : changez d'image."}, status=404)
-    return JsonResponse({**services.challenge(longer), "minutes": int(settings.CAPTCHA_EXTENDED_TTL.total_seconds() // 60)})
+    minutes = int(settings.CAPTCHA_EXTENDED_TTL.total_seconds() // 60)
+    return JsonResponse({**services.challenge(longer), "minutes": minutes})

@@ -121,7 +121,8 @@ def waveform_decoder(x: np.ndarray, templates: Templates) -> str:
         local = np.sqrt(np.maximum(energy[length : len(x)] - energy[: len(x) - length], 1e-6))
         ncc = correlation / (local * norm)
         better = ncc > best[: len(ncc)]
-        best[: len(ncc)][better], best_char[: len(ncc)][better], best_width[: len(ncc)][better] = ncc[better], char, length
+        best[: len(ncc)][better], best_char[: len(ncc)][better] = ncc[better], char
+        best_width[: len(ncc)][better] = length
     return pick(best, best_char, best_width)
 
 
@@ -152,7 +153,8 @@ def spectral_decoder(x: np.ndarray, templates: Templates) -> str:
         contour = centred @ t_centred / (np.linalg.norm(centred, axis=1) * np.linalg.norm(t_centred) + 1e-6)
         score = cosines + contour
         better = score > best[: len(score)]
-        best[: len(score)][better], best_char[: len(score)][better], best_width[: len(score)][better] = score[better], char, n
+        best[: len(score)][better], best_char[: len(score)][better] = score[better], char
+        best_width[: len(score)][better] = n
     return pick(best, best_char, best_width)
 
 
@@ -198,8 +200,9 @@ def run(name, draw, templates, count, rng) -> None:
             right[decoder_name] += sum(a == b for a, b in zip(reading, chars))
     for decoder_name in solved:
         print(
-            f"  {name:30} {decoder_name:8}: solved {solved[decoder_name]:3}/{count} = {solved[decoder_name] / count:6.1%}"
-            f"   characters {right[decoder_name] / (6 * count):6.1%}   {spent[decoder_name] / count * 1000:6.0f} ms a clip"
+            f"  {name:30} {decoder_name:8}: solved {solved[decoder_name]:3}/{count}"
+            f" = {solved[decoder_name] / count:6.1%}   characters {right[decoder_name] / (6 * count):6.1%}"
+            f"   {spent[decoder_name] / count * 1000:6.0f} ms a clip"
         )
     print(f"  {name:30} file sizes: {sorted(sizes)[:3]}{' ...' if len(sizes) > 3 else ''} ({len(sizes)} distinct)")
 

@@ -131,7 +131,8 @@ def test_r_captcha_1_image_is_a_png_and_audio_a_french_wav_with_pauses():
 
 def test_issue_13_the_size_of_the_audio_tells_nothing():
     """The probe read 13.8 bits of the 25.9 from the file's size alone."""
-    sizes = {len(render.audio(chars, bytes([n]) * 32)) for n, chars in enumerate(["wwwwww", "eeeeee", "y9w7y3", "2ekpu8"])}
+    words = ["wwwwww", "eeeeee", "y9w7y3", "2ekpu8"]
+    sizes = {len(render.audio(chars, bytes([n]) * 32)) for n, chars in enumerate(words)}
     assert sizes == {44 + 2 * int(render.DURATION * render.RATE)}
 
 
@@ -451,7 +452,8 @@ def _column_ink(png: bytes, threshold: int) -> list[int]:
     """Return, per column, how many pixels have every channel at most threshold."""
     from PIL import ImageChops
 
-    channels = [c.point(lambda v: 255 if v <= threshold else 0) for c in Image.open(io.BytesIO(png)).convert("RGB").split()]
+    rgb = Image.open(io.BytesIO(png)).convert("RGB")
+    channels = [channel.point(lambda v: 255 if v <= threshold else 0) for channel in rgb.split()]
     inked = ImageChops.darker(ImageChops.darker(channels[0], channels[1]), channels[2])
     row = inked.resize((inked.width, 1), Image.Resampling.BOX)  # the mean of each column
     return [round(value * inked.height / 255) for value in row.tobytes()]
@@ -529,12 +531,12 @@ def test_issue_13_the_noise_is_in_the_glyphs_inks_and_in_front():
         # In front: some pixels of the glyphs are covered by the noise's other inks.
         before, after = Image.open(io.BytesIO(clean)).convert("RGB"), Image.open(io.BytesIO(noisy)).convert("RGB")
         masks = _masks(chars, seed)
-        covered = sum(
-            1
-            for mask in masks
-            for x, y in [(x, y) for x in range(mask.getbbox()[0], mask.getbbox()[2]) for y in range(mask.getbbox()[1], mask.getbbox()[3])]
-            if mask.getpixel((x, y)) and before.getpixel((x, y)) != after.getpixel((x, y))
-        )
+        covered = 0
+        for mask in masks:
+            left, top, right, bottom = mask.getbbox()
+            for x in range(left, right):
+                for y in range(top, bottom):
+                    covered += bool(mask.getpixel((x, y))) and before.getpixel((x, y)) != after.getpixel((x, y))
         assert covered > 30, (n, covered)
 
 
