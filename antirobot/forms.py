@@ -1,37 +1,56 @@
 """The captcha field of a form: `class MyForm(CaptchaFormMixin, DsfrBaseForm)`, built with
-`MyForm(data, request=request)`: the request's client address pays for each challenge."""
+`MyForm(data, request=request)`: the request's client holds the binding of each key, and its
+address pays for each check.
+
+Each form class using the mixin has its own purpose, and a key drawn for one form is refused
+by every other: by default the class name without "Form", lower case (LoginForm: "login"),
+so that the forms need not declare anything; a class may set `captcha_purpose` itself.
+"""
+
+import re
 
 from django import forms
 from django.conf import settings
 
+from antirobot import services
 from antirobot.interfaces import Captcha
 from core import contracts
 from core.client import client_ip
 
 ERROR = "Les caractères saisis ne correspondent pas à l'image. Recopiez les caractères de la nouvelle image."
 TOO_MANY = (
-    "Trop d'images de vérification ont été demandées depuis votre adresse. "
-    "Veuillez patienter quelques minutes avant de recharger la page."
+    "Trop de vérifications ont été demandées depuis votre adresse. "
+    "Veuillez patienter quelques minutes avant de réessayer."
 )
+
+
+def _minutes(duration) -> int:
+    return int(duration.total_seconds() // 60)
 
 
 class CaptchaWidget(forms.TextInput):
     """The text input, plus the hidden key, the image and its audio.
 
     Every render draws a fresh challenge: a key is consumed by its first check, so the
-    page shown after an error, or after a reload, can never show a used one. Past the
-    per-address quota there is no key: the widget says why instead of showing an image.
+    page shown after an error, or after a reload, can never show a used one.
     """
 
     template_name = "antirobot/captcha_widget.html"
     request = None  # set per form by CaptchaFormMixin
+    purpose = None
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, "", attrs)  # never echo the previous answer
-        context["challenge"] = contracts.load("CAPTCHA", Captcha).draw(address=client_ip(self.request))
-        context["too_many"] = TOO_MANY
-        context["minutes"] = int(settings.CAPTCHA_TTL.total_seconds() // 60)
+        context["challenge"] = contracts.load("CAPTCHA", Captcha).draw(self.request, self.purpose)
+        context["purpose"] = self.purpose
+        context["minutes"] = _minutes(settings.CAPTCHA_TTL)
+        context["extended_minutes"] = _minutes(settings.CAPTCHA_EXTENDED_TTL)
         return context
+
+
+def purpose_of(class_name: str) -> str:
+    """Return the default purpose of a form class: "LoginForm" -> "login"."""
+    return re.sub(r"Form$", "", class_name).lower()
 
 
 class CaptchaFormMixin(forms.Form):
@@ -42,18 +61,31 @@ class CaptchaFormMixin(forms.Form):
         error_messages={"required": "Ce champ est obligatoire.", "max_length": ERROR},
         widget=CaptchaWidget(attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}),
     )
+    captcha_purpose: str
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        purpose = cls.__dict__.get("captcha_purpose") or purpose_of(cls.__name__)
+        cls.captcha_purpose = services.register(purpose, f"{cls.__module__}.{cls.__qualname__}")
 
     def __init__(self, *args, request, **kwargs):
-        # The request is required, not optional: a form built without it would draw
-        # challenges that no per-address quota counts.
+        # The request is required, not optional: it holds the client's binding, and its
+        # address pays for the check.
         super().__init__(*args, **kwargs)
-        self.fields["captcha"].widget.request = request  # fields (and widgets) are copies per form
+        widget = self.fields["captcha"].widget  # fields (and widgets) are copies per form
+        widget.request, widget.purpose = request, self.captcha_purpose
+        self._request = request
 
     def clean(self):
         data = super().clean()
         # Consumed whatever the other fields say: one answer per challenge.
-        solved = contracts.load("CAPTCHA", Captcha).verify(self.data.get("captcha_key"), self.data.get("captcha"))
+        verdict = contracts.load("CAPTCHA", Captcha).check(
+            self.data.get("captcha_key"), self.data.get("captcha"), request=self._request, purpose=self.captcha_purpose
+        )
         # One message per field: an empty (or overlong) answer already has its own.
-        if not solved and "captcha" not in self.errors:
+        if verdict is services.Verdict.TOO_MANY:
+            self.errors.pop("captcha", None)
+            self.add_error("captcha", TOO_MANY)
+        elif verdict is not services.Verdict.PASSED and "captcha" not in self.errors:
             self.add_error("captcha", ERROR)
         return data

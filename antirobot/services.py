@@ -1,10 +1,14 @@
 """Captcha challenges (R-CAPTCHA-1/2): 6 characters, an image and a French audio, single use.
 
 A challenge is its key, and nothing is stored when it is drawn: the key is
-`nonce.expiry.mac`, a random nonce, its time limit (unix seconds, base 36) and a keyed MAC
-of both (salted_hmac with SECRET_KEY), so any app node can tell a key it signed, alive,
-from a forged, altered or dead one without asking the database. Drawing a page therefore
-writes nothing for the captcha itself; only the per-address quota counts it.
+`purpose.nonce.expiry.mac`: the form it was drawn for (antirobot.forms derives one per form
+class), a random nonce, its time limit (unix seconds, base 36) and a keyed MAC (salted_hmac
+with SECRET_KEY) of these and of the client's binding. The binding is a random value the
+browser holds in an HttpOnly cookie (COOKIE), set by the first drawing
+(antirobot.middleware); it never travels in the page. So a key is good only for the form it
+was drawn for and in the browser that drew it: a key of the login page is refused by every
+other form, and one copied to another client is refused there. Any app node tells a key it
+signed, alive and bound to this client, from any other without asking the database.
 
 The characters are a keyed digest of the nonce mapped onto the alphabet, and the drawing is
 seeded by other keyed digests of it (antirobot.render): a key always gives the same image
@@ -15,17 +19,24 @@ A challenge is consumed by its first check, right or wrong, by one autocommitted
 `INSERT ... ON CONFLICT DO NOTHING` of its nonce (antirobot.models.UsedChallenge): on any
 number of nodes, the one statement that inserts the row is the one answer the challenge
 gets. The row outlives every key that can carry the nonce, and purge_expired() (called by
-the periodic housekeeping command) removes it afterwards. Rows stay bounded: only a check of
-a key we signed writes one, and each address may draw
-settings.THROTTLE_POLICIES["captchas_per_address"] challenges per window.
+the periodic housekeeping command) removes it afterwards.
+
+Drawing costs a MAC and stores nothing, so it is not counted: no number of drawings (a
+script fetching /captcha/nouveau, or a page of another site loading it as an image) can
+leave anyone without a captcha (issue 13 item 5). What is bounded is what is stored: only
+the check of a live key of ours, bound to this client, writes a row, and each address may
+have settings.THROTTLE_POLICIES["captchas_per_address"] such checks per window. A check is
+a POST carrying the CSRF token, which no other site can make a browser send.
 """
 
+import enum
 import re
 import secrets
 from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -43,29 +54,82 @@ ALPHABET = "efhjkmpruwxy23456789"
 LENGTH = 6
 TEST_WORD = "PASSED"
 MAC_BYTES = 16
-# nonce (token_urlsafe(16)) . expiry (base 36) . MAC (16 bytes, base64url without padding):
-# URL-safe, since the key travels in /captcha/<key>/image.png. Anything else is not ours.
-KEY_RE = re.compile(r"([A-Za-z0-9_-]{22})\.([0-9a-z]{1,8})\.([A-Za-z0-9_-]{22})")
+TOKEN = r"[A-Za-z0-9_-]{22}"  # secrets.token_urlsafe(16), and a 16-byte MAC in base64url
+PURPOSE_RE = re.compile(r"[a-z0-9]{1,40}")
+# purpose . nonce . expiry (base 36) . MAC: URL-safe, since the key travels in
+# /captcha/<key>/image.png. Anything else is not ours.
+KEY_RE = re.compile(rf"([a-z0-9]{{1,40}})\.({TOKEN})\.([0-9a-z]{{1,8}})\.({TOKEN})")
+# The client's binding: a browser-session cookie, HttpOnly (no script of a page reads it).
+COOKIE = "espacepro_captcha"
+BINDING_RE = re.compile(TOKEN)
+NEW_BINDING = "antirobot_new_binding"  # the request attribute antirobot.middleware sets as cookie
 # A node whose clock runs a little ahead of another's issues keys the other must accept. A
 # used nonce's row outlives its keys by at least twice this (_consume).
 CLOCK_SKEW = timedelta(minutes=1)
 POLICY = "captchas_per_address"
+# purpose -> the form class that declared it ("module.Class"), filled by antirobot.forms.
+PURPOSES: dict[str, str] = {}
 
 
 class Key(NamedTuple):
+    purpose: str
     nonce: str
     expires: int  # unix seconds
 
 
-def _mac(body: str) -> str:
-    digest = salted_hmac("antirobot.key", body, algorithm="sha256").digest()
+class Verdict(enum.Enum):
+    PASSED = "passed"
+    FAILED = "failed"  # wrong answer, or a key that is not ours, dead, used, of another form or client
+    TOO_MANY = "too_many"  # the address's checks for the window are spent: nothing was checked
+
+
+def register(purpose: str, owner: str) -> str:
+    """Declare purpose as the captcha of the form owner ("module.Class"); return it.
+
+    Two forms may not share a purpose: a key drawn for one would be good for the other.
+    """
+    if not PURPOSE_RE.fullmatch(purpose):
+        raise ImproperlyConfigured(f"captcha : usage {purpose!r} invalide (minuscules et chiffres)")
+    if PURPOSES.setdefault(purpose, owner) != owner:
+        raise ImproperlyConfigured(f"captcha : l'usage {purpose!r} est déjà celui de {PURPOSES[purpose]}")
+    return purpose
+
+
+def binding(request) -> str | None:
+    """Return the binding the client sent (its cookie), or None if it sent none of ours."""
+    value = request.COOKIES.get(COOKIE)
+    return value if value is not None and BINDING_RE.fullmatch(value) else None
+
+
+def drawing_binding(request) -> str:
+    """Return the client's binding, drawing one (set as its cookie by the response) if it has none."""
+    value = binding(request) or getattr(request, NEW_BINDING, None)
+    if value is None:
+        value = secrets.token_urlsafe(16)
+        setattr(request, NEW_BINDING, value)
+    return value
+
+
+def _mac(purpose: str, nonce: str, expiry: str, bound_to: str) -> str:
+    body = f"{purpose}.{nonce}.{expiry}.{bound_to}"
+    digest = salted_hmac("antirobot.bound-key", body, algorithm="sha256").digest()
     return urlsafe_base64_encode(digest[:MAC_BYTES])
 
 
-def _sign(nonce: str, life: timedelta, *, now=None) -> str:
-    """Return the key of nonce, alive for life from now (the product's clock unless given)."""
-    body = f"{nonce}.{int_to_base36(int(((now or clock.now()) + life).timestamp()))}"
-    return f"{body}.{_mac(body)}"
+def _sign(purpose: str, nonce: str, life: timedelta, bound_to: str, *, now=None) -> str:
+    """Return the key of nonce for purpose and binding, alive for life from now (the product's clock unless given)."""
+    expiry = int_to_base36(int(((now or clock.now()) + life).timestamp()))
+    return f"{purpose}.{nonce}.{expiry}.{_mac(purpose, nonce, expiry, bound_to)}"
+
+
+def issue(purpose: str, bound_to: str) -> str:
+    """Return the key of a new challenge for purpose, good only under binding bound_to."""
+    return _sign(purpose, secrets.token_urlsafe(16), settings.CAPTCHA_TTL, bound_to)
+
+
+def new_challenge(request, purpose: str) -> str:
+    """Return the key of a new challenge of purpose for the client of request; nothing is stored."""
+    return issue(purpose, drawing_binding(request))
 
 
 def challenge(key: str) -> dict:
@@ -78,28 +142,34 @@ def challenge(key: str) -> dict:
     }
 
 
-def read(key) -> Key | None:
-    """Return the nonce and time limit of key if we signed it and it is alive, else None.
+def read(key, bound_to: str | None, purpose: str | None = None) -> Key | None:
+    """Return what key says if we signed it for bound_to (and purpose, when given) and it is alive.
 
-    Used or not is not asked here: that takes the database (verify, extend).
+    None otherwise. Used or not is not asked here: that takes the database (check, extend).
     """
-    match = KEY_RE.fullmatch(key) if isinstance(key, str) else None
+    match = KEY_RE.fullmatch(key) if isinstance(key, str) and bound_to else None
     if match is None:
         return None
-    nonce, expiry, mac = match.groups()
-    if not constant_time_compare(mac, _mac(f"{nonce}.{expiry}")):
+    drawn_for, nonce, expiry, mac = match.groups()
+    if not constant_time_compare(mac, _mac(drawn_for, nonce, expiry, bound_to)):
+        return None
+    if purpose is not None and drawn_for != purpose:
         return None
     expires, now = base36_to_int(expiry), clock.now()
     # A limit further than any extension gives was not set by us: refused, even signed.
     if not now.timestamp() < expires <= (now + settings.CAPTCHA_EXTENDED_TTL + CLOCK_SKEW).timestamp():
         return None
-    return Key(nonce, expires)
+    return Key(drawn_for, nonce, expires)
+
+
+def _nonce(key: str) -> str:
+    match = KEY_RE.fullmatch(key)
+    return match.group(2) if match else ""
 
 
 def answer_for(key: str) -> str:
     """Return the 6 characters of the challenge key, a digest of its nonce alone."""
-    nonce = key.partition(".")[0]
-    digest = salted_hmac("antirobot.answer", nonce, algorithm="sha256").digest()
+    digest = salted_hmac("antirobot.answer", _nonce(key), algorithm="sha256").digest()
     return "".join(ALPHABET[byte % len(ALPHABET)] for byte in digest[:LENGTH])
 
 
@@ -108,31 +178,21 @@ def _seed(nonce: str, purpose: str) -> bytes:
     return salted_hmac(f"antirobot.{purpose}", nonce, algorithm="sha256").digest()
 
 
-def new_challenge(*, address: str | None) -> str | None:
-    """Return the key of a new challenge for the client at address; nothing is stored.
-
-    Return None when address has drawn its quota of challenges for the window: the caller
-    shows why instead of an image (antirobot.forms.TOO_MANY).
-    """
-    if not Throttle.default().within_limit(POLICY, key=address):
-        return None
-    return _sign(secrets.token_urlsafe(16), settings.CAPTCHA_TTL)
-
-
-def extend(key) -> str | None:
+def extend(key, bound_to: str | None) -> str | None:
     """Return a key for the same challenge with the longer time limit (RGAA 13.1), or None.
 
     The limit becomes CAPTCHA_EXTENDED_TTL from now, ten times the default (WCAG 2.2.1
-    "adjust"); asking again extends again. The nonce, hence the image, stays the same, so a
-    longer life gives an attacker nothing a new challenge would not. The old key stays
-    valid until its own limit and shares the one check with the new one. None for a key
-    that is not ours, dead or already checked.
+    "adjust"); asking again extends again. The purpose, the binding and the nonce (hence
+    the image) stay the same, so a longer life gives an attacker nothing a new challenge
+    would not. The old key stays valid until its own limit and shares the one check with
+    the new one. None for a key that is not ours, not bound to bound_to, dead or already
+    checked.
     """
     now = clock.now()  # taken before the check of use: the new key's limit follows from it
-    challenge = read(key)
+    challenge = read(key, bound_to)
     if challenge is None or UsedChallenge.objects.filter(nonce=challenge.nonce).exists():
         return None
-    return _sign(challenge.nonce, settings.CAPTCHA_EXTENDED_TTL, now=now)
+    return _sign(challenge.purpose, challenge.nonce, settings.CAPTCHA_EXTENDED_TTL, bound_to, now=now)
 
 
 def _consume(nonce: str) -> bool:
@@ -154,18 +214,26 @@ def _consume(nonce: str) -> bool:
         return cursor.rowcount == 1
 
 
-def verify(key, answer) -> bool:
-    """Consume the challenge key and return whether answer matches it.
+def check(key, answer, *, purpose: str, bound_to: str | None, address: str | None) -> Verdict:
+    """Consume the challenge key and tell whether answer matches it.
 
-    Case and surrounding spaces are ignored: the audio version cannot tell case. With
-    CAPTCHA_TEST_MODE, the word PASSED is accepted (end-to-end tests only).
+    The key must be of purpose and bound to bound_to; a key that is not (forged, dead, of
+    another form or client) is refused and costs nothing. Case and surrounding spaces are
+    ignored: the audio version cannot tell case. With CAPTCHA_TEST_MODE, the word PASSED is
+    accepted (end-to-end tests only).
     """
-    challenge = read(key)
-    consumed = challenge is not None and _consume(challenge.nonce)
     answer = answer.strip() if isinstance(answer, str) else ""
     if settings.CAPTCHA_TEST_MODE and answer == TEST_WORD:
-        return True
-    return consumed and constant_time_compare(answer.lower(), answer_for(key))
+        return Verdict.PASSED
+    challenge = read(key, bound_to, purpose)
+    if challenge is None:
+        return Verdict.FAILED
+    # Counted before the row is written: the ceiling bounds the rows one address can make.
+    if not Throttle.default().within_limit(POLICY, key=address):
+        return Verdict.TOO_MANY
+    if _consume(challenge.nonce) and constant_time_compare(answer.lower(), answer_for(key)):
+        return Verdict.PASSED
+    return Verdict.FAILED
 
 
 class ImageCaptcha:
@@ -173,12 +241,13 @@ class ImageCaptcha:
     drawn as an image and a French audio by antirobot.render. Nothing leaves the service: no
     third party sees who logs in. Production and development alike: it needs no network."""
 
-    def draw(self, *, address: str | None) -> dict | None:
-        key = new_challenge(address=address)
-        return challenge(key) if key else None
+    def draw(self, request, purpose: str) -> dict:
+        return challenge(new_challenge(request, purpose))
 
-    def verify(self, key, answer) -> bool:
-        return verify(key, answer)
+    def check(self, key, answer, *, request, purpose: str) -> Verdict:
+        from core.client import client_ip
+
+        return check(key, answer, purpose=purpose, bound_to=binding(request), address=client_ip(request))
 
 
 def purge_expired() -> int:
@@ -187,24 +256,24 @@ def purge_expired() -> int:
     return deleted
 
 
-def image_png(key) -> bytes | None:
-    """Return the PNG of a live challenge, or None; always the same bytes for one nonce.
+def image_png(key, bound_to: str | None) -> bytes | None:
+    """Return the PNG of a live challenge bound to bound_to, or None; always the same bytes for one nonce.
 
     No database query: a key already checked still shows its image until its time limit,
     which is harmless since its one answer is spent.
     """
-    challenge = read(key)
+    challenge = read(key, bound_to)
     if challenge is None:
         return None
     return render.image(answer_for(key), _seed(challenge.nonce, "image"))
 
 
-def audio_wav(key) -> bytes | None:
-    """Return the French WAV of a live challenge, or None; always the same bytes for one nonce.
+def audio_wav(key, bound_to: str | None) -> bytes | None:
+    """Return the French WAV of a live challenge bound to bound_to, or None; always the same bytes for one nonce.
 
     No database query, as for image_png.
     """
-    challenge = read(key)
+    challenge = read(key, bound_to)
     if challenge is None:
         return None
     return render.audio(answer_for(key), _seed(challenge.nonce, "audio"))

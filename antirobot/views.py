@@ -4,8 +4,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from antirobot import services
-from antirobot.forms import TOO_MANY
-from core.client import client_ip
 
 
 def _media(content: bytes | None, content_type: str) -> HttpResponse:
@@ -18,29 +16,33 @@ def _media(content: bytes | None, content_type: str) -> HttpResponse:
 
 @require_GET
 def image(request, key: str):
-    return _media(services.image_png(key), "image/png")
+    return _media(services.image_png(key, services.binding(request)), "image/png")
 
 
 @require_GET
 def audio(request, key: str):
-    return _media(services.audio_wav(key), "audio/wav")
+    return _media(services.audio_wav(key, services.binding(request)), "audio/wav")
 
 
 @require_GET
 @never_cache
 def new(request):
-    """Return a fresh challenge for "Changer l'image" without reloading the page."""
-    key = services.new_challenge(address=client_ip(request))
-    if key is None:
-        return JsonResponse({"error": TOO_MANY}, status=429)
-    return JsonResponse(services.challenge(key))
+    """Return a fresh challenge for "Changer l'image" without reloading the page.
+
+    ?pour= names the form (its purpose). Nothing is stored nor counted: drawing costs a MAC.
+    """
+    purpose = request.GET.get("pour", "")
+    if purpose not in services.PURPOSES:
+        return JsonResponse({"error": "Cette image ne peut pas être changée : rechargez la page."}, status=404)
+    return JsonResponse(services.challenge(services.new_challenge(request, purpose)))
 
 
 @require_POST
 @never_cache
 def extend(request, key: str):
     """"Plus de temps": the same challenge under a new key with the longer time limit (RGAA 13.1)."""
-    longer = services.extend(key)
+    longer = services.extend(key, services.binding(request))
     if longer is None:
         return JsonResponse({"error": "Cette image a expiré : changez d'image."}, status=404)
-    return JsonResponse({**services.challenge(longer), "minutes": int(settings.CAPTCHA_EXTENDED_TTL.total_seconds() // 60)})
+    minutes = int(settings.CAPTCHA_EXTENDED_TTL.total_seconds() // 60)
+    return JsonResponse({**services.challenge(longer), "minutes": minutes})

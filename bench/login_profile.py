@@ -25,9 +25,9 @@ import login_bench as bench  # noqa: E402  (sets Django up, on the same settings
 # (module, attribute path, label): a step of the login, in the order a login runs them.
 STEPS = [
     ("accounts.views.login", "render", "GET: render the login page"),
-    ("antirobot.services", "new_challenge", "GET:   new captcha (signed key)"),
+    ("antirobot.services", "new_challenge", "GET:   new captcha (signed key, bound to the browser)"),
     ("accounts.views.login", "LoginForm.is_valid", "POST: form validation"),
-    ("antirobot.services", "verify", "POST:   captcha check (INSERT used nonce)"),
+    ("antirobot.services", "check", "POST:   captcha check (address ceiling, INSERT used nonce)"),
     ("accounts.flows.login", "log_in", "POST: log_in"),
     ("core.throttle", "Throttle.allows", "POST:   throttle: admit"),
     ("accounts.selectors", "password_space", "POST:   space lookup (prepared query)"),

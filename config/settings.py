@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "core.headers.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "antirobot.middleware.BindingCookieMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.DebugErrorPagesMiddleware",  # DEBUG only: French 400/404/500 (docs/decisions.md)
     "django.middleware.common.CommonMiddleware",
@@ -184,9 +185,9 @@ THROTTLE_POLICIES = {
     "email_checks_per_address": {"limit": 30, "window": timedelta(hours=1)},
     # The live strength meter runs zxcvbn (CPU) at each pause in typing.
     "password_levels_per_address": {"limit": 600, "window": timedelta(minutes=10)},
-    # Each page with a captcha and each "Changer l'image" stores a challenge: a ceiling per
-    # address bounds the rows one client can make (with purge, about limit x TTL at most).
-    # Generous, as offices share one address: a person draws a few per visit.
+    # Each captcha check (a POST) stores its used key; drawing one stores and counts nothing.
+    # A ceiling per address bounds the rows one client can make (with purge, about limit x
+    # 11 windows at most). Generous, as offices share one address: a person checks one or two.
     "captchas_per_address": {"limit": 100, "window": timedelta(minutes=10)},
     # J8 outside the space: each request may email a code to the address on file. Counted
     # per subscriber number typed (whether or not it exists, so the ceiling reveals

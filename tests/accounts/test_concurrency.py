@@ -106,14 +106,15 @@ def test_r_captcha_1_one_challenge_checked_from_many_threads_admits_one_answer()
     from antirobot.models import UsedChallenge
     from antirobot.testing import solve
 
-    key = services.new_challenge(address="203.0.113.9")
-    keys = iter([key, services.extend(key)] * 4)
+    key = services.issue("login", "b" * 22)
+    keys = iter([key, services.extend(key, "b" * 22)] * 4)
     lock = threading.Lock()
 
     def check():
         with lock:
             mine = next(keys)
-        return services.verify(mine, solve(mine))
+        verdict = services.check(mine, solve(mine), purpose="login", bound_to="b" * 22, address="203.0.113.9")
+        return verdict is services.Verdict.PASSED
 
     results, errors = run_threads(8, check)
     assert not errors

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 import recapitulatif
 from accounts.interfaces import CertificateVerifier
 from accounts.services import certificates, pki
+from antirobot import services
 from antirobot.forms import CaptchaFormMixin
 from antirobot.interfaces import Captcha
 from core import clock, contracts
@@ -38,11 +39,12 @@ class OneCompanyRegister:
 
 
 class WordCaptcha:
-    def draw(self, *, address):
+    def draw(self, request, purpose):
         return {"key": "cle-de-test", "image": "/i.png", "audio": "/a.wav", "extend": "/e"}
 
-    def verify(self, key, answer):
-        return key == "cle-de-test" and answer == "bonjour"
+    def check(self, key, answer, *, request, purpose):
+        solved = key == "cle-de-test" and answer == "bonjour"
+        return services.Verdict.PASSED if solved else services.Verdict.FAILED
 
 
 class DatesOnlyVerifier:

@@ -1,7 +1,8 @@
 // Progressive enhancement of the captcha: change the image in place, listen in the player,
 // and "Plus de temps".
-// Without JavaScript, "Changer l'image" reloads the page (a new challenge) and the audio
-// player is the browser's own.
+// Without JavaScript, "Changer l'image" reloads the page (a new challenge) and "Écouter
+// l'extrait sonore" opens the file in the browser's own player. The page's player stays
+// hidden until the sound is asked for (empty, it would only show "0:00 / 0:00").
 (function () {
   "use strict";
   if (window.antirobotReady) { return; }
@@ -33,9 +34,12 @@
     var extend = event.target.closest("[data-captcha-extend]");
     var listen = event.target.closest("[data-captcha-listen]");
     if (listen) {
-      // Play in the visible player, where the person can pause and replay.
+      // Show the player and play in it: the person can pause and replay there.
       event.preventDefault();
-      var player = listen.closest(".antirobot").querySelector("[data-captcha-audio]");
+      var zone = listen.closest(".antirobot");
+      var player = zone.querySelector("[data-captcha-audio]");
+      player.hidden = false;
+      zone.querySelector("[data-captcha-audio-label]").hidden = false;
       player.currentTime = 0;
       // Only a browser that refuses to play here (NotAllowedError, NotSupportedError) gets the
       // file itself; an AbortError means a new image replaced this sound before it started.
