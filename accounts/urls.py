@@ -55,4 +55,5 @@ urlpatterns = [
     path("option-sans-certificat/identifiants", option.recovery_credentials_view, name="option_recovery_credentials"),
     path("option-sans-certificat/question", option.recovery_trust_view, name="option_recovery_trust"),
     path("option-sans-certificat/code-envoye", option.recovery_sent_view, name="option_recovery_sent"),
+    path("option-sans-certificat/recapitulatif", option.recovery_done_view, name="option_recovery_done"),
 ]

@@ -60,7 +60,16 @@ def activate(request, *, code: str, email: str) -> Activated:
         audit.record(request, Event.ACTIVATION_FAILED, email=email, reason=refused.reason)
         raise
     request.session.pop(STEP_KEY, None)
-    space = activated.space
+    remember_done(request, activated.space, activated.kind, now)
+    return activated
+
+
+def remember_done(request, space, kind: str, now: datetime) -> None:
+    """Keep, in this browser session only, that it applied a request of kind to space (R-PDF-2).
+
+    The confirmation page and the recap read it. Also used by a journey that applies a kind
+    without a code of its own (J8 outside, when the chosen email is the one its code proved).
+    """
     own_session = getattr(request.user, "pk", None) == space.pk
     if own_session and request.session.get(HASH_SESSION_KEY) != space.get_session_auth_hash():
         # The activation changed the credentials of the space logged in here (J8's option from
@@ -68,8 +77,7 @@ def activate(request, *, code: str, email: str) -> Activated:
         # confirmation below; end it now, then keep only the confirmation in the new session.
         logout(request)
     # R-PDF-2: this browser session, and only it, may download the recap from the confirmation.
-    request.session[DONE_KEY] = {"space": space.pk, "kind": activated.kind, "at": now.isoformat()}
-    return activated
+    request.session[DONE_KEY] = {"space": space.pk, "kind": kind, "at": now.isoformat()}
 
 
 def done_template(session) -> str | None:

@@ -7,6 +7,11 @@ the same two steps ("Créer vos identifiants", then the trust question) and stor
 request whose code, emailed to the chosen address, is activated through the one activation
 entry (J2), which applies ``spaces.opt_for_password``.
 
+Outside, when the chosen login email is the address the 1-hour code has just proven, a
+second code to that same mailbox would prove nothing more: the option is applied at once
+(``apply_at_once``), as its activation would. Inside, the certificate session proves the
+space, not any mailbox: the chosen address always gets its activation code.
+
 The wizard's state lives in the server-side session, hashes only: the password and the
 trust answer are hashed (Argon2id) as soon as they are validated, like J1's.
 """
@@ -16,19 +21,21 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from core import clock
 from accounts.kinds import Kind
 from accounts.models import AccessMode, Space
 from codes.models import PendingRequest
 from core import audit
-from codes import process, requests
-from codes.errors import CodeRefused, CodeWrong, EmailUnavailable  # noqa: F401 (re-export)
+from codes import flows as activation
+from codes import process, registry, requests
+from codes.errors import CodeRefused, CodeVoid, CodeWrong, EmailUnavailable  # noqa: F401 (re-export)
 from codes.process import CodeProcess
 from core.client import client_ip
 from core.throttle import Throttle
 from accounts.events import Kind as Event
+from codes.events import Kind as CodesEvent
 
 SESSION_KEY = "espace_option"
 INSIDE, OUTSIDE = "inside", "outside"
@@ -62,9 +69,21 @@ class Option:
     def _save(self, state: dict) -> None:
         self.session[SESSION_KEY] = state
 
-    def begin(self, space: Space, now: datetime) -> None:
-        """Start the wizard for space: the warning was acknowledged, or the code checked."""
-        self._save({"origin": self.origin, "space": space.pk, "started_at": now.isoformat()})
+    def begin(self, space: Space, now: datetime, proven: str = "") -> None:
+        """Start the wizard for space: the warning was acknowledged, or the code checked.
+
+        ``proven``: the address the outside code was sent to, which its check just proved.
+        """
+        self._save({"origin": self.origin, "space": space.pk, "started_at": now.isoformat(), "proven": proven})
+
+    @property
+    def proven(self) -> str:
+        return self.state.get("proven", "") if self.origin == OUTSIDE else ""
+
+    def email_is_proven(self) -> bool:
+        """Return whether the chosen login email is the mailbox the outside code proved."""
+        proven = self.proven
+        return bool(proven) and self.email.casefold() == proven.casefold()
 
     def space(self, user=None) -> Space:
         """Return the space this wizard works for; raise StateLost if there is none.
@@ -99,6 +118,9 @@ class Option:
     def finish(self, sent: dict) -> None:
         self._save({"origin": self.origin, "sent": sent})
 
+    def end(self) -> None:
+        self.session.pop(SESSION_KEY, None)
+
     @property
     def sent(self) -> dict | None:
         state = self.state
@@ -122,6 +144,14 @@ class TooManyChecks(Exception):
     """Too many "is this email free?" answers from one client address."""
 
 
+def _payload(option: Option, trust_question: str, trust_answer: str) -> dict:
+    return {
+        "password_hash": option.state["credentials"]["password_hash"],
+        "trust_question": trust_question,
+        "trust_answer_hash": make_password(trust_answer),
+    }
+
+
 def confirm(request, option: Option, space: Space, *, trust_question: str, trust_answer: str) -> PendingRequest:
     """Store the OPTION request and queue its code to the chosen email, in one transaction.
 
@@ -130,11 +160,7 @@ def confirm(request, option: Option, space: Space, *, trust_question: str, trust
     space changes: only the certificate opens it (guide 004).
     """
     credentials = option.state["credentials"]
-    payload = {
-        "password_hash": credentials["password_hash"],
-        "trust_question": trust_question,
-        "trust_answer_hash": make_password(trust_answer),
-    }
+    payload = _payload(option, trust_question, trust_answer)
     with transaction.atomic():
         pending = CodeProcess.initiate(
             kind=Kind.OPTION, email=credentials["email"], payload=payload, now=clock.now(), space=space
@@ -209,5 +235,45 @@ def check_code(request, option: Option, *, number: str, code: str) -> Space:
         audit.record(request, Event.OPTION_RECOVERY_REFUSED, reason=refused.reason, number=number)
         raise
     audit.record(request, Event.OPTION_RECOVERY_OK, space=space)
-    option.begin(space, now)
+    option.begin(space, now, proven=space.contact_email)
     return space
+
+
+def apply_at_once(request, option: Option, space: Space, *, trust_question: str, trust_answer: str) -> Space:
+    """Outside, login email = the mailbox just proven: apply the option now, as its activation would.
+
+    The same effect as J2's activation of an OPTION request: the kind's own ``apply``
+    (``spaces.opt_for_password``), its audit event ``activation_ok``, and this session
+    remembered as the one that may show the confirmation and download the recap. All of it
+    in one transaction: R-MAIL-3 is checked there (another space or a live request may have
+    taken the address since "Créer vos identifiants"), the space's pending OPTION request, if
+    any, is voided as a new one would replace it, and a concurrent taker of the address
+    (the unique login) rolls everything back. Raise EmailUnavailable, or StateLost when the
+    space opted meanwhile (CodeVoid).
+    """
+    email = option.email
+    now = clock.now()
+    payload = _payload(option, trust_question, trust_answer)
+    # Not stored: what ``apply`` reads of a request (its email and space), as J2 gives it.
+    pending = PendingRequest(kind=Kind.OPTION, email=email, space=space, payload={}, created_at=now, expires_at=now)
+    try:
+        with transaction.atomic():
+            PendingRequest.objects.filter(space=space, kind=Kind.OPTION, used_at__isnull=True).delete()
+            requests.check_available(Kind.OPTION, email, now, space)
+            applied = registry.get(Kind.OPTION).apply(pending, payload, now)
+            audit.record(
+                request,
+                CodesEvent.ACTIVATION_OK,
+                space=applied,
+                email=email,
+                request_kind=Kind.OPTION,
+                origin=option.origin,
+                proof="option_recovery_code",
+            )
+    except IntegrityError:
+        raise EmailUnavailable(email) from None
+    except CodeVoid:
+        raise StateLost() from None
+    option.end()
+    activation.remember_done(request, applied, Kind.OPTION, now)
+    return applied

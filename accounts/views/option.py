@@ -5,12 +5,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from codes import flows as activation
 from core import clock
 from accounts.flows import option as flow
 from accounts.flows.option import INSIDE, OUTSIDE, CodeRefused, EmailUnavailable, Option, StateLost, TooManyRequests
 from accounts.forms import OptionCodeForm, OptionCredentialsForm, OptionRecoveryForm, OptionTrustForm
 from core.messages import message
 from accounts.decorators import certificate_required
+from accounts.kinds import Kind
+from accounts.models import AccessMode
 
 # The URL names of each origin's steps: both run the same two steps.
 ROUTES = {
@@ -27,12 +30,22 @@ ROUTES = {
         "sent": "espace:option_recovery_sent",
     },
 }
-STEPPER = ["Option", "Créer vos identifiants", "Question de confiance", "Activation"]
+# Outside, the number and the code received are two steps of their own before the shared ones:
+# each page of the path moves the stepper on (issue 13 item 3).
+STEPPERS = {
+    INSIDE: ["Option", "Créer vos identifiants", "Question de confiance", "Activation"],
+    OUTSIDE: ["Numéro d'abonné", "Code reçu", "Créer vos identifiants", "Question de confiance", "Activation"],
+}
+STEP = {
+    INSIDE: {"start": 1, "credentials": 2, "trust": 3, "sent": 4},
+    OUTSIDE: {"start": 1, "code": 2, "credentials": 3, "trust": 4, "sent": 5},
+}
 
 
 def _page(request, origin, template, step, form=None, **context):
     status = 400 if form is not None and form.is_bound and form.errors else 200
-    context = {"origin": origin, "routes": ROUTES[origin], "steps": STEPPER, "step": step, "form": form, **context}
+    steps, number = STEPPERS[origin], STEP[origin][step]
+    context = {"origin": origin, "routes": ROUTES[origin], "steps": steps, "step": number, "form": form, **context}
     if origin == INSIDE:
         context["space"] = request.user
     return render(request, f"espace/option/{template}.html", context, status=status)
@@ -69,7 +82,7 @@ def _credentials(request, origin):
         else:
             option.set_credentials(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
             return redirect(ROUTES[origin]["trust"])
-    return _page(request, origin, "credentials", 2, form=form)
+    return _page(request, origin, "credentials", "credentials", form=form, proven=option.proven)
 
 
 def _trust(request, origin):
@@ -82,20 +95,27 @@ def _trust(request, origin):
         return redirect(ROUTES[origin]["credentials"])
     form = OptionTrustForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        # Outside, a login email that is the mailbox the code just proved needs no second code.
+        at_once = option.email_is_proven()
         try:
-            flow.confirm(request, option, space, **form.cleaned_data)
+            if at_once:
+                flow.apply_at_once(request, option, space, **form.cleaned_data)
+            else:
+                flow.confirm(request, option, space, **form.cleaned_data)
         except EmailUnavailable:  # taken by another space between the two steps
             messages.error(request, message("option_email_taken"))
             return redirect(ROUTES[origin]["credentials"])
-        return redirect(ROUTES[origin]["sent"])
-    return _page(request, origin, "trust", 3, form=form, email=option.email)
+        except StateLost:  # the space opted meanwhile (another browser)
+            return _lost(origin)
+        return redirect("espace:option_recovery_done" if at_once else ROUTES[origin]["sent"])
+    return _page(request, origin, "trust", "trust", form=form, email=option.email, at_once=option.email_is_proven())
 
 
 def _sent(request, origin):
     sent = Option(request.session, origin).sent
     if not sent:
         return redirect(ROUTES[origin]["start"])
-    return _page(request, origin, "sent", 4, sent=sent)
+    return _page(request, origin, "sent", "sent", sent=sent)
 
 
 # Inside the space (guide 004 §2-3)
@@ -108,7 +128,7 @@ def warning_view(request):
     if request.method == "POST":
         Option(request.session, INSIDE).begin(request.user, clock.now())
         return redirect("espace:option_credentials")
-    return _page(request, INSIDE, "warning", 1, lost=_lost_notice(request))
+    return _page(request, INSIDE, "warning", "start", lost=_lost_notice(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,7 +165,7 @@ def recovery_view(request):
         else:
             request.session[flow.SESSION_KEY] = {"origin": OUTSIDE, "number": number}
             return redirect("espace:option_recovery_code")
-    return _page(request, OUTSIDE, "recovery", 1, form=form, lost=_lost_notice(request))
+    return _page(request, OUTSIDE, "recovery", "start", form=form, lost=_lost_notice(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -161,7 +181,7 @@ def recovery_code_view(request):
             form.add_error("code", message("option_code_refused"))
         else:
             return redirect("espace:option_recovery_credentials")
-    return _page(request, OUTSIDE, "recovery_code", 1, form=form, sent_notice=message("option_recovery_sent"))
+    return _page(request, OUTSIDE, "recovery_code", "code", form=form, sent_notice=message("option_recovery_sent"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,3 +197,17 @@ def recovery_trust_view(request):
 @require_GET
 def recovery_sent_view(request):
     return _sent(request, OUTSIDE)
+
+
+@require_GET
+def recovery_done_view(request):
+    """The option applied at once (the chosen email was the one the code proved): J2's confirmation page."""
+    found = activation.activated_space(request.session)
+    done = request.session.get(activation.DONE_KEY) or {}
+    if found is None or done.get("kind") != Kind.OPTION:
+        return redirect("espace:option_recovery")
+    space, _ = found
+    steps = STEPPERS[OUTSIDE]
+    return render(
+        request, "espace/option/done.html", {"origin": OUTSIDE, "steps": steps, "step": len(steps), "space": space}
+    )

@@ -105,7 +105,10 @@ def test_j8_inside_the_space_up_to_password_login(page, live_server, smtp_settin
 
 
 def test_j8_outside_the_space_keyboard_only(page, smtp_settings, space):
-    """From the login page with Tab, typing and Enter only, up to a password login."""
+    """From the login page with Tab, typing and Enter only, up to a password login.
+
+    The email on file, proven by the 1 h code, is kept as the login: the option applies at the
+    trust step, with no activation code (issue 13 item 3)."""
     visits = Visits(page)
     page.goto("/")
     tab_to(page, page.get_by_role("link", name="J'opte pour l'accès avec un mot de passe"))
@@ -125,6 +128,8 @@ def test_j8_outside_the_space_keyboard_only(page, smtp_settings, space):
 
     expect(page.get_by_role("heading", name="Créer vos identifiants", exact=True)).to_be_visible()
     expect(field(page, "Votre adresse électronique")).to_have_value(CABINET)
+    expect(page.get_by_text("Étape 3 sur 5")).to_be_visible()
+    expect(page.get_by_text(f"Si vous gardez l'adresse {CABINET}, qui vient de recevoir votre code")).to_be_visible()
     visits.check("identifiants hors espace")
     type_into(page, field(page, "Votre mot de passe"), STRONG_PASSWORD)
     # The live level has answered (no meter call still running when the form is sent).
@@ -136,17 +141,13 @@ def test_j8_outside_the_space_keyboard_only(page, smtp_settings, space):
     type_into(page, field(page, "Saisissez la réponse à la question de confiance"), ANSWER)
     press_and_wait(page)
 
-    expect(page.get_by_role("heading", name="Activation de votre espace abonné", exact=True)).to_be_visible()
-    visits.check("code envoyé hors espace")
-    code = activation_code(smtp_settings, CABINET)
-    tab_to(page, page.get_by_role("link", name="Activez votre espace abonné"))
-    press_and_wait(page)
-    type_into(page, field(page, "Saisissez le code d'activation"), code)
-    type_into(page, field(page, "Recopiez les caractères de l'image"), captcha_answer(page))
-    press_and_wait(page)
-    type_into(page, field(page, "Saisissez votre adresse électronique de connexion"), CABINET)
-    press_and_wait(page)
-
+    # The login email kept is the address the code just proved: no second code (issue 13 item 3).
+    expect(page.get_by_text("Étape 5 sur 5")).to_be_visible()
+    transformed = "Votre espace avec certificat a bien été transformé en espace sans certificat."
+    expect(page.get_by_text(transformed)).to_be_visible()
+    number = f"Votre inscription est enregistrée sous le numéro {space.subscriber_number}."
+    expect(page.get_by_role("main")).to_contain_text(number)
+    visits.check("espace transformé hors espace")
     expect(page.get_by_text("Vous conservez le même numéro d'abonné.")).to_be_visible()
     tab_to(page, page.get_by_role("link", name="Accédez à votre espace abonné"))
     press_and_wait(page)
