@@ -11,7 +11,7 @@ from core import clock
 from accounts.flows import option as flow
 from accounts.flows.option import INSIDE, OUTSIDE, CodeRefused, EmailUnavailable, Option, StateLost, TooManyRequests
 from accounts.forms import OptionCodeForm, OptionCredentialsForm, OptionRecoveryForm, OptionTrustForm
-from core.messages import message
+from core.messages import message, refusal
 from accounts.models import AccessMode
 from accounts.views.home import space_required
 
@@ -173,8 +173,8 @@ def recovery_code_view(request):
         try:
             data = form.cleaned_data
             flow.check_code(request, option, number=data["subscriber_number"], code=data["code"])
-        except CodeRefused:
-            form.add_error("code", message("option_code_refused"))
+        except CodeRefused as refused:
+            form.add_error("code", refusal("option_code_refused", refused.until))
         else:
             return redirect("espace:option_recovery_credentials")
     return _page(request, OUTSIDE, "recovery_code", 1, form=form, sent_notice=message("option_recovery_sent"))
