@@ -80,7 +80,8 @@ def test_r_throttle_1_j6_old_password_says_until_when(client, time_machine):
 
     def step_2(old):
         new = "Une girafe mauve traverse le pont d'Avignon 2029"
-        return client.post("/mot-de-passe-expire/nouveau", {"old_password": old, "password": new, "password_confirm": new})
+        data = {"old_password": old, "password": new, "password_confirm": new}
+        return client.post("/mot-de-passe-expire/nouveau", data)
 
     for _ in range(5):
         assert not says(step_2(WRONG))
@@ -109,7 +110,8 @@ def test_r_throttle_1_j8_outside_code_says_until_when(client, ten_am):
     code = recovery_code(CABINET)
 
     def give(value):
-        return client.post("/option-sans-certificat/code", {"subscriber_number": space.subscriber_number, "code": value})
+        data = {"subscriber_number": space.subscriber_number, "code": value}
+        return client.post("/option-sans-certificat/code", data)
 
     for _ in range(5):
         assert not says(give(other(code)))

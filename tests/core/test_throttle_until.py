@@ -8,14 +8,28 @@ import time_machine
 
 from core import clock
 from core.messages import message, refusal, throttled
-from core.throttle import DatabaseStore, Throttle
-from tests.core.test_throttle import fail, store  # noqa: F401 (the store fixture: database, Redis)
+from core.throttle import DatabaseStore, RedisStore, Throttle
 
 pytestmark = pytest.mark.django_db
 T = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # 10h00 in Paris
 
 
-def test_r_throttle_1_an_account_block_ends_at_its_delay(store):  # noqa: F811
+@pytest.fixture(params=["database", pytest.param("redis", marks=pytest.mark.redis)])
+def store(request):
+    """Each store the settings may choose: the database, and Redis (REDIS_URL)."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_stores")
+        return RedisStore()
+    return DatabaseStore()
+
+
+def fail(throttle, n, account, address="192.0.2.1"):
+    for _ in range(n):
+        assert throttle.allows(account=account, address=address)
+        throttle.failed(account=account, address=address)
+
+
+def test_r_throttle_1_an_account_block_ends_at_its_delay(store):
     throttle = Throttle(store)
     with time_machine.travel(T, tick=False) as traveller:
         fail(throttle, 5, account="a@exemple.fr")
@@ -25,7 +39,7 @@ def test_r_throttle_1_an_account_block_ends_at_its_delay(store):  # noqa: F811
         assert throttle.allows(account="a@exemple.fr", address="192.0.2.1").until == T + timedelta(minutes=1)
 
 
-def test_r_throttle_1_the_address_ceiling_ends_with_its_window(store):  # noqa: F811
+def test_r_throttle_1_the_address_ceiling_ends_with_its_window(store):
     throttle = Throttle(store)
     with time_machine.travel(T, tick=False) as traveller:
         for n in range(50):
@@ -55,7 +69,7 @@ def test_r_throttle_1_the_hourly_check_budget_ends_with_its_hour():
         assert not refused and refused.until == T + timedelta(hours=1)
 
 
-def test_a_window_that_has_no_count_ends_one_window_from_now(store):  # noqa: F811
+def test_a_window_that_has_no_count_ends_one_window_from_now(store):
     with time_machine.travel(T, tick=False):
         assert store.window_end("jamais-compte", timedelta(minutes=10)) == T + timedelta(minutes=10)
 
