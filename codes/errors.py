@@ -11,6 +11,7 @@ class CodeRefused(Exception):
     """Wrong, used, expired or another email's code: one error for all (R-CODE-2)."""
 
     reason = "refused"
+    until = None  # set by CodeThrottled only: when the refusal ends
 
 
 class CodeMalformed(CodeRefused):
@@ -47,6 +48,11 @@ class CodeThrottled(CodeRefused):
     """The account or the address is blocked for a while (R-THROTTLE-1): nothing was checked."""
 
     reason = "throttled"
+
+    def __init__(self, until=None):
+        super().__init__()
+        # The counters run for any email or number typed: the end of the delay tells nothing.
+        self.until = until
 
 
 class EmailUnavailable(Exception):

@@ -178,7 +178,7 @@ def check(request, *, account: str, attempt: Callable[[], T], reset_on_success: 
         account=account, address=client_ip(request), verify=verify, reset_on_success=reset_on_success
     )
     if checked.verdict is guard.Verdict.THROTTLED:
-        raise CodeThrottled()
+        raise CodeThrottled(checked.until)
     if not checked.ok:
         raise refusals[0] if refusals else CodeWrong()
     return checked.value

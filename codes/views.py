@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from codes import flows as activation
 from codes.errors import CodeRefused
 from codes.forms import ActivationEmailForm, CodeForm
-from core.messages import message
+from core.messages import message, refusal
 
 STEPPER = ["Code d'activation", "Identifiants", "Récapitulatif"]
 
@@ -37,8 +37,8 @@ def email_step_view(request):
         return _step(request, "email", 2, form, status=400)
     try:
         activation.activate(request, code=form.cleaned_data["code"], email=form.cleaned_data["email"])
-    except CodeRefused:  # R-CODE-2: one message, whatever the reason the audit log keeps
-        form.add_error("email", message("code_refused"))
+    except CodeRefused as refused:  # R-CODE-2: one message, whatever the reason the audit log keeps
+        form.add_error("email", refusal("code_refused", refused.until))
         return _step(request, "email", 2, form, status=400)
     return redirect("codes:activation_done")
 

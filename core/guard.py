@@ -9,6 +9,7 @@ failure. No flow copies the allow / check / failed sequence, so none can forget 
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from core.throttle import Throttle
@@ -26,6 +27,7 @@ class Verdict(enum.Enum):
 class Checked(Generic[T]):
     verdict: Verdict
     value: T | None = None
+    until: datetime | None = None  # THROTTLED: when the refusal ends (core.throttle.Admission)
 
     @property
     def ok(self) -> bool:
@@ -51,7 +53,7 @@ def check_secret(
     throttle = Throttle.default()
     admission = throttle.allows(account=account, address=address)
     if not admission:
-        return Checked(Verdict.THROTTLED)
+        return Checked(Verdict.THROTTLED, until=admission.until)
     value = verify()
     if not value:
         throttle.failed(account=account, address=address)

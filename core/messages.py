@@ -4,7 +4,12 @@ Generic messages are deliberately identical across causes: they must not tell an
 attacker whether an email has a space, or why a code was refused (R-CODE-2, SPEC §4).
 """
 
+import math
+from datetime import datetime, timedelta
+
 from django.conf import settings
+
+from core import clock
 
 MESSAGES = {
     "required": "Ce champ est obligatoire.",
@@ -44,6 +49,9 @@ MESSAGES = {
         "Vérifiez votre saisie : le code est valable %(code_hours)s h et ne peut être utilisé qu'une seule fois."
     ),
     "login_refused": "L'adresse électronique ou le mot de passe est incorrect, ou l'accès est momentanément bloqué. Réessayez.",
+    # Any guarded secret (R-THROTTLE-1), for the email (or number) typed: its counters run
+    # whether or not a space exists, so the delay tells nothing (docs/decisions.md).
+    "throttled": "Trop de tentatives : réessayez dans %(minutes)s (à %(at)s, heure de Paris).",
     "too_many_creations": "Trop de demandes de création depuis votre connexion. Réessayez dans une heure.",
     "too_many_email_checks": "Trop de vérifications d'adresses électroniques depuis votre connexion. Réessayez dans une heure.",
     "too_many_levels": "Trop de demandes d'évaluation du mot de passe. Réessayez dans quelques minutes.",
@@ -70,7 +78,6 @@ MESSAGES = {
         "Trop de réponses incorrectes : ce code n'est plus valable. "
         "Demandez un nouveau code pour réinitialiser votre mot de passe."
     ),
-    "reset_throttled": "L'accès est momentanément bloqué après plusieurs essais incorrects. Réessayez plus tard.",
     "reset_step_lost": "Cette demande n'est plus en cours. Saisissez de nouveau le code reçu par courriel.",
     "too_many_resets": "Trop de demandes depuis votre connexion. Réessayez dans une heure.",
     # J8 "Opter pour l'accès sans certificat"
@@ -129,3 +136,21 @@ def rule_values() -> dict:
 def message(code: str, **params) -> str:
     """Return the French message for code, formatted with the rule values and params."""
     return MESSAGES[code] % {**rule_values(), **params}
+
+
+def throttled(until: datetime) -> str:
+    """Return "Trop de tentatives : réessayez dans N minutes (à HHhMM, heure de Paris)."
+
+    Both figures are rounded up, never down: at the minute shown the refusal is over.
+    """
+    left = max(until - clock.now(), timedelta(0))
+    minutes = max(1, math.ceil(left / timedelta(minutes=1)))
+    at = clock.paris(until)
+    if at.second or at.microsecond:
+        at = at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return message("throttled", minutes=f"{minutes} minute{'s' if minutes > 1 else ''}", at=f"{at:%H}h{at:%M}")
+
+
+def refusal(code: str, until: datetime | None) -> str:
+    """Return the throttled message while a refusal has an end (until), else message(code)."""
+    return message(code) if until is None else throttled(until)

@@ -16,8 +16,9 @@ callers pass the client's address as they have it, and an IPv6 client is counted
 Flows do not call allows/failed/succeeded themselves: core.guard does, around
 every check of a secret.
 
-The store is the database by default and Redis when REDIS_URL is set. A refusal gets
-the same generic message as a wrong password, so throttling reveals nothing either.
+The store is the database by default and Redis when REDIS_URL is set. A refusal says
+until when (Admission.until): the counters run for any email typed, with or without a
+space, so the delay tells nothing about the email either (docs/decisions.md).
 """
 
 from dataclasses import dataclass
@@ -45,6 +46,9 @@ class Store(Protocol):
 
     def reset(self, key: str) -> None:
         """Forget key's counter and block."""
+
+    def window_end(self, key: str, window: timedelta) -> datetime:
+        """Return when key's current window ends (now + window when it has none)."""
 
     def read(
         self, counts: dict[str, timedelta], blocks: tuple[str, ...]
@@ -104,6 +108,11 @@ class DatabaseStore:
     def reset(self, key):
         ThrottleCounter.objects.filter(key__in=[key, f"block:{key}"]).delete()
 
+    def window_end(self, key, window):
+        now = clock.now()
+        row = ThrottleCounter.objects.filter(key=key, window_start__gt=now - window).first()
+        return row.window_start + window if row else now + window
+
 
 class RedisStore:
     """Counters in Redis: INCR with an expiry is atomic on a single key."""
@@ -140,6 +149,11 @@ class RedisStore:
     def reset(self, key):
         self.redis.delete(self.prefix + key, self.prefix + "block:" + key)
 
+    def window_end(self, key, window):
+        # incr sets the expiry once, at the window's first count: the key dies with its window.
+        left = self.redis.pttl(self.prefix + key)
+        return clock.now() + (timedelta(milliseconds=left) if left > 0 else window)
+
 
 def purge_database_counters(now: datetime) -> int:
     """Delete counters whose longest window and block are over (housekeeping).
@@ -169,10 +183,16 @@ def default_store() -> Store:
 
 @dataclass(frozen=True)
 class Admission:
-    """The answer of Throttle.allows: true when the check may run."""
+    """The answer of Throttle.allows: true when the check may run.
+
+    ``until``, when refused, is the moment the refusal ends: the account's block, the end
+    of the address's failure window or of the account's hourly check budget, whichever is
+    last, so that a person told "réessayez à HHhMM" is not refused again at HHhMM.
+    """
 
     allowed: bool
     had_failures: bool
+    until: datetime | None = None
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -205,10 +225,15 @@ class Throttle:
             counts[f"ip:{address}"] = address_policy["window"]
         found, blocked = self.store.read(counts, (f"acct:{account}",))
         had_failures = f"acct:{account}" in found or bool(blocked)
-        if blocked or (address and found.get(f"ip:{address}", 0) >= address_policy["limit"]):
-            return Admission(False, had_failures)
+        ends = list(blocked.values())
+        if address and found.get(f"ip:{address}", 0) >= address_policy["limit"]:
+            ends.append(self.store.window_end(f"ip:{address}", address_policy["window"]))
+        if ends:
+            return Admission(False, had_failures, max(ends))
         checks = self._policy("account_checks")
-        return Admission(self.store.incr(f"checks:{account}", checks["window"]) <= checks["limit"], had_failures)
+        if self.store.incr(f"checks:{account}", checks["window"]) > checks["limit"]:
+            return Admission(False, had_failures, self.store.window_end(f"checks:{account}", checks["window"]))
+        return Admission(True, had_failures)
 
     def failed(self, *, account: str, address: str | None) -> None:
         """Record a failed check; block the account once past its free failures."""

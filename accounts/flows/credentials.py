@@ -36,7 +36,11 @@ class TooManyChecks(Exception):
 
 
 class CurrentPasswordRefused(Exception):
-    """The current password is wrong, or the account is throttled: one refusal for both."""
+    """The current password is wrong, or the account is throttled (``until`` then says when it ends)."""
+
+    def __init__(self, until=None):
+        super().__init__()
+        self.until = until
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def check_current_password(request, space: Space, password: str) -> None:
     if not checked.ok:
         reason = "throttled" if checked.verdict is guard.Verdict.THROTTLED else "wrong_password"
         audit.record(request, Event.CREDENTIALS_REFUSED, space=space, email=space.login_email, reason=reason)
-        raise CurrentPasswordRefused()
+        raise CurrentPasswordRefused(checked.until)
 
 
 def change_credentials(request, space: Space, change: Change) -> dict:

@@ -31,7 +31,12 @@ NOTICE_KEY = "espace_expired_notice"
 
 class RenewalRefused(Exception):
     """Wrong old password, unknown email, a space that is not expired, a certificate space,
-    or throttled: one refusal, nothing tells which (SPEC §4)."""
+    or throttled: one refusal, nothing tells which (SPEC §4). While throttled ``until``
+    says when the delay ends: the counters run for any email typed, so that tells nothing."""
+
+    def __init__(self, until=None):
+        super().__init__()
+        self.until = until
 
 
 def note_expired_login(session, *, email: str) -> None:
@@ -97,7 +102,7 @@ def check_old_password(request, *, email: str, old_password: str) -> Space:
     checked = guard.check_secret(account=email, address=client_ip(request), verify=verify)
     if not checked.ok:
         audit.record(request, Event.RENEWAL_REFUSED, space=space, email=email, reason=checked.verdict.value)
-        raise RenewalRefused()
+        raise RenewalRefused(checked.until)
     return checked.value
 
 

@@ -14,6 +14,7 @@
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache, partial
 
 from django.conf import settings
@@ -42,10 +43,19 @@ class Outcome(enum.Enum):
 class LoginResult:
     outcome: Outcome
     next_url: str | None = None  # a stage's page, else the home
+    until: datetime | None = None  # REFUSED while throttled: when the refusal ends
 
 
 class LoginRefused(Exception):
-    """Wrong email or password, or throttled: one refusal, nothing tells which."""
+    """Wrong email or password, or throttled: one refusal, nothing tells which space exists.
+
+    ``until`` is set while throttled: the counters run for any email typed, so saying when
+    the delay ends tells nothing about the email (R-THROTTLE-1, docs/decisions.md).
+    """
+
+    def __init__(self, until: datetime | None = None):
+        super().__init__()
+        self.until = until
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +80,7 @@ def check_credentials(request, *, email: str, password: str) -> Space:
     checked = guard.check_secret(account=email, address=client_ip(request), verify=verify)
     if checked.verdict is guard.Verdict.THROTTLED:
         audit.record(request, Event.LOGIN_THROTTLED, email=email)
-        raise LoginRefused()
+        raise LoginRefused(checked.until)
     if not checked.ok:
         audit.record(request, Event.LOGIN_FAILED, space=space, email=email)
         raise LoginRefused()
@@ -118,8 +128,8 @@ def log_in(request, *, email: str, password: str) -> LoginResult:
     """Run the whole login pipeline for email and password."""
     try:
         space = check_credentials(request, email=email, password=password)
-    except LoginRefused:
-        return LoginResult(Outcome.REFUSED)
+    except LoginRefused as refused:
+        return LoginResult(Outcome.REFUSED, until=refused.until)
     for stage in PRE_SESSION_STAGES:
         stopped = stage(request, space)
         if stopped is not None:

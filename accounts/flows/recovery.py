@@ -57,7 +57,14 @@ class CodeVoided(Exception):
 
 
 class Throttled(Exception):
-    """The account is blocked for a while (R-THROTTLE-1): nothing was checked."""
+    """The account is blocked for a while (R-THROTTLE-1): nothing was checked.
+
+    ``until``: when the delay ends, which tells nothing (the counters run for any email).
+    """
+
+    def __init__(self, until=None):
+        super().__init__()
+        self.until = until
 
 
 def request_code(request, *, email: str) -> None:
@@ -171,9 +178,9 @@ def reset(request, *, email: str, code: str, answer: str, password: str) -> Spac
 
     try:
         space = process.check(request, account=email, attempt=attempt)
-    except CodeThrottled:  # nothing was checked, neither the code nor the answer
+    except CodeThrottled as throttled:  # nothing was checked, neither the code nor the answer
         audit.record(request, Event.RESET_ANSWER_FAILED, email=email, reason="throttled")
-        raise Throttled() from None
+        raise Throttled(throttled.until) from None
     except CodeRefused as refused:  # the code: wrong, used, expired, or its space changed
         audit.record(request, Event.RESET_CODE_FAILED, email=email, reason=refused.reason)
         request.session.pop(STEP_KEY, None)

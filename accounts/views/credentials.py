@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.flows import credentials
 from accounts.forms import CredentialsChangeForm
-from core.messages import message
+from core.messages import message, refusal
 from codes.requests import EmailUnavailable
 from accounts.decorators import space_required
 
@@ -24,8 +24,8 @@ def change_view(request):
     if form.is_bound and form.is_valid():
         try:
             credentials.change_credentials(request, space, form.change())
-        except credentials.CurrentPasswordRefused:
-            form.add_error("current_password", message("current_password_refused"))
+        except credentials.CurrentPasswordRefused as refused:
+            form.add_error("current_password", refusal("current_password_refused", refused.until))
         except ValidationError as error:  # the new password (R-PWD-1..5)
             form.add_error("new_password", error)
         except credentials.TooManyChecks:

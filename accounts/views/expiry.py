@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.flows import expiry
 from accounts.forms import ExpiredEmailForm, ExpiredPasswordForm
-from core.messages import message
+from core.messages import message, refusal
 from accounts.selectors import security_history
 from accounts.services.expiry import countdown
 from accounts.decorators import space_required
@@ -54,8 +54,8 @@ def password_step_view(request):
         try:
             space = expiry.check_old_password(request, email=email, old_password=form.cleaned_data["old_password"])
             expiry.validate_new_password(space, form.cleaned_data["password"])
-        except expiry.RenewalRefused:
-            form.add_error(None, message("expired_refused"))
+        except expiry.RenewalRefused as refused:
+            form.add_error(None, refusal("expired_refused", refused.until))
         except ValidationError as error:
             form.add_error("password", error)
         else:

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.flows import expiry as expiry_flow
 from accounts.flows import login as login_flow
 from accounts.forms import LoginForm
-from core.messages import message
+from core.messages import message, refusal
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,7 +22,7 @@ def login_view(request):
         if result.outcome is login_flow.Outcome.EXPIRED:  # R-EXP-2: no session, "Mot de passe expiré"
             expiry_flow.note_expired_login(request.session, email=form.cleaned_data["email"])
             return redirect(result.next_url)
-        form.add_error(None, message("login_refused"))
+        form.add_error(None, refusal("login_refused", result.until))
     return render(request, "espace/login.html", {"form": form}, status=400 if form.is_bound else 200)
 
 

@@ -10,7 +10,7 @@ from core import clock
 from accounts.flows import option as flow
 from accounts.flows.option import INSIDE, OUTSIDE, CodeRefused, EmailUnavailable, Option, StateLost, TooManyRequests
 from accounts.forms import OptionCodeForm, OptionCredentialsForm, OptionRecoveryForm, OptionTrustForm
-from core.messages import message
+from core.messages import message, refusal
 from accounts.decorators import certificate_required
 from accounts.kinds import Kind
 from accounts.models import AccessMode
@@ -177,8 +177,8 @@ def recovery_code_view(request):
         try:
             data = form.cleaned_data
             flow.check_code(request, option, number=data["subscriber_number"], code=data["code"])
-        except CodeRefused:
-            form.add_error("code", message("option_code_refused"))
+        except CodeRefused as refused:
+            form.add_error("code", refusal("option_code_refused", refused.until))
         else:
             return redirect("espace:option_recovery_credentials")
     return _page(request, OUTSIDE, "recovery_code", "code", form=form, sent_notice=message("option_recovery_sent"))

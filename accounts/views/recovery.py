@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import clock
 from accounts.flows import recovery
 from accounts.forms import ForgotForm, ResetCodeForm, ResetPasswordForm
-from core.messages import message
+from core.messages import message, refusal, throttled
 from codes.requests import CodeRefused
 
 STEPPER = ["Adresse électronique de connexion", "Code reçu par courriel", "Nouveau mot de passe", "Récapitulatif"]
@@ -44,8 +44,8 @@ def code_view(request):
     if form.is_valid():
         try:
             recovery.prove_code(request, email=form.cleaned_data["email"], code=form.cleaned_data["code"])
-        except (CodeRefused, recovery.Throttled):
-            form.add_error("code", message("reset_code_refused"))
+        except CodeRefused as refused:
+            form.add_error("code", refusal("reset_code_refused", refused.until))
         else:
             # Step 3 carries the code back from the browser (as J2 does): the session keeps
             # its digest only, and the page shows the question only now, after the proof.
@@ -72,8 +72,8 @@ def reset_view(request):
         form.add_error("answer", message("reset_answer_refused"))
     except recovery.PasswordReused:
         form.add_error("password", message("password_reused", count=settings.PASSWORD_HISTORY_SIZE))
-    except recovery.Throttled:
-        form.add_error(None, message("reset_throttled"))
+    except recovery.Throttled as blocked:
+        form.add_error(None, throttled(blocked.until))
     except recovery.CodeVoided:
         voided = message("reset_code_voided")
         return _page(request, "email", 1, status=400, form=ForgotForm(request=request), notice=voided)

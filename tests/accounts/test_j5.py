@@ -213,7 +213,7 @@ def test_r_throttle_1_wrong_answers_count_like_wrong_passwords(client, settings)
         journey.login(Client(), space.login_email, "Mauvais mot de passe de vingt caracteres")
     assert give_answer(client, code, answer="Bidule").status_code == 400  # the 5th failure
     response = give_answer(client, code)  # right, but blocked: not even checked
-    assert response.status_code == 400 and "momentanément bloqué" in response.content.decode()
+    assert response.status_code == 400 and "Trop de tentatives : réessayez dans 1 minute" in response.content.decode()
     assert journey.login(Client(), space.login_email).status_code == 400
     with time_machine.travel(clock.now() + timedelta(minutes=2), tick=False):
         assert give_answer(client, code).status_code == 302

@@ -1,12 +1,14 @@
 """J3 login tells nothing (SPEC §4): a wrong password of a space, an unknown email, a pending
-request's email and a certificate space's address get the same status, body and answer time."""
+request's email and a certificate space's address get the same status, body and answer time;
+so do a locked space (even given its right password) and a locked unknown email, whose answer
+says until when (R-THROTTLE-1, issue 13)."""
 
 import gc
 import random
 import re
 import statistics
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -14,7 +16,7 @@ from django.test import Client
 from antirobot import services as captchas
 from antirobot.testing import draw, solve
 from tests.accounts import journey
-from tests.factories import SpaceFactory
+from tests.factories import STRONG_PASSWORD, SpaceFactory
 
 pytestmark = pytest.mark.django_db
 WRONG = "un mauvais mot de passe de vingt caractères"
@@ -48,9 +50,9 @@ def world(settings):
     journey.register(Client(), "attente@exemple.fr")
 
 
-def attempt(client, email):
+def attempt(client, email, password=WRONG):
     key = draw(client)
-    data = {"email": email, "password": WRONG, "captcha_key": key, "captcha": solve(key)}
+    data = {"email": email, "password": password, "captcha_key": key, "captcha": solve(key)}
     return client.post("/", data)
 
 
@@ -69,11 +71,11 @@ def test_spec_4_login_same_status_and_body_for_every_refusal(world):
     assert "ou le mot de passe est incorrect" in bodies.pop()
 
 
-def relative_medians(client, rounds):
+def relative_medians(client, rounds, cases=CASES, password=WRONG):
     """Time one refused login per case, interleaved in a new order each round; return each
     case's median of its times divided by its round's median (see test_j6_enumeration)."""
-    relative = {name: [] for name in CASES}
-    names = list(CASES)
+    relative = {name: [] for name in cases}
+    names = list(cases)
     gc.disable()
     try:
         for _ in range(rounds):
@@ -81,7 +83,7 @@ def relative_medians(client, rounds):
             spent = {}
             for name in names:
                 key = draw(client)
-                data = {"email": CASES[name], "password": WRONG, "captcha_key": key, "captcha": solve(key)}
+                data = {"email": cases[name], "password": password, "captcha_key": key, "captcha": solve(key)}
                 started = time.perf_counter()
                 assert client.post("/", data).status_code == 400
                 spent[name] = time.perf_counter() - started
@@ -111,3 +113,45 @@ def test_spec_4_login_same_answer_time_for_every_refusal(world):
     else:
         pytest.fail(f"medians (ratio to each round's median) differ by 5 % or more in every run: {runs}")
     print("login medians per run:", runs)
+
+
+# --- locked: the delay is said, and says nothing of the email (R-THROTTLE-1) ----------------------
+
+LOCKED = {"espace bloqué": "espace@exemple.fr", "adresse inconnue bloquée": "inconnue@exemple.fr"}
+
+
+@pytest.fixture
+def locked(settings, time_machine):
+    """A space and an unknown email, each after 5 wrong passwords, on a clock frozen at 10h00 in
+    Paris: the 1-minute delay lasts for the whole test and both end at 10h01."""
+    policies = {**settings.THROTTLE_POLICIES}
+    policies["captchas_per_address"] = {"limit": 10**6, "window": timedelta(minutes=10)}
+    settings.THROTTLE_POLICIES = policies
+    time_machine.move_to(datetime(2026, 12, 3, 9, 0, tzinfo=UTC), tick=False)
+    SpaceFactory(login_email="espace@exemple.fr")
+    for email in LOCKED.values():
+        for _ in range(5):
+            assert attempt(Client(), email).status_code == 400
+
+
+def test_spec_4_r_throttle_1_locked_space_and_locked_unknown_email_same_status_and_body(locked):
+    # The space is given its right password: refused unchecked, like the unknown email.
+    answers = {name: attempt(Client(), email, STRONG_PASSWORD) for name, email in LOCKED.items()}
+    assert {response.status_code for response in answers.values()} == {400}
+    bodies = {normalised(response, LOCKED[name]) for name, response in answers.items()}
+    assert len(bodies) == 1
+    assert "Trop de tentatives : réessayez dans 1 minute (à 10h01, heure de Paris)." in bodies.pop()
+
+
+def test_spec_4_r_throttle_1_locked_space_and_locked_unknown_email_same_answer_time(locked):
+    """Medians over 120 interleaved requests within 5 % of each other (method above)."""
+    client = Client()
+    runs = []
+    for _ in range(3):
+        medians = relative_medians(client, rounds=60, cases=LOCKED, password=STRONG_PASSWORD)
+        runs.append({name: round(value, 3) for name, value in medians.items()})
+        if max(medians.values()) <= 1.05 * min(medians.values()):
+            break
+    else:
+        pytest.fail(f"medians (ratio to each round's median) differ by 5 % or more in every run: {runs}")
+    print("locked login medians per run:", runs)

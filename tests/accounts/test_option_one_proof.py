@@ -7,6 +7,8 @@ import io
 import re
 
 import pytest
+
+from codes.events import Kind as CodesEvent
 from django.test import Client
 
 from accounts.kinds import Kind
@@ -96,7 +98,7 @@ def test_j8_outside_email_just_proven_applies_the_option_at_once(client):
     assert space.access_mode == AccessMode.PASSWORD and space.login_email == CABINET
     assert OutboxEmail.objects.count() == mails_before  # no activation code sent
     assert not PendingRequest.objects.filter(kind=Kind.OPTION).exists()
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.ACTIVATION_OK)
+    event = AuditEvent.objects.get(kind=CodesEvent.ACTIVATION_OK)
     assert event.space == space and event.detail["request_kind"] == Kind.OPTION and event.email == CABINET
     done = text(client.get(applied.url))
     assert "Votre espace avec certificat a bien été transformé en espace sans certificat." in done
@@ -142,7 +144,7 @@ def test_r_mail_3_at_once_refused_when_the_email_was_taken_meanwhile(client):
     assert message("option_email_taken") in text(client.get(refused.url))
     space.refresh_from_db()
     assert space.access_mode == AccessMode.CERTIFICATE and space.login_email is None
-    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.ACTIVATION_OK).exists()
+    assert not AuditEvent.objects.filter(kind=CodesEvent.ACTIVATION_OK).exists()
 
 
 def test_r_mail_3_at_once_refused_when_a_live_request_holds_the_email(client):
