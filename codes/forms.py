@@ -1,43 +1,22 @@
 """J2's forms: the code (+ captcha), then the code again and the login email."""
 
-from django import forms
-from django.core.exceptions import ValidationError
-
 from antirobot.forms import CaptchaFormMixin
 from codes import tokens
-from core.forms import REQUIRED, EmailField, Form
-from core.messages import message
+from core.forms import CodeField, EmailField, Form
 
 
 class CodeForm(CaptchaFormMixin, Form):
-    """J2 step 1: "Saisissez le code d'activation" + captcha."""
+    """J2 step 1: "Saisissez le code d'activation" + captcha (guide 001 marks both "*")."""
 
-    mark_required = False
-
-    code = forms.CharField(
-        label="Saisissez le code d'activation",
-        help_text="12 caractères",
-        error_messages=REQUIRED,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "maxlength": 12, "spellcheck": "false", "autocapitalize": "off"}
-        ),
-    )
-
-    def clean_code(self):
-        code = self.cleaned_data["code"].strip()
-        if not tokens.well_formed(code):
-            raise ValidationError(message("code_format"), code="code_format")
-        return code
+    code = CodeField(length=tokens.LENGTH, well_formed=tokens.well_formed, label="Saisissez le code d'activation")
 
 
 class ActivationEmailForm(Form):
     """J2 step 2: the code again (read-only) + the login email."""
 
-    code = forms.CharField(
-        label="Code d'activation",
-        widget=forms.TextInput(attrs={"readonly": True, "class": "espace-code"}),
-        error_messages=REQUIRED,
-    )
+    # Not checked here: the flow compares it with the code step 1 proved, and sends back to
+    # step 1 when it differs.
+    code = CodeField(length=tokens.LENGTH, well_formed=None, readonly=True, label="Code d'activation")
     email = EmailField(
         label="Saisissez votre adresse électronique de connexion", help_text="Format attendu : adresse@domaine.fr"
     )

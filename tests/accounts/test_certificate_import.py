@@ -13,7 +13,7 @@ from core import clock
 from accounts.models import AccessMode, Certificate, Space
 from core.models import AuditEvent
 from accounts.services import certificates, pki
-from accounts.services.certificate_import import HEADER
+from accounts.certificate_import import HEADER
 from tests.accounts.certs import client_cert
 from accounts.events import Kind as Event
 
@@ -220,12 +220,12 @@ def test_j7_concurrent_import_of_the_same_number_is_left_unchanged(tmp_path, ca,
     """Two operators importing at once: the loser's row hits the unique number, reported as present."""
     from django.db import IntegrityError
 
-    from accounts.services import certificate_import
+    from accounts.certificate_import import importer
 
     def lost_the_race(form, *, now):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(certificate_import, "_create", lost_the_race)
+    monkeypatch.setattr(importer, "_create", lost_the_race)
     out, _, error = run(write(tmp_path, [row(ca)]))
     assert error is None and "0 importé(s), 1 déjà présent(s), 0 refusé(s)" in out
 

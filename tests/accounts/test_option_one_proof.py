@@ -14,7 +14,7 @@ from django.test import Client
 from accounts.kinds import Kind
 from accounts.models import AccessMode, Space
 from accounts.services import pki
-from accounts.services.certificate_import import HEADER, import_csv
+from accounts.certificate_import import HEADER, import_csv
 from codes.models import PendingRequest
 from core import clock
 from core.messages import message

@@ -31,7 +31,7 @@ def test_still_invalid_after_folding_is_refused():
 def test_every_email_field_of_the_forms_folds_look_alikes():
     """Creation and login read emails through forms.EmailField: the look-alike meets the
     stored form of the real address, so it is refused as taken, or logs into that space."""
-    from accounts.forms import EmailField
+    from core.forms import EmailField
 
     assert EmailField().clean("ｌｉｌａ＠ｏｒａｎｇｅ．ｆｒ") == "lila@orange.fr"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core import clock
-from accounts.services.certificate_import import BadFile, import_csv
+from accounts.certificate_import import BadFile, import_csv
 
 
 class Command(BaseCommand):

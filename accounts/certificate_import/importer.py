@@ -1,6 +1,6 @@
 """Import legacy certificate spaces from the operators' CSV (J7: spaces that predate the product).
 
-Each row is checked by the creation form's rules (accounts.forms.CertificateSpaceRowForm) and
+Each row is checked by the creation form's rules (certificate_import.forms.CertificateSpaceRowForm) and
 written in its own transaction: a bad row is reported with its line and reason and nothing
 of it is written; the good rows are imported; a number already present is left unchanged.
 """
@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
-from accounts.forms import CertificateSpaceRowForm
+from accounts.certificate_import.forms import CertificateSpaceRowForm
 from core.messages import message
 from accounts.models import AccessMode, Certificate, Space
 from core import audit
