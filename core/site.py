@@ -16,6 +16,15 @@ from django.http.request import split_domain_port, validate_host
 _request: ContextVar = ContextVar("espace_request", default=None)
 
 
+def current_request():
+    """Return the request being served, or None (a command, a worker, a test without a request).
+
+    For what a service records of the request that caused it when no caller hands the
+    request down: the address and browser of a change applied by the one activation entry.
+    """
+    return _request.get()
+
+
 class CurrentRequestMiddleware:
     """Make the request being served known to site_domain() while it is served."""
 

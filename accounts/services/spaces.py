@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from core.site import current_request
 from core import clock
 from accounts.kinds import Kind
 from accounts.models import AccessMode, Space
@@ -129,5 +130,7 @@ def change_login_email(pending: PendingRequest, payload: dict, now: datetime) ->
         changed_at=local.strftime("%H:%M"),
         with_password=bool(payload.get("password_hash")),
     )
-    audit.record(None, Event.EMAIL_CHANGED, space=space, email=pending.email, old_email=old_email)
+    # Applied by the activation entry (J2), which hands apply no request: the history's row
+    # still shows the address and browser of the activation, as every other row does.
+    audit.record(current_request(), Event.EMAIL_CHANGED, space=space, email=pending.email, old_email=old_email)
     return space
