@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 
 from antirobot import services
+from core.renderers import input_tag
 from core.client import client_ip
 
 ERROR = "Les caractères saisis ne correspondent pas à l'image. Recopiez les caractères de la nouvelle image."
@@ -27,6 +28,7 @@ class CaptchaWidget(forms.TextInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, "", attrs)  # never echo the previous answer
+        context["input"] = input_tag(context["widget"])  # the text input, as every form draws it
         key = services.new_challenge(address=client_ip(self.request))
         context["challenge"] = services.challenge(key) if key else None
         context["too_many"] = TOO_MANY

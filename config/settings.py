@@ -79,8 +79,7 @@ TEMPLATES = [
         },
     },
 ]
-# Form templates through TEMPLATES, so that the DSFR and core/forms templates apply (Django draws the inputs).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "core.renderers.FormRenderer"
 
 DATABASE_URL = env.text("DATABASE_URL")
 if DATABASE_URL:
