@@ -105,10 +105,10 @@ if REDIS_URL:
             "KEY_PREFIX": "espacepro",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "core.sessions.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "core.sessions.db"
 
 # --- Accounts -----------------------------------------------------------------
 AUTH_USER_MODEL = "espace.Space"
