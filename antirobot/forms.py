@@ -15,6 +15,7 @@ from django.conf import settings
 from antirobot import services
 from antirobot.interfaces import Captcha
 from core import contracts
+from core.renderers import input_tag
 from core.client import client_ip
 
 ERROR = "Les caractères saisis ne correspondent pas à l'image. Recopiez les caractères de la nouvelle image."
@@ -41,6 +42,7 @@ class CaptchaWidget(forms.TextInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, "", attrs)  # never echo the previous answer
+        context["input"] = input_tag(context["widget"])  # the text input, as every form draws it
         context["challenge"] = contracts.load("CAPTCHA", Captcha).draw(self.request, self.purpose)
         context["purpose"] = self.purpose
         context["minutes"] = _minutes(settings.CAPTCHA_TTL)

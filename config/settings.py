@@ -84,8 +84,7 @@ TEMPLATES = [
         },
     },
 ]
-# Form templates through TEMPLATES, so that the DSFR and core/forms templates apply (Django draws the inputs).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "core.renderers.FormRenderer"
 
 DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
@@ -111,10 +110,10 @@ if REDIS_URL:
             "KEY_PREFIX": "espacepro",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "core.sessions.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "core.sessions.db"
 
 # --- Accounts -----------------------------------------------------------------
 AUTH_USER_MODEL = "espace.Space"

@@ -14,9 +14,10 @@ instances (converters applied, Model.from_db), without the compiling.
 Only querysets whose values reach the SQL as they are: a lookup that transforms its value
 (`__iexact`, `__contains`) hides the marker, and preparing refuses it.
 
-Confined to the lookups of every request (issue 12 item 4): accounts.selectors.password_space
-and active_space, and the throttle's read (core.throttle). Nothing else imports this module
-(tests/core/test_prepared_confined.py): an ORM queryset is the default.
+Confined to what every login pays, measured (docs/decisions.md, "Login at its physical limit"):
+`Prepared` to the space lookups (accounts.selectors.password_space, active_space) and the
+throttle's read, `insert` to the audit event and a new database session.
+tests/core/test_prepared_confined.py keeps it so: anything else uses the ORM.
 """
 
 from collections.abc import Callable
@@ -105,3 +106,27 @@ class Prepared:
         found = self.all(using=using, **values)
         return found[0] if found else None
 
+
+_INSERTS: dict[tuple[type[Model], str, str], tuple[str, list]] = {}
+
+
+def insert(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
+    """INSERT instance as a new row with a statement compiled once per model and database.
+
+    For the rows written on every login (the audit event, the session): each field prepares its
+    value as Model.save() would (pre_save, get_db_prep_save), without the rest of save():
+    no signals, no RETURNING, so instance.pk stays unset.
+    """
+    connection = connections[using]
+    key = (type(instance), using, connection.vendor)
+    if key not in _INSERTS:
+        meta, quote = instance._meta, connection.ops.quote_name
+        # Every column but a primary key the database draws (AutoField): a chosen key is written.
+        fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
+        columns = ", ".join(quote(field.column) for field in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        _INSERTS[key] = (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", fields)
+    sql, fields = _INSERTS[key]
+    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)

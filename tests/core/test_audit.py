@@ -1,5 +1,6 @@
 """The audit log's rows (SPEC §4): time, address, user agent made printable, detail; no space
-for an event without one."""
+for an event without one. Written by a prepared INSERT (core.prepared.insert): every field
+prepared as Model.save() prepares it."""
 
 import pytest
 

@@ -4,6 +4,10 @@ The tag itself: tests/core/test_once.py."""
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
+
+from accounts.forms import LoginForm
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +39,14 @@ def test_a_refused_login_shows_what_was_typed_and_the_next_page_does_not(client)
     page = refused.content.decode()
     assert 'value="pas-une-adresse"' in page and 'aria-invalid="true"' in page
     assert 'value="pas-une-adresse"' not in client.get("/").content.decode()
+
+
+def test_the_remembered_login_fields_come_from_a_form_of_their_own(rf):
+    """Whatever the page's unbound form might hold (an initial value, one day) is not what the
+    fields remembered for every visitor show."""
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    form = LoginForm(request=request, initial={"email": "ada@exemple.fr"})
+    page = render_to_string("espace/login.html", {"form": form}, request=request)
+    assert 'name="email"' in page and 'name="password"' in page
+    assert "ada@exemple.fr" not in page
