@@ -2,6 +2,7 @@
 refused (CreateError) and drawn again, and a session has its key as soon as login() returns,
 which ending a space's other sessions needs (issue 12 item 4)."""
 
+import secrets
 from importlib import import_module
 
 import pytest
@@ -23,9 +24,13 @@ from tests.factories import STRONG_PASSWORD, SpaceFactory
 STORES = pytest.mark.parametrize("store", [db_store.SessionStore, cache_store.SessionStore], ids=["db", "cache"])
 
 
+# The fresh key drawn after a taken one: new at each run, since a Redis store outlives the run.
+FRESH = "k" + secrets.token_hex(16)[:31]
+
+
 def keys_then_fresh(monkeypatch, store, taken):
     """Make the store draw the taken key first, then a fresh one."""
-    drawn = iter([taken, "k" * 32])
+    drawn = iter([taken, FRESH])
     monkeypatch.setattr(store, "_get_new_session_key", lambda self: next(drawn))
 
 
@@ -37,7 +42,7 @@ def check_a_taken_key_is_drawn_again(monkeypatch, store=SessionStore):
     second = store()
     second["who"] = "bob"
     second.create()
-    assert second.session_key == "k" * 32
+    assert second.session_key == FRESH
     assert store(first.session_key).load() == {"who": "ada"}  # not overwritten
     assert store(second.session_key).load() == {"who": "bob"}
 
@@ -87,7 +92,7 @@ def test_the_key_cycle_key_drew_is_the_one_stored_and_a_taken_one_is_drawn_again
     session.cycle_key()
     assert session.session_key == taken.session_key
     session.save()  # the key is taken: refused, another one drawn
-    assert session.session_key == "k" * 32 and store("k" * 32).load() == {"who": "bob"}
+    assert session.session_key == FRESH and store(FRESH).load() == {"who": "bob"}
     assert store(taken.session_key).load() == {"who": "ada"}
 
 
