@@ -9,22 +9,9 @@ from functools import wraps
 from django.shortcuts import redirect
 
 from accounts.models import AccessMode
+from core.decorators import space_required
 
-
-def space_required(view):
-    """Let in a logged-in space, else send to the login page.
-
-    An expired one was logged out before any view ran (SessionLifetimeMiddleware, R-EXP-3),
-    so it arrives here anonymous.
-    """
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect("espace:login")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+__all__ = ["certificate_required", "reads_session_only", "space_required"]
 
 
 def certificate_required(view):

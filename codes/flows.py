@@ -80,10 +80,10 @@ def remember_done(request, space, kind: str, now: datetime) -> None:
     request.session[DONE_KEY] = {"space": space.pk, "kind": kind, "at": now.isoformat()}
 
 
-def done_template(session) -> str | None:
-    """Return the confirmation page of the kind of request activated in this session."""
+def done_kind(session) -> registry.RequestKind | None:
+    """Return the kind of request activated in this session: its confirmation page and context."""
     try:
-        return registry.get((session.get(DONE_KEY) or {}).get("kind", "")).done_template
+        return registry.get((session.get(DONE_KEY) or {}).get("kind", ""))
     except registry.UnknownKind:
         return None
 

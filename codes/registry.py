@@ -12,6 +12,7 @@ Each app registers its kinds at start-up (``AppConfig.ready``), with keyword arg
         message="activation",                 # the message of the channel that carries the code
         apply=spaces.create_from_request,     # what J2 does at activation; None: its journey does
         done_template="espace/creation/activated.html",
+        done_context=None,                    # (space, at) -> the confirmation page's context
         replaces_previous=False,              # a new request of the space voids the earlier one
     )
 
@@ -59,6 +60,7 @@ class RequestKind:
     message: str
     apply: Callable[[Any, dict, datetime], Any] | None = None
     done_template: str | None = None
+    done_context: Callable[[Any, datetime], dict] | None = None
     replaces_previous: bool = False
     attempts: str | int | None = None
 

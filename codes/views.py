@@ -47,8 +47,9 @@ def email_step_view(request):
 def done_view(request):
     """The confirmation page the activated kind declared (its app's template)."""
     found = activation.activated_space(request.session)
-    template = activation.done_template(request.session)
-    if found is None or template is None:
+    kind = activation.done_kind(request.session)
+    if found is None or kind is None:
         return redirect("codes:activation")
-    space, _ = found
-    return render(request, template, {"steps": STEPPER, "step": 3, "space": space})
+    space, at = found
+    context = kind.done_context(space, at) if kind.done_context else {}
+    return render(request, kind.done_template, {**context, "steps": STEPPER, "step": 3, "space": space})

@@ -12,6 +12,7 @@ django-environ does the reading and the casting (``env.bool``, ``env.str``, ``en
 - "oui" is true, besides django-environ's "1", "true", "yes", "on"...
 """
 
+import json
 import os
 from urllib.parse import urlparse
 
@@ -105,3 +106,31 @@ def tune_sqlite(databases: dict) -> dict:
         if database.get("ENGINE") == "django.db.backends.sqlite3":
             database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
     return databases
+
+
+def service_urls(value: str) -> dict[str, str]:
+    """Read SERVICE_URLS (R-CAT-1): a JSON object, or the path of a file holding one.
+
+    Each key is a catalogue code, each value an absolute http(s) address; anything else
+    stops the start-up with a French message rather than a link that leads nowhere.
+    """
+    if not value:
+        return {}
+    text = value
+    if not value.lstrip().startswith("{"):
+        try:
+            with open(value, encoding="utf-8") as file:
+                text = file.read()
+        except OSError as error:
+            raise environ.ImproperlyConfigured(f"SERVICE_URLS : le fichier {value} est illisible ({error.strerror}).")
+    try:
+        urls = json.loads(text)
+    except ValueError:
+        raise environ.ImproperlyConfigured("SERVICE_URLS doit être un objet JSON {\"code\": \"https://…\"}.") from None
+    if not isinstance(urls, dict):
+        raise environ.ImproperlyConfigured("SERVICE_URLS doit être un objet JSON {\"code\": \"https://…\"}.")
+    for code, url in urls.items():
+        parsed = urlparse(url) if isinstance(url, str) else None
+        if parsed is None or parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise environ.ImproperlyConfigured(f"SERVICE_URLS : l'adresse du service {code} n'est pas une adresse http(s).")
+    return urls

@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from config.env import email_settings, env, tune_sqlite
+from config.env import email_settings, env, service_urls, tune_sqlite
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "mailer",
     "antirobot",
     "registre",
+    "catalogue",
+    "dossiers",
+    "habilitations",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [  # R-PWD-1..4; the values are named with the durati
 # Durations of the rules, named once (STYLE §4).
 ACTIVATION_CODE_TTL = timedelta(hours=48)  # R-CODE-1: creation, email change, option
 RESET_CODE_TTL = timedelta(hours=1)  # J5: "Mot de passe oublié" codes live one hour
+ADHESION_CODE_TTL = timedelta(days=60)  # R-ADH-2: the code of a letter posted to the siège
+ADHESION_LETTER_RESENDS = 1  # R-ADH-3 (choice): a pending letter may be sent again once
 # J5: wrong trust answers one reset code survives; the next one voids it (a new code from the
 # mailbox is needed). Answers are short and guessable: the throttle alone would allow ~10 a day.
 RESET_ANSWER_ATTEMPTS = 3
@@ -193,6 +198,8 @@ THROTTLE_POLICIES = {
     # nothing) and per client address, to keep it from flooding a mailbox.
     "option_recoveries_per_number": {"limit": 5, "window": timedelta(hours=1)},
     "option_recoveries_per_address": {"limit": 10, "window": timedelta(hours=1)},
+    # R-ADH-2: each adhesion request posts a letter (paper, stamps): a ceiling per space.
+    "adhesion_requests_per_space": {"limit": 10, "window": timedelta(days=1)},
 }
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"
@@ -276,6 +283,13 @@ MAILER_MAX_RETRY = timedelta(hours=1)
 # The development implementation writes each letter to a file of LETTER_SPOOL_DIR.
 LETTERS_BACKEND = "codes.letters.SpoolLetters"
 LETTER_SPOOL_DIR = VAR_DIR / "letters"
+
+# --- Dossiers and services (SPEC §5) ------------------------------------------------
+# R-CAT-1: the address of the application that serves each service, by its catalogue code,
+# as JSON in the variable or in the file it names: {"declarer_tva": "https://…"}.
+SERVICE_URLS = service_urls(env.str("SERVICE_URLS", default=""))
+# R-HOME-1: "Voir tous mes dossiers", dossiers a page.
+DOSSIERS_PAGE_SIZE = 20
 
 # --- Internationalisation (R-TIME-1) ---------------------------------------------
 LANGUAGE_CODE = "fr"

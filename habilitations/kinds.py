@@ -1,0 +1,7 @@
+"""The names of the request kinds habilitations declares (habilitations.requests), as stored in PendingRequest.kind."""
+
+from django.db import models
+
+
+class Kind(models.TextChoices):
+    ADHESION = "adhesion", "Adhésion aux services"

@@ -1,0 +1,249 @@
+"""Adhesion to services, mode expert (R-ADH-1..3): the request, its letter, its activation.
+
+HTTP-free: the J9 flow (habilitations.flows.adhesion) and J2's activation (through the
+request kind declared in habilitations.requests) call these functions, in their transaction.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from catalogue.models import Service
+from codes.errors import CodeVoid
+from codes.process import CodeProcess
+from core import audit
+from dossiers.services.dossiers import open_dossier
+from habilitations.events import Kind as Event
+from habilitations.kinds import Kind
+from habilitations.models import AdhesionRequest, Habilitation, Role
+from registre import selectors as register
+
+
+class AdhesionRefused(Exception):
+    """A request that may not be made; ``code`` keys its French message (core.messages)."""
+
+    def __init__(self, code: str, services: Sequence[Service] = ()):
+        super().__init__(code)
+        self.code = code
+        self.services = list(services)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A request checked and ready to send: the company as the register knows it, the services."""
+
+    siren: str
+    name: str
+    siege_lines: list[str]
+    services: list[Service] = field(default_factory=list)
+
+
+def company_of(siren: str) -> tuple[str, list[str]]:
+    """Return (name, siège address lines) of siren from the register; raise AdhesionRefused.
+
+    R-ADH-1: an unknown company, or one whose siège has no address the register diffuses,
+    cannot receive a letter: the seeds' advice is to contact the SIE.
+    """
+    company = register.company(siren)
+    if company is None or not company.name:
+        raise AdhesionRefused("adhesion_company_unknown")
+    if not company.siege_lines:
+        raise AdhesionRefused("adhesion_no_siege")
+    return company.name, list(company.siege_lines)
+
+
+def check_services(*, space, siren: str, services: Sequence[Service], now: datetime) -> None:
+    """Raise AdhesionRefused when a service asked may not be requested by space for siren now.
+
+    In this order: none ticked; already held by space; held by another titulaire (R-ADH-2:
+    the screen points to substitution or to a delegation by the titulaire); asked already
+    by space in a request still waiting for its letter's code.
+    """
+    if not services:
+        raise AdhesionRefused("adhesion_no_service")
+    ids = [service.pk for service in services]
+    titulaires = Habilitation.objects.filter(
+        dossier__siren=siren, service_id__in=ids, role=Role.TITULAIRE, ended_at__isnull=True
+    )
+    own = [service for service in services if titulaires.filter(space=space, service=service).exists()]
+    if own:
+        raise AdhesionRefused("adhesion_already_held", own)
+    taken = [service for service in services if titulaires.filter(service=service).exists()]
+    if taken:
+        raise AdhesionRefused("adhesion_has_titulaire", taken)
+    waiting = AdhesionRequest.objects.filter(
+        space=space, dossier__siren=siren, state=AdhesionRequest.State.PENDING, expires_at__gt=now
+    )
+    pending = [service for service in services if waiting.filter(services=service).exists()]
+    if pending:
+        raise AdhesionRefused("adhesion_pending", pending)
+
+
+def plan(*, space, siren: str, service_codes: Sequence[str], now: datetime) -> Plan:
+    """Check a request (R-ADH-1) and return what the recap shows; raise AdhesionRefused."""
+    name, lines = company_of(siren)
+    services = list(Service.objects.select_related("family").filter(code__in=list(service_codes)))
+    check_services(space=space, siren=siren, services=services, now=now)
+    return Plan(siren=siren, name=name, siege_lines=lines, services=services)
+
+
+def request_adhesion(
+    *, space, siren: str, statut: str, service_codes: Sequence[str], now: datetime, request=None
+) -> AdhesionRequest:
+    """Open a request and post its letter to the siège (R-ADH-2, R-ADH-3), in one transaction.
+
+    Everything is checked again here (the recap may be old): the letter is queued with the
+    request or not at all. The code is never returned: it exists in clear only in the letter.
+    """
+    with transaction.atomic():
+        checked = plan(space=space, siren=siren, service_codes=service_codes, now=now)
+        dossier = open_dossier(siren=checked.siren, name=checked.name, now=now)
+        adhesion = AdhesionRequest.objects.create(
+            space=space,
+            dossier=dossier,
+            statut=statut,
+            created_at=now,
+            expires_at=now + settings.ADHESION_CODE_TTL,
+        )
+        adhesion.services.set(checked.services)
+        _post_letter(adhesion, checked, now)
+        audit.record(
+            request,
+            Event.ADHESION_REQUESTED,
+            space=space,
+            subject=dossier,
+            siren=dossier.siren,
+            services=[service.code for service in checked.services],
+        )
+    return adhesion
+
+
+def _post_letter(adhesion: AdhesionRequest, checked: Plan, now: datetime) -> None:
+    """Send a new code for adhesion by post; its life starts now (R-ADH-2)."""
+    process = CodeProcess.initiate(
+        kind=Kind.ADHESION,
+        email=adhesion.space.login_email,
+        payload={"adhesion": adhesion.pk},
+        now=now,
+        space=adhesion.space,
+        address=[checked.name, *checked.siege_lines],
+        siren=checked.siren,
+        company=checked.name,
+        services=[service.label for service in checked.services],
+        expires_at=now + settings.ADHESION_CODE_TTL,
+    )
+    adhesion.pending = process.pending
+    adhesion.expires_at = process.pending.expires_at
+    adhesion.save(update_fields=["pending", "expires_at"])
+
+
+@dataclass(frozen=True)
+class Activation:
+    """What J2's activation of an adhesion code gave: the services granted, those taken meanwhile."""
+
+    adhesion: AdhesionRequest
+    granted: list[Service]
+    taken: list[Service]
+
+
+def activate(pending, payload: dict, now: datetime):
+    """Make the requester titulaire of the services asked (J2, R-ADH-2); return the space.
+
+    Runs inside J2's guarded transaction: raising CodeVoid rolls the code's consumption
+    back. A service that got another titulaire since the request (another space's letter
+    came first) is skipped: the database's one-live-titulaire constraint decides the race,
+    and the confirmation page says which services were not activated.
+    """
+    adhesion = (
+        AdhesionRequest.objects.select_for_update()
+        .filter(pk=payload.get("adhesion"), state=AdhesionRequest.State.PENDING, space=pending.space)
+        .first()
+    )
+    if adhesion is None or not adhesion.space.is_active:
+        raise CodeVoid()
+    granted, taken = [], []
+    for service in adhesion.services.select_related("family").order_by("family__position", "position"):
+        try:
+            with transaction.atomic():
+                Habilitation.objects.create(
+                    space=adhesion.space,
+                    dossier=adhesion.dossier,
+                    service=service,
+                    role=Role.TITULAIRE,
+                    started_at=now,
+                )
+        except IntegrityError:
+            taken.append(service)
+        else:
+            granted.append(service)
+    adhesion.state = AdhesionRequest.State.ACTIVATED
+    adhesion.closed_at = now
+    adhesion.save(update_fields=["state", "closed_at"])
+    audit.record(
+        None,
+        Event.ADHESION_ACTIVATED,
+        space=adhesion.space,
+        subject=adhesion.dossier,
+        siren=adhesion.dossier.siren,
+        services=[service.code for service in granted],
+        taken=[service.code for service in taken],
+    )
+    return adhesion.space
+
+
+def last_activation(space, at: datetime) -> Activation | None:
+    """Return the adhesion space activated at ``at`` (J2's confirmation page), or None."""
+    adhesion = (
+        AdhesionRequest.objects.select_related("dossier")
+        .filter(space=space, state=AdhesionRequest.State.ACTIVATED, closed_at=at)
+        .first()
+    )
+    if adhesion is None:
+        return None
+    asked = list(adhesion.services.select_related("family").order_by("family__position", "position"))
+    held = set(
+        Habilitation.objects.filter(
+            space=space, dossier=adhesion.dossier, role=Role.TITULAIRE, started_at=at
+        ).values_list("service_id", flat=True)
+    )
+    return Activation(
+        adhesion=adhesion,
+        granted=[service for service in asked if service.pk in held],
+        taken=[service for service in asked if service.pk not in held],
+    )
+
+
+def cancel(*, adhesion: AdhesionRequest, now: datetime, request=None) -> None:
+    """Cancel a pending request (R-ADH-3): its letter's code stops working at once."""
+    with transaction.atomic():
+        locked = AdhesionRequest.objects.select_for_update().get(pk=adhesion.pk)
+        if locked.state != AdhesionRequest.State.PENDING:
+            raise AdhesionRefused("adhesion_not_pending")
+        if locked.pending is not None:
+            CodeProcess(locked.pending, now).abort()
+        locked.state = AdhesionRequest.State.CANCELLED
+        locked.closed_at = now
+        locked.save(update_fields=["state", "closed_at"])
+        audit.record(request, Event.ADHESION_CANCELLED, space=locked.space, subject=locked.dossier, siren=locked.dossier.siren)
+
+
+def resend(*, adhesion: AdhesionRequest, now: datetime, request=None) -> AdhesionRequest:
+    """Send a pending request's letter again, once (R-ADH-3 choice): a new code and 60 days, the old code void."""
+    with transaction.atomic():
+        locked = AdhesionRequest.objects.select_for_update().select_related("dossier", "space").get(pk=adhesion.pk)
+        if locked.state != AdhesionRequest.State.PENDING or locked.expires_at <= now:
+            raise AdhesionRefused("adhesion_not_pending")
+        if locked.resends >= settings.ADHESION_LETTER_RESENDS:
+            raise AdhesionRefused("adhesion_resent_already")
+        name, lines = company_of(locked.dossier.siren)
+        if locked.pending is not None:
+            CodeProcess(locked.pending, now).abort()
+        services = list(locked.services.select_related("family").order_by("family__position", "position"))
+        locked.resends += 1
+        locked.save(update_fields=["resends"])
+        _post_letter(locked, Plan(siren=locked.dossier.siren, name=name, siege_lines=lines, services=services), now)
+        audit.record(request, Event.LETTER_RESENT, space=locked.space, subject=locked.dossier, siren=locked.dossier.siren)
+    return locked
