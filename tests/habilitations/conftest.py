@@ -1,0 +1,12 @@
+import pytest
+
+from tests import companies as known
+
+
+@pytest.fixture(autouse=True)
+def companies(settings):
+    """Every test here reads the register of tests/companies.py (see its docstring)."""
+    settings.COMPANY_REGISTER = "tests.companies.KnownCompanies"
+    known.add_demo_companies()
+    yield known
+    known.KNOWN.clear()
