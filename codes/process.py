@@ -53,13 +53,15 @@ class CodeProcess:
         payload: dict,
         now: datetime,
         space=None,
-        address: Sequence[str] | None = None,
+        address: Sequence[str] | str | None = None,
         **context,
     ) -> "CodeProcess":
         """Store a request of kind and send its code, in the caller's transaction.
 
         Raise EmailUnavailable (or the kind's own error) if email may not be taken
         (R-MAIL-3); the message context is the kind's message's (ttl_hours is added).
+        ``address``: where the code goes when not to email (a letter's lines; another
+        mailbox for an email kind), J2 matching it with email all the same.
         """
         pending = requests.open_request(
             kind=kind, email=email, payload=payload, now=now, space=space, address=address, **context

@@ -46,7 +46,7 @@ def open_request(
     payload: dict,
     now: datetime,
     space=None,
-    address: Sequence[str] | None = None,
+    address: Sequence[str] | str | None = None,
     **context,
 ) -> PendingRequest:
     """Store a request of kind and send its code by the kind's channel, in the caller's transaction.
@@ -55,10 +55,16 @@ def open_request(
     a letter to ``address`` (a "post" kind needs one). The code exists in clear only in
     that message (R-CODE-1). The unique ``held_email`` makes two concurrent requests for
     one email impossible.
+
+    An email kind may name another mailbox in ``address`` (a str): the code goes there while
+    J2 still matches it with ``email`` (R-ADH-4: the company's address proves itself, the
+    requester activates with their login).
     """
     declared = registry.get(kind)
     if declared.channel == "post" and (not address or isinstance(address, str)):
         raise ValueError(f"A {kind!r} request is sent by post: give the address's lines.")
+    if declared.channel == "email" and address is not None and not isinstance(address, str):
+        raise ValueError(f"A {kind!r} request is sent by email: its address is one email.")
     if declared.replaces_previous and space is not None:
         # The earlier request's code stops working: one live request per space and kind.
         PendingRequest.objects.filter(space=space, kind=kind, used_at__isnull=True).delete()
@@ -81,7 +87,7 @@ def open_request(
     ttl_hours = int(declared.ttl.total_seconds() // 3600)
     channels.get(declared.channel).deliver(
         message=declared.message,
-        to=address if declared.channel == "post" else email,
+        to=email if address is None else address,
         code=code,
         context={"ttl_hours": ttl_hours, **context},
     )

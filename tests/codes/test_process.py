@@ -57,6 +57,25 @@ def test_r_code_1_initiate_stores_the_hash_only_and_sends_the_code():
     assert "48 heures" in decrypt_body(OutboxEmail.objects.get())
 
 
+def test_r_adh_4_an_email_kind_may_send_its_code_to_another_mailbox_matched_by_the_login():
+    """The code goes to address alone; J2 matches it with email (the login), not with address."""
+    space = SpaceFactory(login_email=EMAIL)
+    with transaction.atomic():
+        CodeProcess.initiate(
+            kind=Kind.PASSWORD_RESET, email=EMAIL, payload={}, now=clock.now(), space=space, address="siege@exemple.fr"
+        )
+    [mail] = OutboxEmail.objects.all()
+    assert mail.to == "siege@exemple.fr"
+    code = journey.last_code("siege@exemple.fr")
+    assert resume(code, kinds=(Kind.PASSWORD_RESET,)).pending.email == EMAIL
+    with pytest.raises(CodeWrong):
+        resume(code, email="siege@exemple.fr", kinds=(Kind.PASSWORD_RESET,))
+    with pytest.raises(ValueError, match="one email"):
+        CodeProcess.initiate(
+            kind=Kind.PASSWORD_RESET, email=EMAIL, payload={}, now=clock.now(), space=space, address=["1 RUE"]
+        )
+
+
 def test_r_mail_3_initiate_refuses_an_email_another_live_request_holds():
     initiate()
     with pytest.raises(EmailUnavailable):
