@@ -33,4 +33,6 @@ Kind = audit.EventKinds(
     EXPIRY_ALERT_SHOWN="Alerte d'expiration du mot de passe affichée",
     PASSWORD_RENEWED="Mot de passe expiré renouvelé",
     RENEWAL_REFUSED="Renouvellement du mot de passe expiré refusé",
+    COMPANY_EMAIL_REQUESTED="Mode simplifié : code envoyé à l'adresse électronique de l'entreprise",
+    COMPANY_EMAIL_CONFIRMED="Mode simplifié : adresse électronique de l'entreprise confirmée",
 )

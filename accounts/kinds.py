@@ -13,3 +13,4 @@ class Kind(models.TextChoices):
     OPTION = "option", "Option pour l'accès sans certificat"
     PASSWORD_RESET = "password_reset", "Mot de passe oublié"
     OPTION_RECOVERY = "option_recovery", "Option sans certificat, hors de l'espace"
+    COMPANY_EMAIL = "company_email", "Adresse électronique de l'entreprise (mode simplifié)"

@@ -8,9 +8,10 @@ activation applies. Here is every rule of accounts on them; codes knows none by 
 
 from datetime import datetime
 
+from accounts import selectors
 from accounts.kinds import Kind
 from accounts.models import AccessMode, Space
-from accounts.services import emails, spaces
+from accounts.services import company_email, emails, spaces
 from codes import channels, registry
 from codes.errors import EmailUnavailable
 from codes.requests import held_by_another
@@ -58,6 +59,16 @@ class EmailChannel:
         emails.send(message, to=to, code=code, **context)
 
 
+def creation_done_context(space: Space, at: datetime) -> dict:
+    """The context of "Votre inscription": in mode simplifié, the code sent to the company (R-ADH-4)."""
+    return {"company_email": selectors.company_email_sent(space, at)}
+
+
+def company_email_done_context(space: Space, at: datetime) -> dict:
+    """The context of the company email's confirmation: the letter posted, or why none (R-ADH-4)."""
+    return {"outcome": selectors.company_email_outcome(space, at)}
+
+
 def register() -> None:
     """Provide the email channel and declare accounts' kinds (AccountsConfig.ready)."""
     channels.provide("email", EmailChannel())
@@ -71,6 +82,7 @@ def register() -> None:
         message="activation",
         apply=spaces.create_from_request,
         done_template="espace/creation/activated.html",
+        done_context=creation_done_context,
     )
     registry.register(
         name=Kind.EMAIL_CHANGE,
@@ -120,4 +132,18 @@ def register() -> None:
         available=registry.always_available,
         message="option_recovery",
         replaces_previous=True,
+    )
+    # R-ADH-4, mode simplifié: the code goes to the company's email, J2 matches it with the
+    # login email; it claims no email (the company's may be the login itself, or shared).
+    registry.register(
+        name=Kind.COMPANY_EMAIL,
+        label=Kind.COMPANY_EMAIL.label,
+        life="COMPANY_EMAIL_CODE_TTL",
+        channel="email",
+        holds_email=False,
+        available=registry.always_available,
+        message="company_email",
+        apply=company_email.confirm,
+        done_template="espace/creation/company_email_done.html",
+        done_context=company_email_done_context,
     )

@@ -9,9 +9,16 @@ from django.core.paginator import Page, Paginator
 
 from core import audit, clock
 from core.identity import format_phone, format_siren
+from accounts.events import Kind as Event
+from accounts.kinds import Kind
 from accounts.models import AccessMode, Civility, Space
+from catalogue.models import Service
+from codes.models import PendingRequest
+from core.messages import message
 from core.models import AuditEvent
 from core.prepared import Prepared
+from habilitations.models import AdhesionRequest
+from habilitations.services import adhesion
 from registre.selectors import company_name
 
 
@@ -124,3 +131,68 @@ def security_history(space, *, page=None, now: datetime | None = None) -> Securi
         for event in shown.object_list
     ]
     return SecurityHistoryPage(page=shown, events=rows)
+
+
+# Mode simplifié (R-ADH-4): what the confirmation pages of J2 say of the company's email
+
+
+@dataclass(frozen=True)
+class CompanyEmailSent:
+    """The code sent to the company's email when the space was created (mode simplifié)."""
+
+    company_email: str
+    expires_at: datetime
+
+
+def company_email_sent(space, at: datetime) -> CompanyEmailSent | None:
+    """Return the company-email code the creation of space at ``at`` sent, if it did (J2's page)."""
+    pending = PendingRequest.objects.filter(space=space, kind=Kind.COMPANY_EMAIL, created_at=at).first()
+    if pending is None or not pending.payload.get("company_email"):
+        return None
+    return CompanyEmailSent(company_email=pending.payload["company_email"], expires_at=pending.expires_at)
+
+
+@dataclass(frozen=True)
+class CompanyEmailOutcome:
+    """What the confirmation of a company email asked (accounts.services.company_email.confirm)."""
+
+    siren: str  # "732 829 320"
+    name: str
+    siege_lines: list[str]
+    adhesion: AdhesionRequest | None  # the letter's request; None when nothing could be asked
+    services: list[Service]  # asked in the letter
+    taken: list[Service]  # another space is titulaire: substitution or delegation
+    own: list[Service]  # held or asked already by this space
+    refused: str  # the register's refusal, in French; "" when none
+
+
+def company_email_outcome(space, at: datetime) -> CompanyEmailOutcome | None:
+    """Return what the company-email code activated at ``at`` asked for space, or None.
+
+    Read back from the audit event its activation recorded, in the same transaction: the
+    request's payload is wiped once used (R-CODE-1), the event keeps the SIREN and the
+    services judged, never a secret.
+    """
+    event = (
+        AuditEvent.objects.filter(space=space, kind=Event.COMPANY_EMAIL_CONFIRMED, at__gte=at)
+        .order_by("at", "id")
+        .first()
+    )
+    if event is None:
+        return None
+    detail = event.detail
+    asked = AdhesionRequest.objects.filter(pk=detail.get("adhesion"), space=space).first()
+    try:
+        name, lines = adhesion.company_of(detail["siren"])
+    except adhesion.AdhesionRefused:
+        name, lines = "", []
+    return CompanyEmailOutcome(
+        siren=format_siren(detail["siren"]),
+        name=name,
+        siege_lines=lines,
+        adhesion=asked,
+        services=list(asked.services.select_related("family")) if asked else [],
+        taken=list(Service.objects.select_related("family").filter(code__in=detail.get("taken", []))),
+        own=list(Service.objects.select_related("family").filter(code__in=detail.get("own", []))),
+        refused=message(detail["refused"]) if detail.get("refused") else "",
+    )

@@ -135,6 +135,7 @@ ACTIVATION_CODE_TTL = timedelta(hours=48)  # R-CODE-1: creation, email change, o
 RESET_CODE_TTL = timedelta(hours=1)  # J5: "Mot de passe oublié" codes live one hour
 ADHESION_CODE_TTL = timedelta(days=60)  # R-ADH-2: the code of a letter posted to the siège
 ADHESION_LETTER_RESENDS = 1  # R-ADH-3 (choice): a pending letter may be sent again once
+COMPANY_EMAIL_CODE_TTL = timedelta(hours=72)  # R-ADH-4: the code sent to the company's email (mode simplifié)
 # J5: wrong trust answers one reset code survives; the next one voids it (a new code from the
 # mailbox is needed). Answers are short and guessable: the throttle alone would allow ~10 a day.
 RESET_ANSWER_ATTEMPTS = 3

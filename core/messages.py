@@ -116,6 +116,15 @@ MESSAGES = {
         "ou l'accès est momentanément bloqué. Vérifiez votre saisie et réessayez."
     ),
     "expired_notice": "Votre mot de passe a expiré : renouvelez-le pour accéder à votre espace professionnel.",
+    # R-ADH-1 / R-ADH-4: the register must know the company and its siège, where the letter goes.
+    "adhesion_company_unknown": (
+        "Ce SIREN n'est pas connu du répertoire des entreprises : le courrier contenant le code d'activation "
+        "des services ne peut pas être envoyé. Veuillez prendre contact avec votre Service des Impôts des Entreprises."
+    ),
+    "adhesion_no_siege": (
+        "L'adresse du siège de cette entreprise n'est pas connue : le courrier contenant le code d'activation "
+        "des services ne peut pas lui être envoyé. Veuillez prendre contact avec votre Service des Impôts des Entreprises."
+    ),
 }
 
 
@@ -124,6 +133,7 @@ def rule_values() -> dict:
     return {
         "code_hours": int(settings.ACTIVATION_CODE_TTL.total_seconds() // 3600),
         "reset_code_hours": int(settings.RESET_CODE_TTL.total_seconds() // 3600),
+        "company_email_code_hours": int(settings.COMPANY_EMAIL_CODE_TTL.total_seconds() // 3600),
         "password_min": settings.PASSWORD_MIN_LENGTH,
         "password_max": settings.PASSWORD_MAX_LENGTH,
         "password_validity_years": settings.PASSWORD_VALIDITY_YEARS,

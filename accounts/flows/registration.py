@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from core import clock
-from core.identity import format_phone
+from core.identity import format_phone, format_siren
 from accounts.kinds import Kind
 from accounts.models import Civility
 from accounts.requests import EmailOfCertificateSpace  # noqa: F401 (re-export)
@@ -23,6 +23,7 @@ from codes.process import CodeProcess
 from core.client import client_ip
 from core.throttle import Throttle
 from accounts.events import Kind as Event
+from habilitations.services import adhesion
 
 SESSION_KEY = "espace_creation"
 SENT_KEY = "espace_creation_sent"  # set by confirm(): the page "code envoyé" can be shown again
@@ -30,11 +31,22 @@ SENT_KEY = "espace_creation_sent"  # set by confirm(): the page "code envoyé" c
 # every field but the secret answer, each cut to a bounded length (session size stays small).
 DRAFT_FIELDS = (
     "civility last_name first_name foreign_company company_identifier phone street_number street_type "
-    "street_name address_complement postal_code city country trust_question"
+    "street_name address_complement postal_code city country trust_question "
+    "siren company_email company_email_confirm"
 ).split()
 DRAFT_MAX_LENGTH = 200
 MODES = {"simplifie": "mode simplifié", "expert": "mode expert"}
+SIMPLIFIED = "simplifie"
 STEPS = ("cgu", "credentials", "form", "summary")
+
+
+@dataclass(frozen=True)
+class Company:
+    """The company of mode simplifié as the summary shows it (R-ADH-4)."""
+
+    siren: str  # "732 829 320"
+    name: str  # "" when the register no longer knows it
+    siege_lines: list[str]
 
 
 class TooManyRequests(Exception):
@@ -67,6 +79,11 @@ class Wizard:
         # A read, never a write: a GET shows the wizard's mode without starting one.
         return self.session.get(SESSION_KEY, {}).get("mode", "expert")
 
+    @property
+    def simplified(self) -> bool:
+        """Return whether step 3 also asks the company's SIREN and email (R-ADH-4)."""
+        return self.mode == SIMPLIFIED
+
     def reached(self, step: str) -> bool:
         """Return whether the user may see step: every step before it is done."""
         done_before = STEPS[: STEPS.index(step)]
@@ -85,7 +102,8 @@ class Wizard:
         return self.state.get("credentials", {}).get("email", "")
 
     def set_form(self, data: dict) -> None:
-        values = {key: value for key, value in data.items() if key not in {"trust_answer", "contact_email"}}
+        dropped = {"trust_answer", "contact_email", "company_email_confirm"}
+        values = {key: value for key, value in data.items() if key not in dropped}
         values["trust_answer_hash"] = make_password(data["trust_answer"])
         self.state["form"] = values
         self.state.pop("draft", None)
@@ -115,6 +133,8 @@ class Wizard:
             values["foreign_company"] = "oui" if values["foreign_company"] else "non"
         if values.get("phone"):
             values["phone"] = format_phone(values["phone"])
+        if "company_email" in values:
+            values["company_email_confirm"] = values["company_email"]
         return values
 
     def clear_form(self) -> None:
@@ -124,6 +144,21 @@ class Wizard:
 
     def summary(self) -> dict:
         return {**self.state["form"], "email": self.email, "mode": MODES[self.mode]}
+
+    def company(self) -> Company | None:
+        """Return the company of mode simplifié as the register knows it now (R-ADH-4); None in mode expert.
+
+        Step 3 checked it; should the register have lost it since, the summary shows the
+        SIREN alone (no name, no siège) and the request of the services checks it again.
+        """
+        siren = self.state["form"].get("siren") if self.simplified else None
+        if not siren:
+            return None
+        try:
+            name, lines = adhesion.company_of(siren)
+        except adhesion.AdhesionRefused:
+            name, lines = "", []
+        return Company(siren=format_siren(siren), name=name, siege_lines=lines)
 
     def finish(self) -> None:
         self.session.pop(SESSION_KEY, None)
@@ -160,5 +195,6 @@ def confirm(request, wizard: Wizard) -> PendingRequest:
     request.session["espace_creation_sent"] = {
         "email": email,
         "name": f"{Civility(form['civility']).label} {form['last_name']} {form['first_name']}",
+        "company_email": form.get("company_email", ""),
     }
     return pending

@@ -14,7 +14,13 @@ from accounts.forms.option import (
     SubscriberNumberField,
 )
 from accounts.forms.recovery import ForgotForm, ResetCodeForm, ResetPasswordForm
-from accounts.forms.registration import CguForm, CredentialsForm, ProfileForm, RegistrationForm
+from accounts.forms.registration import (
+    CguForm,
+    CredentialsForm,
+    ProfileForm,
+    RegistrationForm,
+    SimplifiedRegistrationForm,
+)
 
 __all__ = [
     "BOXES",
@@ -33,5 +39,6 @@ __all__ = [
     "RegistrationForm",
     "ResetCodeForm",
     "ResetPasswordForm",
+    "SimplifiedRegistrationForm",
     "SubscriberNumberField",
 ]

@@ -1,11 +1,13 @@
 """J1 "Créer mon espace": the conditions, the credentials, the registration form."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from accounts.models import TRUST_QUESTIONS, Civility, Space
 from core import identity
 from core.forms import REQUIRED, EmailPairFields, Form, NewPasswordFields, TextField, TrustQuestionFields
 from core.messages import message
+from habilitations.services import adhesion
 
 
 class CguForm(Form):
@@ -102,3 +104,37 @@ class RegistrationForm(TrustQuestionFields, ProfileForm):
     """J1 step 3 "remplissez votre formulaire d'inscription"."""
 
     trust_question, trust_answer = TrustQuestionFields.create_trust_fields(TRUST_QUESTIONS)
+
+
+class SimplifiedRegistrationForm(EmailPairFields, RegistrationForm):
+    """J1 step 3 in mode simplifié (R-ADH-4): the form, plus the company the space adheres for.
+
+    The SIREN must be one the register knows with its siège (R-ADH-1): the letter carrying
+    the services' code goes there, so a SIREN it cannot reach is refused here, with the
+    advice of the SIE, rather than after two codes. Whether its services have titulaires
+    is not told here: this page is open to anyone, and that answer waits until the company
+    email is proven (accounts.services.company_email).
+    """
+
+    email_fields = ("company_email", "company_email_confirm")
+
+    siren = TextField(
+        20,
+        label="SIREN de votre entreprise",
+        help_text="9 chiffres. L'entreprise pour laquelle vous adhérez à l'ensemble des services en ligne.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    company_email, company_email_confirm = EmailPairFields.create_email_fields(
+        label="Adresse électronique de votre entreprise",
+        help_text="Format attendu : adresse@domaine.fr. Un code de confirmation y sera envoyé après "
+        "l'activation de votre espace ; elle peut être votre adresse de connexion.",
+        confirm_label="Confirmer l'adresse électronique de votre entreprise",
+    )
+
+    def clean_siren(self):
+        siren = identity.normalize_siren(self.cleaned_data["siren"])
+        try:
+            adhesion.company_of(siren)
+        except adhesion.AdhesionRefused as refused:
+            raise ValidationError(message(refused.code), code=refused.code) from None
+        return siren

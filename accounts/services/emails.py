@@ -14,6 +14,7 @@ SUBJECTS = {
     "expiry_reminder": "Espace professionnel - Expiration prochaine de votre mot de passe",
     "option_recovery": "Espace professionnel - Option pour l'accès sans certificat",
     "email_changed_notice": "Espace professionnel - Modification de l'adresse électronique de connexion",
+    "company_email": "Espace professionnel - Confirmation de l'adresse électronique de l'entreprise",
 }
 
 

@@ -10,7 +10,7 @@ from codes.errors import CodeVoid
 from codes.models import PendingRequest
 from accounts.selectors import profile_display
 from core import audit
-from accounts.services import emails, numbers, passwords
+from accounts.services import company_email, emails, numbers, passwords
 from recapitulatif import RecapData
 from accounts.events import Kind as Event
 
@@ -33,7 +33,12 @@ PROFILE_FIELDS = (
 
 
 def create_from_request(pending: PendingRequest, payload: dict, now: datetime) -> Space:
-    """Create the password space a creation request describes, with a new number (R-NUM-1)."""
+    """Create the password space a creation request describes, with a new number (R-NUM-1).
+
+    A creation in mode simplifié carries its company's SIREN and email: the code that proves
+    that email leaves now (R-ADH-4), once the space exists (set_password ends every earlier
+    request of a space; this one comes after it).
+    """
     space = Space(
         subscriber_number=numbers.allocate(now),
         access_mode=AccessMode.PASSWORD,
@@ -44,6 +49,10 @@ def create_from_request(pending: PendingRequest, payload: dict, now: datetime) -
         **{field: payload[field] for field in PROFILE_FIELDS},
     )
     passwords.set_password(space, password_hash=payload["password_hash"], at=now)
+    if payload.get("siren") and payload.get("company_email"):
+        company_email.request_confirmation(
+            space=space, siren=payload["siren"], company_email=payload["company_email"], now=now
+        )
     return space
 
 

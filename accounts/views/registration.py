@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.flows import recovery, registration
 from accounts.flows.registration import EmailOfCertificateSpace, EmailUnavailable, TooManyRequests, Wizard
-from accounts.forms import CguForm, CredentialsForm, RegistrationForm
+from accounts.forms import CguForm, CredentialsForm, RegistrationForm, SimplifiedRegistrationForm
 from core.messages import message
 from accounts.decorators import reads_session_only
 from accounts.selectors import profile_display
@@ -102,11 +102,12 @@ def form_step_view(request):
         wizard.keep_draft(request.POST)
         return redirect("espace:creation_credentials")
     initial = {"country": "FRANCE", **wizard.form_initial(), "contact_email": wizard.email}
-    form = RegistrationForm(request.POST if request.method == "POST" else None, initial=initial)
+    form_class = SimplifiedRegistrationForm if wizard.simplified else RegistrationForm
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         wizard.set_form(form.cleaned_data)
         return redirect("espace:creation_summary")
-    return _page(request, "espace/creation/form.html", 3, form=form)
+    return _page(request, "espace/creation/form.html", 3, form=form, simplified=wizard.simplified)
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,6 +133,7 @@ def summary_step_view(request):
         "siren": display.company_identifier,
         "phone": display.phone,
         "civility": display.civility,
+        "company": wizard.company(),  # mode simplifié (R-ADH-4)
     }
     return _page(request, "espace/creation/summary.html", 4, **context)
 

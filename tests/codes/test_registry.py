@@ -52,7 +52,15 @@ def test_accounts_kinds_keep_their_stored_names_and_rules():
         "password_reset",
         "option_recovery",
     }
-    assert registry.activatable() == ["creation", "email_change", "option"]  # J2 applies these only
+    # J2 applies these of accounts' kinds only (R-ADH-4's company email among them)
+    assert [name for name in registry.activatable() if name in Kind.values] == [
+        "creation",
+        "email_change",
+        "option",
+        "company_email",
+    ]
+    company = registry.get(Kind.COMPANY_EMAIL)
+    assert company.ttl == timedelta(hours=72) and company.channel == "email" and not company.holds_email
     creation, reset = registry.get("creation"), registry.get(Kind.PASSWORD_RESET)
     assert creation.ttl == timedelta(hours=48) and creation.holds_email and not creation.replaces_previous
     assert reset.ttl == timedelta(hours=1) and not reset.holds_email and reset.replaces_previous
