@@ -11,6 +11,7 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accounts import selectors
 from accounts.models import Space
 from catalogue.models import Service
 from codes.models import PendingRequest
@@ -34,6 +35,7 @@ from tests.accounts.simplified_steps import (
     register,
     to_form,
 )
+from tests.database import all_database_text
 from tests.factories import SpaceFactory
 from tests.hostile import FUZZ, HOSTILE
 
@@ -147,6 +149,16 @@ def test_r_adh_4_the_summary_shows_the_company_and_going_back_keeps_it(client):
     assert 'value="732829320"' in back and back.count(f'value="{COMPANY_EMAIL}"') == 2
 
 
+def test_r_adh_4_the_summary_shows_the_siren_alone_when_the_register_lost_it(client, companies):
+    to_form(client)
+    assert journey.profile(client, **COMPANY).status_code == 302
+    del companies.KNOWN[SIREN]
+    summary = read(client.get("/creation/inscription"))
+    section = summary.split("Votre entreprise (mode simplifié)")[1]
+    assert "732 829 320" in section and "SARL MARTIN DISTRIBUTION" not in section
+    assert "Raison sociale :</dt><dd>non connue" in section and "Adresse du siège :</dt><dd>non connue" in section
+
+
 def test_r_adh_4_the_expert_summary_has_no_company_section(client):
     journey.start(client)
     journey.credentials(client, EMAIL)
@@ -184,6 +196,7 @@ def test_r_adh_4_activating_the_space_sends_a_72_hour_code_to_the_company_email_
     assert "Pour votre sécurité" in body  # the seeds' footer (R-EMAIL-1)
     code = company_code()
     assert all(code not in text for _, text in mails_to(EMAIL))  # the login's mailbox gets only its own code
+    assert code not in all_database_text()  # hashed, and the outbox encrypted (R-CODE-1)
     pending = PendingRequest.objects.get(kind="company_email")
     assert pending.space == space and pending.email == EMAIL and pending.held_email is None
     assert pending.expires_at - pending.created_at == timedelta(hours=72)
@@ -369,6 +382,12 @@ def test_r_adh_4_a_closed_space_cannot_use_the_company_code(client, spool):
     assert response.status_code == 400 and REFUSED_CODE in read(response)
     assert PendingRequest.objects.get(kind="company_email").used_at is None  # rolled back with the refusal
     assert not AdhesionRequest.objects.exists()
+
+
+def test_r_adh_4_no_outcome_before_the_company_code_is_used(client):
+    space, _ = create_space(client)
+    assert selectors.company_email_outcome(space, clock.now()) is None
+    assert selectors.company_email_sent(space, space.created_at).company_email == COMPANY_EMAIL
 
 
 def test_r_adh_4_the_company_email_may_be_the_login_email(client, spool):
