@@ -116,6 +116,36 @@ MESSAGES = {
         "ou l'accès est momentanément bloqué. Vérifiez votre saisie et réessayez."
     ),
     "expired_notice": "Votre mot de passe a expiré : renouvelez-le pour accéder à votre espace professionnel.",
+    "choice_invalid": "Ce choix n'est pas possible : choisissez parmi les propositions.",
+    # J9 "Adhérer aux services" (R-ADH-1..3)
+    "adhesion_company_unknown": (
+        "Cette entreprise n'est pas connue du répertoire SIRENE : vérifiez le SIREN saisi, ou "
+        "contactez le service des impôts des entreprises (SIE) dont elle dépend."
+    ),
+    "adhesion_no_siege": (
+        "L'adresse du siège de cette entreprise n'est pas connue : le courrier contenant le code "
+        "d'activation ne peut pas lui être envoyé. Contactez le service des impôts des entreprises "
+        "(SIE) dont elle dépend."
+    ),
+    "adhesion_no_service": "Cochez au moins un service.",
+    "adhesion_already_held": "Vous êtes déjà titulaire de ces services pour cette entreprise : %(services)s.",
+    "adhesion_has_titulaire": (
+        "Ces services ont déjà un titulaire pour cette entreprise : %(services)s. Pour les obtenir, "
+        "demandez une délégation à leur titulaire, ou remplacez-le (substitution)."
+    ),
+    "adhesion_pending": (
+        "Une demande d'adhésion est déjà en attente de son code pour ces services : %(services)s. "
+        "Utilisez le code du courrier reçu, ou annulez la demande dans « Consulter mes services »."
+    ),
+    "adhesion_not_pending": "Cette demande n'est plus en attente : elle a été activée, annulée ou a expiré.",
+    "adhesion_resent_already": "Le courrier de cette demande a déjà été renvoyé une fois : il ne peut plus l'être.",
+    "adhesion_too_many": (
+        "Vous avez fait trop de demandes d'adhésion aujourd'hui : chacune envoie un courrier. Réessayez demain."
+    ),
+    "adhesion_changed": (
+        "Votre demande ne peut plus être envoyée telle quelle : la situation de l'entreprise ou des "
+        "services a changé. Vérifiez votre saisie."
+    ),
 }
 
 

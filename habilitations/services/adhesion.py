@@ -137,7 +137,8 @@ def _post_letter(adhesion: AdhesionRequest, checked: Plan, now: datetime) -> Non
     )
     adhesion.pending = process.pending
     adhesion.expires_at = process.pending.expires_at
-    adhesion.save(update_fields=["pending", "expires_at"])
+    adhesion.address = [checked.name, *checked.siege_lines]
+    adhesion.save(update_fields=["pending", "expires_at", "address"])
 
 
 @dataclass(frozen=True)
