@@ -246,3 +246,21 @@ def _dossier(siren):
     from dossiers.services.dossiers import open_dossier
 
     return open_dossier(siren=siren, name="", now=clock.now())
+
+
+def test_r_adh_2_a_new_login_email_carries_the_letter_code(client, space, spool, django_capture_on_commit_callbacks):
+    """J4 during the letter's 60 days: the code is entered with the new login (codes.requests.follow_login_email)."""
+    from accounts.services import spaces
+
+    ask(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(RECAP)
+    code = last_code(spool)
+    change = PendingRequest.objects.create(
+        kind="email_change", email="nouvelle@exemple.fr", code_hash="c" * 64, space=space,
+        created_at=space.created_at, expires_at=space.created_at,
+    )
+    spaces.change_login_email(change, {}, change.created_at)
+    assert PendingRequest.objects.get(kind="adhesion").email == "nouvelle@exemple.fr"
+    assert journey.activate(Client(), code, EMAIL).status_code == 400
+    assert journey.activate(Client(), code, "nouvelle@exemple.fr").status_code == 302
