@@ -249,7 +249,8 @@ def test_j8_outside_another_address_gets_its_own_code(any_page, smtp_settings, s
     field(page, "Saisissez votre adresse électronique de connexion").fill("lila@exemple.fr")
     page.get_by_role("button", name="Continuer").click()
 
-    expect(page.get_by_text("Votre espace avec certificat a bien été transformé en espace sans certificat.")).to_be_visible()
+    transformed = "Votre espace avec certificat a bien été transformé en espace sans certificat."
+    expect(page.get_by_text(transformed)).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text(space.subscriber_number)
     claims_no_date(page)
     visits.check("espace transformé, autre adresse")
