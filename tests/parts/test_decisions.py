@@ -13,7 +13,8 @@ from django.utils.module_loading import import_string
 
 ROOT = Path(__file__).resolve().parents[2]
 DECISIONS = (ROOT / "docs" / "decisions.md").read_text(encoding="utf-8")
-PACKAGES = ("espace", "core", "accounts", "codes", "antirobot", "mailer", "recapitulatif", "registre", "csp")  # "espace": the app before issue 12, named only by stale text
+# "espace" was the one app before issue 12: a name under it is stale text, reported as such.
+PACKAGES = ("espace", "core", "accounts", "codes", "antirobot", "mailer", "recapitulatif", "registre", "csp")
 
 
 def speed_section() -> str:
