@@ -1,7 +1,13 @@
 from django.urls import path
 
+from habilitations.views import adhesion
+
 app_name = "habilitations"
 
 # Every view with an id in its path asks habilitations.policy (R-HAB-2): tests/habilitations
 # walks these patterns with another space's ids and expects 404.
-urlpatterns = []
+urlpatterns = [
+    path("espace/services/adherer", adhesion.form_view, name="adhesion"),
+    path("espace/services/adherer/recapitulatif", adhesion.recap_view, name="adhesion_recap"),
+    path("espace/services/adherer/courrier", adhesion.sent_view, name="adhesion_sent"),
+]

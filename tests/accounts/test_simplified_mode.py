@@ -101,7 +101,7 @@ def test_r_adh_4_only_the_simplified_mode_asks_the_company(client):
         ("732 829 321", "Le SIREN doit comporter 9 chiffres et être valide"),  # R-SIREN-1: Luhn
         ("12345", "Le SIREN doit comporter 9 chiffres et être valide"),
         ("", "Ce champ est obligatoire."),
-        ("552 100 554", "n'est pas connu du répertoire des entreprises"),  # valid, unknown to the register
+        ("552 100 554", "n'est pas connue du répertoire SIRENE"),  # valid, unknown to the register
         (known.SANS_SIEGE, "L'adresse du siège de cette entreprise n'est pas connue"),
     ],
 )
@@ -118,7 +118,7 @@ def test_r_adh_4_a_siren_the_letter_cannot_reach_is_refused_by_the_field(client,
 def test_r_adh_4_the_unknown_company_message_is_the_catalogues(client):
     to_form(client)
     page = read(journey.profile(client, **{**COMPANY, "siren": "552100554"}))
-    assert "Veuillez prendre contact avec votre Service des Impôts des Entreprises." in page
+    assert "contactez le service des impôts des entreprises (SIE) dont elle dépend." in page
 
 
 @pytest.mark.parametrize(
@@ -372,7 +372,7 @@ def test_r_adh_4_a_company_the_register_lost_meanwhile_gets_no_letter_and_the_ad
     assert done.status_code == 302 and not AdhesionRequest.objects.exists() and letters_in(spool) == []
     page = read(browser.get(done.url))
     assert "(SIREN 732 829 320)" in page
-    assert "n'est pas connu du répertoire des entreprises" in page
+    assert "n'est pas connue du répertoire SIRENE" in page
 
 
 def test_r_adh_4_a_closed_space_cannot_use_the_company_code(client, spool):

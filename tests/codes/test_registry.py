@@ -52,13 +52,8 @@ def test_accounts_kinds_keep_their_stored_names_and_rules():
         "password_reset",
         "option_recovery",
     }
-    # J2 applies these of accounts' kinds only (R-ADH-4's company email among them)
-    assert [name for name in registry.activatable() if name in Kind.values] == [
-        "creation",
-        "email_change",
-        "option",
-        "company_email",
-    ]
+    # J2 applies these only (accounts' first, R-ADH-4's company email among them)
+    assert registry.activatable() == ["creation", "email_change", "option", "company_email", "adhesion"]
     company = registry.get(Kind.COMPANY_EMAIL)
     assert company.ttl == timedelta(hours=72) and company.channel == "email" and not company.holds_email
     creation, reset = registry.get("creation"), registry.get(Kind.PASSWORD_RESET)
@@ -115,20 +110,20 @@ def test_declarations_are_keyword_arguments_and_complete():
 
 def test_an_unknown_kind_raises_at_lookup():
     with pytest.raises(registry.UnknownKind):
-        registry.get("adhesion")
+        registry.get("inconnu")
     with pytest.raises(registry.UnknownKind):
-        registry.unregister("adhesion")
+        registry.unregister("inconnu")
     with pytest.raises(registry.UnknownKind):
-        requests.check_available("adhesion", "a@exemple.fr", clock.now())
+        requests.check_available("inconnu", "a@exemple.fr", clock.now())
 
 
 @pytest.mark.django_db
 def test_an_unknown_kind_opens_no_request_and_is_not_a_valid_choice():
     with pytest.raises(registry.UnknownKind):
-        requests.open_request(kind="adhesion", email="a@exemple.fr", payload={}, now=clock.now())
+        requests.open_request(kind="inconnu", email="a@exemple.fr", payload={}, now=clock.now())
     assert not PendingRequest.objects.exists()
     now = clock.now()
-    row = PendingRequest(kind="adhesion", email="a@exemple.fr", code_hash="x" * 64, created_at=now, expires_at=now)
+    row = PendingRequest(kind="inconnu", email="a@exemple.fr", code_hash="x" * 64, created_at=now, expires_at=now)
     with pytest.raises(ValidationError) as refused:
         row.full_clean()
     assert "kind" in refused.value.message_dict
