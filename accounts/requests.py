@@ -134,7 +134,7 @@ def register() -> None:
         replaces_previous=True,
     )
     # R-ADH-4, mode simplifié: the code goes to the company's email, J2 matches it with the
-    # login email; it claims no email (the company's may be the login itself, or shared).
+    # login email (and follows it, J4); it claims no email (the company's may be the login).
     registry.register(
         name=Kind.COMPANY_EMAIL,
         label=Kind.COMPANY_EMAIL.label,
@@ -146,4 +146,5 @@ def register() -> None:
         apply=company_email.confirm,
         done_template="espace/creation/company_email_done.html",
         done_context=company_email_done_context,
+        follows_login=True,
     )

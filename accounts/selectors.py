@@ -17,6 +17,7 @@ from codes.models import PendingRequest
 from core.messages import message
 from core.models import AuditEvent
 from core.prepared import Prepared
+from habilitations import addresses
 from habilitations.models import AdhesionRequest
 from habilitations.services import adhesion
 from registre.selectors import company_name
@@ -158,7 +159,7 @@ class CompanyEmailOutcome:
 
     siren: str  # "732 829 320"
     name: str
-    siege_lines: list[str]
+    siege_lines: list[str]  # masked as J9 masks them (habilitations.addresses)
     adhesion: AdhesionRequest | None  # the letter's request; None when nothing could be asked
     services: list[Service]  # asked in the letter
     taken: list[Service]  # another space is titulaire: substitution or delegation
@@ -189,7 +190,7 @@ def company_email_outcome(space, at: datetime) -> CompanyEmailOutcome | None:
     return CompanyEmailOutcome(
         siren=format_siren(detail["siren"]),
         name=name,
-        siege_lines=lines,
+        siege_lines=addresses.masked([name, *lines])[1:],
         adhesion=asked,
         services=list(asked.services.select_related("family")) if asked else [],
         taken=list(Service.objects.select_related("family").filter(code__in=detail.get("taken", []))),

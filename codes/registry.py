@@ -14,6 +14,7 @@ Each app registers its kinds at start-up (``AppConfig.ready``), with keyword arg
         done_template="espace/creation/activated.html",
         done_context=None,                    # (space, at) -> the confirmation page's context
         replaces_previous=False,              # a new request of the space voids the earlier one
+        follows_login=False,                  # an email code sent elsewhere: moves with the login (J4)
     )
 
 The codes app knows no kind by name: J2 activates any kind that has ``apply``, a new
@@ -63,6 +64,7 @@ class RequestKind:
     done_context: Callable[[Any, datetime], dict] | None = None
     replaces_previous: bool = False
     attempts: str | int | None = None
+    follows_login: bool = False
 
     @property
     def ttl(self) -> timedelta:
@@ -72,6 +74,16 @@ class RequestKind:
     @property
     def max_attempts(self) -> int | None:
         return getattr(settings, self.attempts) if isinstance(self.attempts, str) else self.attempts
+
+    @property
+    def matched_with_login(self) -> bool:
+        """Return whether J2 matches the code with the space's current login, wherever it moves.
+
+        A letter's code (post), or an email code sent to another mailbox than the login
+        (``follows_login``: R-ADH-4's company email), did not go to the login: a change of
+        login (J4, J8) must not strand it (codes.requests.follow_login_email).
+        """
+        return self.channel == "post" or self.follows_login
 
     @property
     def activatable(self) -> bool:

@@ -23,6 +23,7 @@ from codes.process import CodeProcess
 from core.client import client_ip
 from core.throttle import Throttle
 from accounts.events import Kind as Event
+from habilitations import addresses
 from habilitations.services import adhesion
 
 SESSION_KEY = "espace_creation"
@@ -46,7 +47,7 @@ class Company:
 
     siren: str  # "732 829 320"
     name: str  # "" when the register no longer knows it
-    siege_lines: list[str]
+    siege_lines: list[str]  # masked as J9 masks them (habilitations.addresses)
 
 
 class TooManyRequests(Exception):
@@ -158,7 +159,9 @@ class Wizard:
             name, lines = adhesion.company_of(siren)
         except adhesion.AdhesionRefused:
             name, lines = "", []
-        return Company(siren=format_siren(siren), name=name, siege_lines=lines)
+        # Whoever sees the summary has proven nothing of the company yet: the siège's street is
+        # masked as J9 masks it; the letter carries the whole address.
+        return Company(siren=format_siren(siren), name=name, siege_lines=addresses.masked([name, *lines])[1:])
 
     def finish(self) -> None:
         self.session.pop(SESSION_KEY, None)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from accounts import selectors
 from accounts.models import Space
+from accounts.services import spaces
 from catalogue.models import Service
 from codes.models import PendingRequest
 from core import clock
@@ -142,7 +143,8 @@ def test_r_adh_4_the_summary_shows_the_company_and_going_back_keeps_it(client):
     summary = read(client.get("/creation/inscription"))
     section = summary.split("Votre entreprise (mode simplifié)")[1]
     assert "732 829 320" in section and "SARL MARTIN DISTRIBUTION" in section
-    assert "12 RUE DE LA PAIX<br>75002 PARIS" in section
+    # Nothing of the company is proven yet: the street is masked as J9 masks it.
+    assert "12 R** D* L* P***<br>75002 PARIS" in section and "RUE DE LA PAIX" not in section
     assert COMPANY_EMAIL in section  # normalised (R-MAIL-1)
     assert "un code valable 72 heures sera envoyé à l'adresse électronique de l'entreprise" in section
     back = read(client.get("/creation/formulaire"))
@@ -251,7 +253,7 @@ def test_r_adh_4_the_confirmation_page_says_where_the_letter_went(client, spool,
         "Un courrier contenant le code d'activation de vos services a été envoyé au siège de votre entreprise"
         in page
     )
-    assert "SARL MARTIN DISTRIBUTION<br>12 RUE DE LA PAIX<br>75002 PARIS" in page
+    assert "SARL MARTIN DISTRIBUTION<br>12 R** D* L* P***<br>75002 PARIS" in page  # the letter has it whole
     assert all(service.label in page for service in Service.objects.all())
     assert "Le code est valable jusqu'au" in page
     assert "déjà un titulaire" not in page
@@ -259,6 +261,21 @@ def test_r_adh_4_the_confirmation_page_says_where_the_letter_went(client, spool,
     letter_code = journey.CODE_RE.search(letters_in(spool)[0].read_text(encoding="utf-8")).group(1)
     assert journey.activate(Client(), letter_code, EMAIL).status_code == 302
     assert Habilitation.objects.filter(role=Role.TITULAIRE, dossier__siren=SIREN).count() == Service.objects.count()
+
+
+def test_r_adh_4_a_new_login_email_carries_the_company_code(client, spool):
+    """J4 during the 72 h: the company's code is entered with the new login (codes.requests.follow_login_email)."""
+    space, _ = create_space(client)
+    code = company_code()
+    change = PendingRequest.objects.create(
+        kind="email_change", email="nouvelle@exemple.fr", code_hash="c" * 64, space=space,
+        created_at=clock.now(), expires_at=clock.now(),
+    )
+    spaces.change_login_email(change, {}, clock.now())
+    assert PendingRequest.objects.get(kind="company_email").email == "nouvelle@exemple.fr"
+    assert journey.activate(Client(), code, EMAIL).status_code == 400
+    assert journey.activate(Client(), code, "nouvelle@exemple.fr").status_code == 302
+    assert AdhesionRequest.objects.get().space == space
 
 
 def test_r_adh_4_the_company_code_is_refused_with_the_company_email(client):

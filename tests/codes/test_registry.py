@@ -56,6 +56,9 @@ def test_accounts_kinds_keep_their_stored_names_and_rules():
     assert registry.activatable() == ["creation", "email_change", "option", "company_email", "adhesion"]
     company = registry.get(Kind.COMPANY_EMAIL)
     assert company.ttl == timedelta(hours=72) and company.channel == "email" and not company.holds_email
+    # Sent elsewhere than the login, matched with it: it moves with the login, as a letter does.
+    assert company.matched_with_login and registry.get("adhesion").matched_with_login
+    assert not registry.get("creation").matched_with_login
     creation, reset = registry.get("creation"), registry.get(Kind.PASSWORD_RESET)
     assert creation.ttl == timedelta(hours=48) and creation.holds_email and not creation.replaces_previous
     assert reset.ttl == timedelta(hours=1) and not reset.holds_email and reset.replaces_previous
