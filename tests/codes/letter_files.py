@@ -32,3 +32,33 @@ def code_in(pdf: bytes | Path) -> str:
 
 def manifest_of(pdf: Path) -> dict:
     return json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+# --- A request kind of a test app whose code goes by post, valid 60 days (R-ADH-2) ---
+
+LETTER_KIND = "courrier_essai"
+ADDRESS = ["SARL ALERIS", "Madame Lila ROSEMONDE", "Bâtiment B", "10 RUE DE L'ÉGLISE", "25000 BESANÇON"]
+
+
+def register_letter_kind() -> None:
+    from datetime import timedelta
+
+    from codes import registry
+
+    registry.register(
+        name=LETTER_KIND,
+        label="Adhésion aux services (essai)",
+        life=timedelta(days=60),
+        channel="post",
+        holds_email=False,
+        available=registry.always_available,
+        message="codes/letters/activation.html",
+    )
+
+
+def ask_by_post(email: str = "lila.rosemonde@exemple.fr", address=ADDRESS):
+    """Open a request of the test kind, as an adhesion does (in the caller's transaction)."""
+    from codes.process import CodeProcess
+    from core import clock
+
+    return CodeProcess.initiate(kind=LETTER_KIND, email=email, payload={}, now=clock.now(), address=address)
