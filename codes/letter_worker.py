@@ -217,6 +217,7 @@ def _failed(letter: OutboxLetter, error: Exception, context: dict) -> None:
 
 def _redacted(text: str, context: dict) -> str:
     """Return text with every value of context blanked out: an error may quote what it rendered."""
-    for value in sorted((str(v) for v in context.values() if isinstance(v, str) and len(v) >= 4), key=len, reverse=True):
+    values = [value for value in context.values() if isinstance(value, str) and len(value) >= 4]
+    for value in sorted(values, key=len, reverse=True):  # the longest first: a value inside another
         text = text.replace(value, "…")
     return text

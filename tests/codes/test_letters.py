@@ -6,8 +6,6 @@ tags with pikepdf.
 """
 
 import hashlib
-import io
-import json
 import logging
 import os
 import re
@@ -137,7 +135,10 @@ def test_r_adh_3_the_letter_says_the_code_its_deadline_and_how_to_use_it(handed_
     assert f"Référence : {letter.reference}" in text and "Le 3 décembre 2026" in text
     assert f"Connectez-vous sur le site {site_domain()}" in words  # core.site's name of the site, read at the request
     assert "Cliquez sur « Activer »" in words
-    assert "Saisissez ce code, en respectant les majuscules et les minuscules, puis l'adresse électronique de connexion" in words
+    assert (
+        "Saisissez ce code, en respectant les majuscules et les minuscules, "
+        "puis l'adresse électronique de connexion de votre espace"
+    ) in words
     assert len(PdfReader(pdf).pages) == 1
 
 
@@ -226,7 +227,9 @@ def test_r_adh_3_hostile_address_lines_neither_break_the_pdf_nor_its_text(spool)
 # --- What the outbox refuses, at the request (so that the request fails, not the letter) ---
 
 
-@pytest.mark.parametrize("address", ["10 rue de la Paix, 75002 PARIS", [], ["", "  "], [f"ligne {i}" for i in range(7)]])
+@pytest.mark.parametrize(
+    "address", ["10 rue de la Paix, 75002 PARIS", [], ["", "  "], [f"ligne {i}" for i in range(7)]]
+)
 def test_r_adh_3_an_address_must_be_one_to_six_lines(address):
     with pytest.raises(ValueError):
         letters.backend().send(address=address, template="codes/letters/activation.html", context={})

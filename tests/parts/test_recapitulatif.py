@@ -297,7 +297,10 @@ def test_r_pdf_1_any_text_renders_one_page(text):
 def test_r_pdf_1_other_documents_are_tagged_pdf_ua_with_the_shipped_fonts():
     from recapitulatif.documents import render_html
 
-    html = '<!DOCTYPE html><html lang="fr"><head><title>Essai</title></head><body><h1>Titre</h1><p>Éléonore</p></body></html>'
+    html = (
+        '<!DOCTYPE html><html lang="fr"><head><title>Essai</title></head>'
+        "<body><h1>Titre</h1><p>Éléonore</p></body></html>"
+    )
     document = render_html(html)
     assert document.pages == 1 and "Éléonore" in read(document.pdf).pages[0].extract_text()
     with pikepdf.open(io.BytesIO(document.pdf)) as pdf:
