@@ -13,6 +13,7 @@ names, manifest, logs, development page) is drawn at random, never from the code
 
 import json
 import secrets
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
@@ -82,14 +83,20 @@ def queue(*, address: Sequence[str], template: str, context: Mapping[str, object
 
 
 def postal_lines(address: Sequence[str]) -> list[str]:
-    """Return address as the lines to print: each stripped, empty ones dropped, 1 to 6 of them."""
+    """Return address as the lines to print: each stripped, its spaces and line breaks folded to
+    one space, control characters and lone surrogates dropped (no database stores a NUL in
+    JSON), empty ones dropped; 1 to 6 of them."""
     if isinstance(address, str):
         raise ValueError("A postal address is a list of lines.")
-    lines = [" ".join(str(line).split()) for line in address]
+    lines = [" ".join(_storable(str(line)).split()) for line in address]
     lines = [line for line in lines if line]
     if not 1 <= len(lines) <= MAX_ADDRESS_LINES:
         raise ValueError(f"A postal address has 1 to {MAX_ADDRESS_LINES} lines, not {len(lines)}.")
     return lines
+
+
+def _storable(text: str) -> str:
+    return "".join(ch if unicodedata.category(ch) != "Cc" else " " for ch in text if unicodedata.category(ch) != "Cs")
 
 
 def new_reference(now: datetime) -> str:

@@ -215,13 +215,15 @@ def test_r_adh_3_the_states_identity_only_for_a_state_deployment(spool, settings
 
 
 def test_r_adh_3_hostile_address_lines_neither_break_the_pdf_nor_its_text(spool):
-    ask_by_post(address=["SARL \u202eEVIL\x00\x07", "1 rue\r\nInjectée\ufffe", "<b>75001</b> PARIS"])
+    ask_by_post(address=["SARL \u202eEVIL\x00\x07", "1 rue\r\nInjectée\ufffe", "<b>75001</b> PARIS\ud800"])
     assert hand_over_due() == 1
     [pdf] = spool.glob("*.pdf")
     text = text_of(pdf)
     assert "<b>75001</b> PARIS" in text  # escaped, printed as typed
     assert not any(ch in text for ch in "\x00\x07\r\ufffe")
-    assert OutboxLetter.objects.get().address[1] == "1 rue Injectée\ufffe"  # one line, its spaces folded
+    stored = OutboxLetter.objects.get().address
+    assert stored[:2] == ["SARL \u202eEVIL", "1 rue Injectée\ufffe"]  # controls out, one line each, spaces folded
+    assert manifest_of(pdf)["address"] == stored
 
 
 # --- What the outbox refuses, at the request (so that the request fails, not the letter) ---
