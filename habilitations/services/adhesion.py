@@ -132,8 +132,7 @@ def _post_letter(adhesion: AdhesionRequest, checked: Plan, now: datetime) -> Non
         address=[checked.name, *checked.siege_lines],
         siren=checked.siren,
         company=checked.name,
-        services=[service.label for service in checked.services],
-        expires_at=now + settings.ADHESION_CODE_TTL,
+        services=[f"{service.family.label} › {service.label}" for service in checked.services],
     )
     adhesion.pending = process.pending
     adhesion.expires_at = process.pending.expires_at

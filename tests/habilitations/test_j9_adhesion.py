@@ -14,7 +14,7 @@ from mailer.models import OutboxEmail
 from tests.accounts import journey
 from tests.companies import DUPONT, MARTIN, SANS_SIEGE
 from tests.factories import SpaceFactory
-from tests.habilitations.letters import last_code, letters_in
+from tests.habilitations.letters import last_code, last_text, letters_in
 
 pytestmark = pytest.mark.django_db
 EMAIL = "lila.rosemonde@exemple.fr"
@@ -73,8 +73,9 @@ def test_r_adh_2_request_recap_letter_then_j2_makes_titulaire(
     assert "12 R** D* L* P***" in sent and "75002 PARIS" in sent  # R-ADH-3: masked on screen
     code = last_code(spool)
     assert code not in sent and code not in recap  # the requester never sees the code
-    letter = letters_in(spool)[-1].read_text(encoding="utf-8")
+    letter = last_text(spool)
     assert "SARL MARTIN DISTRIBUTION\n12 RUE DE LA PAIX\n75002 PARIS" in letter
+    assert "Déclarer › TVA" in letter and "SIREN 732829320" in letter
     adhesion = AdhesionRequest.objects.get(space=space)
     assert adhesion.state == "pending" and sorted(adhesion.services.values_list("code", flat=True)) == ["declarer_tva", "payer_tva"]
     assert not titulaire(space, MARTIN, "declarer_tva")
