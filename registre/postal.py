@@ -14,7 +14,8 @@ At most 6 lines of at most 38 characters, in capitals without diacritics, empty 
 
 Abroad, line 6 is the city as INSEE writes it (it carries the foreign postal code) and one
 more line names the country. The address lines (not the name) lose their punctuation, which
-machines reading the letter stumble on. A line still too long is cut at 38 characters.
+machines reading the letter stumble on. A line still too long is cut at 38 characters, after
+its last whole word.
 """
 
 import re
@@ -88,7 +89,11 @@ def address(text: str) -> str:
 
 
 def cut(text: str) -> str:
-    return text[:WIDTH].rstrip()
+    """Return text cut to WIDTH, at the last whole word when there is one."""
+    if len(text) <= WIDTH:
+        return text
+    head = text[: WIDTH + 1]
+    return head.rsplit(" ", 1)[0].rstrip() if " " in head.strip() else text[:WIDTH]
 
 
 def street_line(siege) -> str:

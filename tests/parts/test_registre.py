@@ -87,3 +87,28 @@ def test_demo_sample_is_deterministic_and_in_the_real_format(tmp_path):
     assert {line["siren"] for line in lines} < units  # one unit has no establishment
     assert all(line["siret"] == line["siren"] + line["nic"] and siret.is_valid(line["siret"]) for line in lines)
     assert {line["etablissementSiege"] for line in lines} == {"true", "false"}
+
+
+def test_r_siren_2_units_are_streamed_and_written_in_batches(monkeypatch):
+    from registre import importer
+
+    monkeypatch.setattr(importer, "BATCH", 10)
+    seen = []
+
+    def rows():
+        for index in range(20):  # a multiple of the batch: the last flush has nothing left
+            if index == 15:
+                seen.append(Company.objects.count())  # written while the file is still read
+            yield row(siren=f"{100000000 + index}", denominationUniteLegale=f"ENTREPRISE {index}")
+
+    summary = importer.import_rows(rows())
+    assert seen == [10] and summary.imported == 20 and Company.objects.count() == 20
+    assert str(Company.objects.get(siren="100000003")) == "100000003 ENTREPRISE 3"
+
+
+def test_demo_sample_draws_again_when_a_siren_comes_twice(monkeypatch):
+    from registre.management.commands import make_sirene_sample
+
+    numbers = iter(["111111118", "111111118", "222222226", "333333334"])
+    monkeypatch.setattr(make_sirene_sample, "siren", lambda rng: next(numbers))
+    assert [line["siren"] for line in make_sirene_sample.sample(5)][2:] == ["111111118", "222222226", "333333334"]
