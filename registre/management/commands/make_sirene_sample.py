@@ -346,7 +346,8 @@ def establishments(units: list[dict]) -> list[dict]:
         special = SPECIAL_SIEGES.get(index, {})
         if special is None:
             continue
-        values = {**address(rng), **special}
+        drawn = address(rng)  # drawn for every unit, so that each unit keeps its address
+        values = {**dict.fromkeys(drawn, ""), **special} if special else drawn
         if unit["statutDiffusionUniteLegale"] == "P":  # INSEE withholds the address, keeps the commune
             values.update(dict.fromkeys(("numeroVoieEtablissement", "typeVoieEtablissement"), "[ND]"))
             values.update(libelleVoieEtablissement="[ND]", complementAdresseEtablissement="")
