@@ -50,7 +50,7 @@ lock:
 	$(COMPILE) --output-file=requirements.lock requirements.in
 	$(COMPILE) --output-file=requirements-test.lock requirements-test.in
 
-# Development server on the embedded SQLite database, with demo data and the mail worker.
+# Development server on the embedded SQLite database, with demo data, the mail and letters workers.
 run: install
 	mkdir -p var
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput

@@ -159,7 +159,7 @@ class CompanyEmailOutcome:
 
     siren: str  # "732 829 320"
     name: str
-    siege_lines: list[str]  # masked as J9 masks them (habilitations.addresses)
+    siege_lines: list[str]  # under the name, masked as J9 masks them (habilitations.addresses)
     adhesion: AdhesionRequest | None  # the letter's request; None when nothing could be asked
     services: list[Service]  # asked in the letter
     taken: list[Service]  # another space is titulaire: substitution or delegation
@@ -190,7 +190,7 @@ def company_email_outcome(space, at: datetime) -> CompanyEmailOutcome | None:
     return CompanyEmailOutcome(
         siren=format_siren(detail["siren"]),
         name=name,
-        siege_lines=addresses.masked([name, *lines])[1:],
+        siege_lines=addresses.masked(lines)[1:],  # the register's lines start with the name
         adhesion=asked,
         services=list(asked.services.select_related("family")) if asked else [],
         taken=list(Service.objects.select_related("family").filter(code__in=detail.get("taken", []))),

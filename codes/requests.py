@@ -53,8 +53,9 @@ def open_request(
 
     ``email`` is what J2 matches the code with (the login email); an email code goes there,
     a letter to ``address`` (a "post" kind needs one). The code exists in clear only in
-    that message (R-CODE-1). The unique ``held_email`` makes two concurrent requests for
-    one email impossible.
+    that message (R-CODE-1), whose context also has the code's life (``ttl_hours``) and end
+    (``expires_at``: a letter prints the date). The unique ``held_email`` makes two
+    concurrent requests for one email impossible.
 
     An email kind may name another mailbox in ``address`` (a str): the code goes there while
     J2 still matches it with ``email`` (R-ADH-4: the company's address proves itself, the
@@ -89,7 +90,7 @@ def open_request(
         message=declared.message,
         to=email if address is None else address,
         code=code,
-        context={"ttl_hours": ttl_hours, **context},
+        context={"ttl_hours": ttl_hours, "expires_at": pending.expires_at, **context},
     )
     return pending
 

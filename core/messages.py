@@ -124,6 +124,11 @@ MESSAGES = {
         "Cette entreprise n'est pas connue du répertoire SIRENE : vérifiez le SIREN saisi, ou "
         "contactez le service des impôts des entreprises (SIE) dont elle dépend."
     ),
+    "adhesion_company_closed": (
+        "Cette entreprise est cessée selon le répertoire SIRENE : ses services en ligne ne peuvent "
+        "plus être demandés. En cas d'erreur, contactez le service des impôts des entreprises (SIE) "
+        "dont elle dépend."
+    ),
     "adhesion_no_siege": (
         "L'adresse du siège de cette entreprise n'est pas connue : le courrier contenant le code "
         "d'activation ne peut pas lui être envoyé. Contactez le service des impôts des entreprises "

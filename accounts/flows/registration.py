@@ -47,7 +47,7 @@ class Company:
 
     siren: str  # "732 829 320"
     name: str  # "" when the register no longer knows it
-    siege_lines: list[str]  # masked as J9 masks them (habilitations.addresses)
+    siege_lines: list[str]  # under the name, masked as J9 masks them (habilitations.addresses)
 
 
 class TooManyRequests(Exception):
@@ -161,7 +161,7 @@ class Wizard:
             name, lines = "", []
         # Whoever sees the summary has proven nothing of the company yet: the siège's street is
         # masked as J9 masks it; the letter carries the whole address.
-        return Company(siren=format_siren(siren), name=name, siege_lines=addresses.masked([name, *lines])[1:])
+        return Company(siren=format_siren(siren), name=name, siege_lines=addresses.masked(lines)[1:])
 
     def finish(self) -> None:
         self.session.pop(SESSION_KEY, None)

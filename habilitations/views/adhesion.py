@@ -14,7 +14,7 @@ from habilitations.addresses import masked
 
 STEPPER = ["Demande", "Récapitulatif", "Envoi du courrier"]
 # Where each refusal is said: by the SIREN, or by the services ticked.
-SIREN_REFUSALS = {"adhesion_company_unknown", "adhesion_no_siege"}
+SIREN_REFUSALS = {"adhesion_company_unknown", "adhesion_company_closed", "adhesion_no_siege"}
 
 
 def refusal_text(refused: AdhesionRefused) -> str:

@@ -38,7 +38,3 @@ def mails_to(email):
     """Return the (subject, clear body) of every email queued for email, oldest first."""
     return [(mail.subject, decrypt_body(mail)) for mail in OutboxEmail.objects.filter(to=email).order_by("id")]
 
-
-def letters_in(spool):
-    """Return the letters the development backend wrote in spool (codes.letters.SpoolLetters)."""
-    return sorted(spool.glob("*.txt")) if spool.exists() else []

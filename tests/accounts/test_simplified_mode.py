@@ -31,13 +31,14 @@ from tests.accounts.simplified_steps import (
     SIREN,
     SUBJECT,
     create_space,
-    letters_in,
     mails_to,
     register,
     to_form,
 )
 from tests.database import all_database_text
+from tests.codes.letter_files import code_in, text_of
 from tests.factories import SpaceFactory
+from tests.habilitations.letters import letters_in
 from tests.hostile import FUZZ, HOSTILE
 
 pytestmark = pytest.mark.django_db
@@ -104,9 +105,11 @@ def test_r_adh_4_only_the_simplified_mode_asks_the_company(client):
         ("", "Ce champ est obligatoire."),
         ("552 100 554", "n'est pas connue du répertoire SIRENE"),  # valid, unknown to the register
         (known.SANS_SIEGE, "L'adresse du siège de cette entreprise n'est pas connue"),
+        (known.DUPONT, "Cette entreprise est cessée selon le répertoire SIRENE"),  # closed, below
     ],
 )
 def test_r_adh_4_a_siren_the_letter_cannot_reach_is_refused_by_the_field(client, siren, error):
+    known.add_company(known.DUPONT, "DUPONT ET FILS", ["3 AVENUE DES PINS", "33000 BORDEAUX"], active=False)
     to_form(client)
     response = journey.profile(client, **{**COMPANY, "siren": siren})
     assert response.status_code == 400
@@ -236,9 +239,9 @@ def test_r_adh_4_the_company_code_posts_the_letter_of_every_service(
     assert set(asked.services.all()) == set(Service.objects.all()) and Service.objects.count() > 1
     assert asked.state == AdhesionRequest.State.PENDING and asked.pending.kind == "adhesion"
     [letter] = letters_in(spool)
-    text = letter.read_text(encoding="utf-8")
-    assert text.startswith("SARL MARTIN DISTRIBUTION\n12 RUE DE LA PAIX\n75002 PARIS")
-    assert all(service.label in text for service in Service.objects.all())
+    text = text_of(letter)
+    assert "SARL MARTIN DISTRIBUTION\n12 RUE DE LA PAIX\n75002 PARIS" in text  # the whole address
+    assert all(service.label in " ".join(text.split()) for service in Service.objects.all())
     assert PendingRequest.objects.get(kind="company_email").used_at is not None
     assert not Habilitation.objects.exists()  # titulaire only with the letter's code
 
@@ -259,7 +262,7 @@ def test_r_adh_4_the_confirmation_page_says_where_the_letter_went(client, spool,
     assert "Le code est valable jusqu'au" in page
     assert "déjà un titulaire" not in page
     # The letter's code then makes the space titulaire of every service (R-ADH-2).
-    letter_code = journey.CODE_RE.search(letters_in(spool)[0].read_text(encoding="utf-8")).group(1)
+    letter_code = code_in(letters_in(spool)[0])
     assert journey.activate(Client(), letter_code, EMAIL).status_code == 302
     assert Habilitation.objects.filter(role=Role.TITULAIRE, dossier__siren=SIREN).count() == Service.objects.count()
 
@@ -329,7 +332,7 @@ def test_r_adh_4_only_the_free_services_are_asked_and_the_page_says_which_are_no
     asked = AdhesionRequest.objects.get()
     assert set(asked.services.all()) == set(Service.objects.exclude(pk__in=[s.pk for s in taken]))
     [letter] = letters_in(spool)
-    assert all(service.label not in letter.read_text(encoding="utf-8") for service in taken)
+    assert all(service.label not in text_of(letter) for service in taken)
     page = read(browser.get(done.url))
     listed = page.split("ont déjà un titulaire pour cette entreprise et n'ont pas été demandés")[1]
     assert all(service.label in listed for service in taken)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests import companies as known
 from tests.browser.helpers import CODE_LINE, Visits, activation_code, captcha_answer, field, tick
 from tests.factories import STRONG_PASSWORD
+from tests.habilitations.letters import letters_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,5 +114,5 @@ def test_r_adh_4_simplified_mode_in_a_real_browser(page, smtp_settings, companie
     expect(page.get_by_role("heading", name="Adresse électronique de l'entreprise confirmée")).to_be_visible()
     expect(main).to_contain_text("Un courrier contenant le code d'activation de vos services a été envoyé")
     visits.check("adresse de l'entreprise confirmée")
-    assert len(list(companies.glob("*.txt"))) == 1  # the letter to the siège
+    assert len(letters_in(companies)) == 1  # the letter to the siège, handed over as a PDF
     page.watch.assert_clean("fin du parcours")

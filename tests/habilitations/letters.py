@@ -1,16 +1,28 @@
-"""Reading the letters a test's requests posted (R-ADH-3): their codes, as a person would."""
+"""Reading the letters a test's requests posted (R-ADH-3): the worker hands them over, the test
+reads the code back from the PDF, as the company's mail room would."""
 
-import re
 from pathlib import Path
 
-CODE_RE = re.compile(r"^([A-Za-z0-9]{12})$", re.M)
+from codes import letter_worker
+from codes.models import OutboxLetter
+from tests.codes.letter_files import code_in, pdfs_in, text_of
 
 
 def letters_in(spool: Path) -> list[Path]:
-    return sorted(spool.glob("*.txt")) if spool.exists() else []
+    """Hand over the letters due, then return the PDFs in spool."""
+    letter_worker.hand_over_due()
+    return pdfs_in(spool)
+
+
+def last_letter(spool: Path) -> Path:
+    """Return the PDF of the last letter queued, handed over to spool."""
+    letters_in(spool)
+    return spool / f"{OutboxLetter.objects.order_by('-id').first().reference}.pdf"
 
 
 def last_code(spool: Path) -> str:
-    """Return the code of the last letter written to spool."""
-    text = letters_in(spool)[-1].read_text(encoding="utf-8")
-    return CODE_RE.search(text).group(1)
+    return code_in(last_letter(spool))
+
+
+def last_text(spool: Path) -> str:
+    return text_of(last_letter(spool))

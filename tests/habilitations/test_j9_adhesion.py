@@ -14,7 +14,7 @@ from mailer.models import OutboxEmail
 from tests.accounts import journey
 from tests.companies import DUPONT, MARTIN, SANS_SIEGE
 from tests.factories import SpaceFactory
-from tests.habilitations.letters import last_code, letters_in
+from tests.habilitations.letters import last_code, last_text, letters_in
 
 pytestmark = pytest.mark.django_db
 EMAIL = "lila.rosemonde@exemple.fr"
@@ -73,8 +73,9 @@ def test_r_adh_2_request_recap_letter_then_j2_makes_titulaire(
     assert "12 R** D* L* P***" in sent and "75002 PARIS" in sent  # R-ADH-3: masked on screen
     code = last_code(spool)
     assert code not in sent and code not in recap  # the requester never sees the code
-    letter = letters_in(spool)[-1].read_text(encoding="utf-8")
+    letter = last_text(spool)
     assert "SARL MARTIN DISTRIBUTION\n12 RUE DE LA PAIX\n75002 PARIS" in letter
+    assert "Déclarer › TVA" in letter and "SIREN 732829320" in letter
     adhesion = AdhesionRequest.objects.get(space=space)
     assert adhesion.state == "pending" and sorted(adhesion.services.values_list("code", flat=True)) == ["declarer_tva", "payer_tva"]
     assert not titulaire(space, MARTIN, "declarer_tva")
@@ -264,3 +265,28 @@ def test_r_adh_2_a_new_login_email_carries_the_letter_code(client, space, spool,
     assert PendingRequest.objects.get(kind="adhesion").email == "nouvelle@exemple.fr"
     assert journey.activate(Client(), code, EMAIL).status_code == 400
     assert journey.activate(Client(), code, "nouvelle@exemple.fr").status_code == 302
+
+
+def test_r_adh_1_a_ceased_company_is_refused(client, space, companies):
+    companies.add_company("404483117", "ANCIENNE SARL", ["1 RUE HAUTE", "75001 PARIS"], active=False)
+    answer = ask(client, siren="404483117")
+    assert answer.status_code == 400 and "est cessée" in unescape(answer.content.decode())
+
+
+def test_r_adh_2_over_the_sirene_table_the_letter_goes_to_the_imported_siege(
+    client, space, spool, settings, django_capture_on_commit_callbacks
+):
+    """The register as production reads it (registre.registers.SireneTable), not this folder's."""
+    from registre.models import Company, Siege
+
+    settings.COMPANY_REGISTER = "registre.registers.SireneTable"
+    company = Company.objects.create(siren="404483117", name="ATELIERS DU LAC")
+    Siege.objects.create(
+        company=company, siret="40448311700015", number="3", street_type="AV", street_name="DU LAC",
+        postal_code="74000", city="ANNECY",
+    )
+    ask(client, siren="404483117")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(RECAP).url == SENT
+    assert "ATELIERS DU LAC\n3 AVENUE DU LAC\n74000 ANNECY" in last_text(spool)
+    assert AdhesionRequest.objects.get().address == ["ATELIERS DU LAC", "3 AVENUE DU LAC", "74000 ANNECY"]
