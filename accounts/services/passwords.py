@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import check_password, make_password
 
 from core import clock
 from accounts.models import PasswordHistory, Space
+from codes import registry
 from codes.models import PendingRequest
 
 
@@ -51,7 +52,12 @@ def set_password(space: Space, *, at: datetime, raw: str | None = None, password
     # someone who had the old password, a reset code sent before. Whoever took the account
     # back must not lose it again to a request made with the credentials just replaced. The
     # request being applied, if any, is already consumed (used_at set) and is not touched.
-    PendingRequest.objects.filter(space=space, used_at__isnull=True).delete()
+    # Codes sent to the company rather than to the space (a letter to the siège, R-ADH-2; the
+    # company's mailbox, R-ADH-4) are kept: they grant the space itself, whoever holds it
+    # now, only with what the company received, and J11 lets the owner cancel them.
+    PendingRequest.objects.filter(space=space, used_at__isnull=True).exclude(
+        kind__in=[name for name, _label in registry.choices() if registry.get(name).matched_with_login]
+    ).delete()
     if previous:
         PasswordHistory.objects.create(space=space, password_hash=previous, created_at=at)
         keep = space.password_history.values_list("pk", flat=True)[: settings.PASSWORD_HISTORY_SIZE]

@@ -290,3 +290,21 @@ def test_r_adh_2_over_the_sirene_table_the_letter_goes_to_the_imported_siege(
         assert client.post(RECAP).url == SENT
     assert "ATELIERS DU LAC\n3 AVENUE DU LAC\n74000 ANNECY" in last_text(spool)
     assert AdhesionRequest.objects.get().address == ["ATELIERS DU LAC", "3 AVENUE DU LAC", "74000 ANNECY"]
+
+
+def test_r_adh_2_a_new_password_keeps_the_letter_code(client, space, spool, django_capture_on_commit_callbacks):
+    """J4/J5 end the space's other requests (accounts.services.passwords), not a letter to the siège."""
+    from accounts.services import passwords
+    from core import clock
+
+    ask(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(RECAP)
+    code = last_code(spool)
+    PendingRequest.objects.create(
+        kind="email_change", email="x@exemple.fr", code_hash="d" * 64, space=space,
+        created_at=clock.now(), expires_at=clock.now() + timedelta(hours=1),
+    )
+    passwords.set_password(space, at=clock.now(), password_hash="argon2$nouveau")
+    assert list(PendingRequest.objects.filter(space=space).values_list("kind", flat=True)) == ["adhesion"]
+    assert journey.activate(Client(), code, EMAIL).status_code == 302
