@@ -116,6 +116,50 @@ MESSAGES = {
         "ou l'accès est momentanément bloqué. Vérifiez votre saisie et réessayez."
     ),
     "expired_notice": "Votre mot de passe a expiré : renouvelez-le pour accéder à votre espace professionnel.",
+    # J9 "Adhérer aux services" and J11 "Consulter mes services (habilitations)" (R-ADH-1..3):
+    # the codes of habilitations.services.adhesion.AdhesionRefused; %(services)s lists the
+    # services a refusal is about ("Déclarer › TVA, Payer › TVA"), AdhesionRefused.message().
+    # R-ADH-1: a letter needs the siège's address; the seeds' advice is to contact the SIE.
+    "adhesion_company_unknown": (
+        "Cette entreprise n'est pas connue du répertoire des entreprises : le courrier contenant le code "
+        "d'activation ne peut pas être envoyé à son siège. Vérifiez le SIREN saisi ; s'il est exact, veuillez "
+        "prendre contact avec le service des impôts des entreprises (SIE) dont dépend l'entreprise."
+    ),
+    "adhesion_no_siege": (
+        "L'adresse du siège de cette entreprise n'est pas connue : le courrier contenant le code d'activation "
+        "ne peut pas lui être envoyé. Veuillez prendre contact avec le service des impôts des entreprises (SIE) "
+        "dont dépend l'entreprise."
+    ),
+    "adhesion_no_service": "Cochez au moins un service.",
+    "adhesion_already_held": (
+        "Vous êtes déjà titulaire de ces services pour cette entreprise : %(services)s. Décochez-les pour poursuivre."
+    ),
+    # R-ADH-2: the screen points to substitution or to a delegation by the titulaire.
+    "adhesion_has_titulaire": (
+        "Ces services ont déjà un titulaire pour cette entreprise : %(services)s. Pour y accéder, communiquez "
+        "votre numéro d'abonné au titulaire afin qu'il vous les délègue, ou demandez à le remplacer "
+        "(« Remplacer le titulaire (substitution) »)."
+    ),
+    "adhesion_pending": (
+        "Vous avez déjà demandé ces services pour cette entreprise : %(services)s. Utilisez le code du courrier "
+        "envoyé au siège, ou annulez cette demande dans « Consulter mes services (habilitations) »."
+    ),
+    "adhesion_not_pending": (
+        "Cette demande n'est plus en attente : elle a été annulée ou activée, ou son code n'est plus valable."
+    ),
+    "adhesion_resent_already": (
+        "Le courrier de cette demande a déjà été renvoyé : il ne peut pas être renvoyé une nouvelle fois. "
+        "Si vous ne le recevez pas, annulez la demande et faites-en une nouvelle."
+    ),
+    # R-ADH-3: what J11 says after its actions (success notices, shown on the list).
+    "adhesion_cancelled": (
+        "Votre demande d'adhésion pour %(name)s (SIREN %(siren)s) est annulée : le code du courrier "
+        "n'est plus valable."
+    ),
+    "adhesion_resent": (
+        "Un nouveau courrier a été envoyé au siège de %(name)s (SIREN %(siren)s). Le code du courrier précédent "
+        "n'est plus valable ; le nouveau code est valable jusqu'au %(until)s."
+    ),
 }
 
 
@@ -130,6 +174,8 @@ def rule_values() -> dict:
         "password_history": settings.PASSWORD_HISTORY_SIZE,
         "security_history_days": settings.SECURITY_HISTORY_DAYS,
         "audit_retention_days": settings.AUDIT_RETENTION.days,
+        "adhesion_code_days": settings.ADHESION_CODE_TTL.days,
+        "habilitations_ended_days": settings.HABILITATIONS_ENDED_DAYS,
     }
 
 

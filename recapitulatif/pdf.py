@@ -48,6 +48,15 @@ MAX_ADDRESS_LINES = 6
 
 
 @dataclass(frozen=True, kw_only=True)
+class RecapDossier:
+    """A dossier the space holds habilitations for, as its caller words them (plain data)."""
+
+    siren: str  # as displayed ("732 829 320")
+    name: str
+    holdings: list[str] = field(default_factory=list)  # one line per role: "Titulaire (3 services) : …"
+
+
+@dataclass(frozen=True, kw_only=True)
 class RecapData:
     civility: str
     last_name: str
@@ -60,6 +69,10 @@ class RecapData:
     company_identifier: str = ""  # as displayed ("987 654 324")
     company_name: str | None = None
     trust_question: str = ""
+    # "Dossiers et habilitations": the first dossiers by name, and how many more the space holds
+    # (the page stays one page; the space's own list is "Consulter mes services").
+    dossiers: list[RecapDossier] = field(default_factory=list)
+    other_dossiers: int = 0
     # Required: the caller passes core.clock.now(), so that the footer is the clock's time
     # (settable in tests), never the renderer's own reading of the system clock.
     created_at: datetime
@@ -152,6 +165,34 @@ def _sections(data: RecapData, limit: int) -> list[dict]:
             "title": "Votre question de confiance",
             "rows": [row("Question de confiance :", data.trust_question)],
         },
+        *_dossiers_section(data, limit),
+    ]
+
+
+def _dossiers_section(data: RecapData, limit: int) -> list[dict]:
+    """Return "Dossiers et habilitations" (none for a space that holds nothing): one row per
+    dossier, headed by its SIREN and name (which come from the register: cut as any value)."""
+    if not data.dossiers:
+        return []
+
+    def text(value: str) -> str:
+        return _cut(_printable(value), limit)
+
+    return [
+        {
+            "title": "Dossiers et habilitations",
+            "rows": [
+                {"label": text(f"{dossier.siren} {dossier.name}".strip()), "lines": [text(line) for line in dossier.holdings]}
+                for dossier in data.dossiers
+            ],
+            "note": (
+                f"… et {data.other_dossiers} autre{'s' if data.other_dossiers > 1 else ''} "
+                f"dossier{'s' if data.other_dossiers > 1 else ''} : la liste complète est dans votre espace, "
+                "rubrique « Consulter mes services (habilitations) »."
+            )
+            if data.other_dossiers
+            else None,
+        }
     ]
 
 
