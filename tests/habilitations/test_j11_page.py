@@ -119,7 +119,7 @@ def test_r_hab_1_one_row_per_dossier_and_service_with_role_state_since_and_grant
 def test_r_hab_1_the_columns_read_as_labelled_lines_on_a_phone(logged, space):
     grant(space, companies.MARTIN, "payer_tva")
     html = logged.get(URL).content.decode()
-    assert 'class="fr-table fr-table--no-caption espace-stacked"' in html
+    assert 'class="fr-table fr-table--multiline fr-table--no-caption espace-stacked espace-words"' in html
     for label in ("Dossier", "Service", "Rôle", "État", "Depuis", "Accordée par"):
         assert f'<th scope="col">{label}</th>' in html and f'data-label="{label}"' in html
 
