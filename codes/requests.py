@@ -133,3 +133,15 @@ def purge(now: datetime) -> int:
     """Delete used and expired requests; return how many. Their audit events remain."""
     deleted, _ = PendingRequest.objects.filter(Q(used_at__isnull=False) | Q(expires_at__lte=now)).delete()
     return deleted
+
+
+def follow_login_email(space, email: str) -> int:
+    """Point the space's live letters' requests at its new login email; return how many.
+
+    A code sent by post is entered in J2 with the login email of the space that asked for
+    it (R-ADH-2); when that login changes (J4, J8) during the letter's 60 days, the letter
+    still works, with the new login. Requests by email are not moved: their code went to
+    the address itself.
+    """
+    post_kinds = [name for name, _label in registry.choices() if registry.get(name).channel == "post"]
+    return PendingRequest.objects.filter(space=space, kind__in=post_kinds, used_at__isnull=True).update(email=email)

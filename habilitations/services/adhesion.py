@@ -131,7 +131,7 @@ def _post_letter(adhesion: AdhesionRequest, checked: Plan, now: datetime) -> Non
     """Send a new code for adhesion by post; its life starts now (R-ADH-2)."""
     process = CodeProcess.initiate(
         kind=Kind.ADHESION,
-        email=adhesion.space.login_email,
+        email=adhesion.space.login_email or adhesion.space.contact_email,
         payload={"adhesion": adhesion.pk},
         now=now,
         space=adhesion.space,
@@ -143,7 +143,8 @@ def _post_letter(adhesion: AdhesionRequest, checked: Plan, now: datetime) -> Non
     )
     adhesion.pending = process.pending
     adhesion.expires_at = process.pending.expires_at
-    adhesion.save(update_fields=["pending", "expires_at"])
+    adhesion.address = [checked.name, *checked.siege_lines]
+    adhesion.save(update_fields=["pending", "expires_at", "address"])
 
 
 @dataclass(frozen=True)

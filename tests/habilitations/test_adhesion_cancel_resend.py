@@ -62,7 +62,6 @@ def test_r_adh_1_unknown_company_and_no_siege_advise_the_sie():
     for code in ("adhesion_company_unknown", "adhesion_no_siege"):
         assert "service des impôts des entreprises (SIE)" in AdhesionRefused(code).message()
     assert "substitution" in AdhesionRefused("adhesion_has_titulaire").message()  # R-ADH-2
-    assert "numéro d'abonné" in AdhesionRefused("adhesion_has_titulaire").message()
 
 
 def test_r_adh_3_cancel_voids_the_code_and_refuses_a_second_time(space, asked):
