@@ -144,3 +144,23 @@ def test_r_adh_3_a_request_whose_code_row_was_purged_can_still_be_cancelled_and_
     other.refresh_from_db()
     assert other.pending is not None and other.pending.code_hash
     assert CodeProcess.resume(code=code, email=space.login_email, kinds=["adhesion"], now=NOW).pending == other.pending
+
+
+def test_r_adh_2_a_service_another_letter_won_meanwhile_is_skipped_and_said(space, spool, django_capture_on_commit_callbacks):
+    rival = SpaceFactory()
+    mine, my_code = steps.ask(django_capture_on_commit_callbacks, spool, space, services=["payer_tva", "declarer_tva"])
+    _, rival_code = steps.ask(django_capture_on_commit_callbacks, spool, rival, services=["payer_tva"])
+    CodeProcess.resume(code=rival_code, email=rival.login_email, kinds=["adhesion"], now=NOW).activate()
+    CodeProcess.resume(code=my_code, email=space.login_email, kinds=["adhesion"], now=NOW).activate()
+    done = adhesion.last_activation(space, NOW)
+    assert [service.code for service in done.granted] == ["declarer_tva"]
+    assert [service.code for service in done.taken] == ["payer_tva"]
+    mine.refresh_from_db()
+    assert mine.state == AdhesionRequest.State.ACTIVATED
+    assert adhesion.last_activation(space, NOW + timedelta(seconds=1)) is None
+
+
+def test_r_adh_1_a_request_without_services_is_refused(space):
+    asking = dict(space=space, siren=companies.MARTIN, service_codes=[], now=NOW)
+    assert refused(lambda: adhesion.plan(**asking)) == "adhesion_no_service"
+    assert refused(lambda: adhesion.plan(**{**asking, "service_codes": ["inconnu"]})) == "adhesion_no_service"
