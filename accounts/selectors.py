@@ -20,6 +20,7 @@ from core.prepared import Prepared
 from habilitations import addresses
 from habilitations.models import AdhesionRequest
 from habilitations.services import adhesion
+from dossiers.models import Dossier
 from registre.selectors import company_name
 
 
@@ -82,6 +83,7 @@ class SecurityEvent:
     label: str
     ip: str
     browser: str
+    subject: str = ""  # what it is about besides the space: "Dossier 732 829 320 SARL MARTIN" (R-AUDIT-2)
 
 
 @dataclass(frozen=True)
@@ -116,18 +118,36 @@ def kind_label(kind: str) -> str:
     return audit.label(kind) or "Autre événement de sécurité"
 
 
+DOSSIER_SUBJECT = f"{Dossier._meta.app_label}.{Dossier._meta.model_name}"
+
+
+def subjects(events) -> dict[tuple[str, str], str]:
+    """Return, by (subject_type, subject_id), what events are about in words (R-AUDIT-2).
+
+    Read from the rows the events name, never from their detail (which may hold what the
+    person must not be told, R-CODE-2). One query for the dossiers of a page of events.
+    """
+    ids = {int(event.subject_id) for event in events if event.subject_type == DOSSIER_SUBJECT and event.subject_id.isdigit()}
+    return {
+        (DOSSIER_SUBJECT, str(dossier.pk)): f"Dossier {format_siren(dossier.siren)} {dossier.name}".strip()
+        for dossier in Dossier.objects.filter(pk__in=ids)
+    }
+
+
 def security_history(space, *, page=None, now: datetime | None = None) -> SecurityHistoryPage:
     """Return one page of space's security events of the last SECURITY_HISTORY_DAYS days,
     newest first. A bad page number gives the first page, one past the end the last."""
     now = now or clock.now()
     events = AuditEvent.objects.filter(space=space, at__gte=now - timedelta(days=settings.SECURITY_HISTORY_DAYS))
     shown = Paginator(events.order_by("-at", "-id"), settings.SECURITY_HISTORY_PAGE_SIZE).get_page(page)
+    named = subjects(shown.object_list)
     rows = [
         SecurityEvent(
             at=clock.paris(event.at),
             label=kind_label(event.kind),
             ip=event.ip or "inconnue",
             browser=browser_name(event.user_agent),
+            subject=named.get((event.subject_type, event.subject_id), ""),
         )
         for event in shown.object_list
     ]

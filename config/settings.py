@@ -297,6 +297,13 @@ LETTER_MAX_RETRY = timedelta(hours=1)
 SERVICE_URLS = service_urls(env.str("SERVICE_URLS", default=""))
 # R-HOME-1: "Voir tous mes dossiers", dossiers a page.
 DOSSIERS_PAGE_SIZE = 20
+# R-HAB-1 "Consulter mes services (habilitations)": rows (dossier × service) a page, and how far
+# back the habilitations that ended are shown (as the security history's 90 days).
+HABILITATIONS_PAGE_SIZE = 50
+HABILITATIONS_ENDED_DAYS = 90
+# The récapitulatif is one page (R-PDF-1): it names this many dossiers, then how many more
+# (8 holding two roles with long lines each still print at 8.5 pt; 10 would shrink to 7 pt).
+RECAP_DOSSIERS_SHOWN = 8
 
 # --- Internationalisation (R-TIME-1) ---------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -153,6 +153,15 @@ MESSAGES = {
         "Votre demande ne peut plus être envoyée telle quelle : la situation de l'entreprise ou des "
         "services a changé. Vérifiez votre saisie."
     ),
+    # R-ADH-3: what J11 says after its actions (success notices, shown on the list).
+    "adhesion_cancelled": (
+        "Votre demande d'adhésion pour %(name)s (SIREN %(siren)s) est annulée : le code du courrier "
+        "n'est plus valable."
+    ),
+    "adhesion_resent": (
+        "Un nouveau courrier a été envoyé au siège de %(name)s (SIREN %(siren)s). Le code du courrier précédent "
+        "n'est plus valable ; le nouveau code est valable jusqu'au %(until)s."
+    ),
 }
 
 
@@ -168,6 +177,8 @@ def rule_values() -> dict:
         "password_history": settings.PASSWORD_HISTORY_SIZE,
         "security_history_days": settings.SECURITY_HISTORY_DAYS,
         "audit_retention_days": settings.AUDIT_RETENTION.days,
+        "adhesion_code_days": settings.ADHESION_CODE_TTL.days,
+        "habilitations_ended_days": settings.HABILITATIONS_ENDED_DAYS,
     }
 
 

@@ -2,9 +2,9 @@
 
 from core import contracts
 from recapitulatif.interfaces import RecapRenderer
-from recapitulatif.pdf import RecapData
+from recapitulatif.pdf import RecapData, RecapDossier
 
-__all__ = ["RecapData", "render"]
+__all__ = ["RecapData", "RecapDossier", "render"]
 
 
 def render(data: RecapData) -> bytes:

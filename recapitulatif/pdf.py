@@ -11,7 +11,7 @@ The trust answer is not an input of this module: it cannot be printed by mistake
 import logging
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +45,20 @@ FOREIGN_COMPANY = "Non renseignée (entreprise étrangère)"
 # field and the footer stay on the page. Attempts are (characters kept per value, size in pt).
 ATTEMPTS = (*((200, size) for size in (10, 8.5, 7, 5.5)), (60, 5.5))
 MAX_ADDRESS_LINES = 6
+# "Dossiers et habilitations": at most this many dossiers of at most this many lines (one a role)
+# are named, the others counted. Values no caller gives (the product names 8 dossiers,
+# RECAP_DOSSIERS_SHOWN) that still push a second page at the last size are all counted.
+MAX_DOSSIERS = 10
+MAX_HOLDING_LINES = 3
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecapDossier:
+    """A dossier the space holds habilitations for, as its caller words them (plain data)."""
+
+    siren: str  # as displayed ("732 829 320")
+    name: str
+    holdings: list[str] = field(default_factory=list)  # one line per role: "Titulaire (3 services) : …"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,6 +74,10 @@ class RecapData:
     company_identifier: str = ""  # as displayed ("987 654 324")
     company_name: str | None = None
     trust_question: str = ""
+    # "Dossiers et habilitations": the first dossiers by name, and how many more the space holds
+    # (the page stays one page; the space's own list is "Consulter mes services").
+    dossiers: list[RecapDossier] = field(default_factory=list)
+    other_dossiers: int = 0
     # Required: the caller passes core.clock.now(), so that the footer is the clock's time
     # (settable in tests), never the renderer's own reading of the system clock.
     created_at: datetime
@@ -152,7 +170,48 @@ def _sections(data: RecapData, limit: int) -> list[dict]:
             "title": "Votre question de confiance",
             "rows": [row("Question de confiance :", data.trust_question)],
         },
+        *_dossiers_section(data, limit),
     ]
+
+
+def _dossiers_section(data: RecapData, limit: int) -> list[dict]:
+    """Return "Dossiers et habilitations" (none for a space that holds nothing): one row per
+    dossier, headed by its SIREN and name (which come from the register: cut as any value)."""
+    named = data.dossiers[:MAX_DOSSIERS]
+    others = data.other_dossiers + len(data.dossiers) - len(named)
+    if not named and not others:
+        return []
+
+    def text(value: str) -> str:
+        return _cut(_printable(value), limit)
+
+    def holdings(lines: list[str]) -> list[str]:
+        kept = list(lines[:MAX_HOLDING_LINES])
+        if len(lines) > MAX_HOLDING_LINES:
+            kept[-1] += " …"
+        return [text(line) for line in kept]
+
+    plural = "s" if others > 1 else ""
+    where = "la liste complète est dans votre espace, rubrique « Consulter mes services (habilitations) »."
+    if named:
+        note = f"… et {others} autre{plural} dossier{plural} : {where}" if others else None
+    else:
+        note = f"Vous détenez des habilitations sur {others} dossier{plural} : {where}"
+    return [
+        {
+            "title": "Dossiers et habilitations",
+            "rows": [
+                {"label": text(f"{dossier.siren} {dossier.name}".strip()), "lines": holdings(dossier.holdings)}
+                for dossier in named
+            ],
+            "note": note,
+        }
+    ]
+
+
+def _counted(data: RecapData) -> RecapData:
+    """Return data with its dossiers counted, not named: what always fits the one page."""
+    return replace(data, dossiers=[], other_dossiers=data.other_dossiers + len(data.dossiers))
 
 
 # What costs to build (the template, the stylesheets, the fonts' configuration) is built once
@@ -193,6 +252,8 @@ def render(data: RecapData) -> bytes:
                 break
         else:
             document = _layout(data, footer, *ATTEMPTS[-1])
+            if len(document.pages) > 1:  # what is left to shrink is the list of dossiers
+                document = _layout(_counted(data), footer, *ATTEMPTS[-1])
         return document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_scope_row_headers)
 
 

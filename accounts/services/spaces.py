@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from django.conf import settings
+
 from core.site import current_request
 from core import clock
 from accounts.kinds import Kind
@@ -12,7 +14,8 @@ from codes.requests import follow_login_email
 from accounts.selectors import profile_display
 from core import audit
 from accounts.services import company_email, emails, numbers, passwords
-from recapitulatif import RecapData
+from habilitations import selectors as habilitations
+from recapitulatif import RecapData, RecapDossier
 from accounts.events import Kind as Event
 
 PROFILE_FIELDS = (
@@ -78,7 +81,40 @@ def recap_data(space: Space, now: datetime) -> RecapData:
         company_name=display.company_name,
         trust_question=space.trust_question,
         created_at=now,
+        **recap_dossiers(space, now),
     )
+
+
+# A role's line of the recap names its services while it stays this short; beyond, it counts
+# them by family, so that every role of every dossier shown stays whole on the one page.
+RECAP_LINE_MAX = 160
+
+
+def holding_line(held: habilitations.RoleHeld) -> str:
+    """Return "Titulaire (3 services) : Consulter (tous), Déclarer (TVA)" — or counts by family."""
+    count = f"{held.count} service{'s' if held.count > 1 else ''}"
+    named = ", ".join(
+        f"{family.family} (tous)" if family.whole else f"{family.family} ({', '.join(family.services)})"
+        for family in held.families
+    )
+    line = f"{held.role} ({count}) : {named}"
+    if len(line) <= RECAP_LINE_MAX:
+        return line
+    counted = ", ".join(
+        f"{family.family} (tous)" if family.whole else f"{family.family} ({len(family.services)})"
+        for family in held.families
+    )
+    return f"{held.role} ({count}) : {counted}"
+
+
+def recap_dossiers(space: Space, now: datetime) -> dict:
+    """Return the recap's "Dossiers et habilitations" as plain data (recapitulatif knows no app)."""
+    held = habilitations.holdings(space, limit=settings.RECAP_DOSSIERS_SHOWN, now=now)
+    dossiers = [
+        RecapDossier(siren=dossier.siren, name=dossier.name, holdings=[holding_line(role) for role in dossier.roles])
+        for dossier in held.dossiers
+    ]
+    return {"dossiers": dossiers, "other_dossiers": held.total - len(dossiers)}
 
 
 def opt_for_password(pending: PendingRequest, payload: dict, now: datetime) -> Space:

@@ -15,6 +15,8 @@ from catalogue.models import Service
 from codes.errors import CodeVoid
 from codes.process import CodeProcess
 from core import audit
+from core.messages import message
+from core.site import current_request
 from dossiers.services.dossiers import open_dossier
 from habilitations.events import Kind as Event
 from habilitations.kinds import Kind
@@ -29,6 +31,10 @@ class AdhesionRefused(Exception):
         super().__init__(code)
         self.code = code
         self.services = list(services)
+
+    def message(self) -> str:
+        """Return the French message of the refusal, naming the services it is about."""
+        return message(self.code, services=", ".join(str(service) for service in self.services))
 
 
 @dataclass(frozen=True)
@@ -184,8 +190,10 @@ def activate(pending, payload: dict, now: datetime):
     adhesion.state = AdhesionRequest.State.ACTIVATED
     adhesion.closed_at = now
     adhesion.save(update_fields=["state", "closed_at"])
+    # J2 calls apply without its request: the row shows the address and browser of the
+    # activation as every other row of the history does (as the email change's, accounts).
     audit.record(
-        None,
+        current_request(),
         Event.ADHESION_ACTIVATED,
         space=adhesion.space,
         subject=adhesion.dossier,
@@ -218,26 +226,54 @@ def last_activation(space, at: datetime) -> Activation | None:
     )
 
 
-def cancel(*, adhesion: AdhesionRequest, now: datetime, request=None) -> None:
-    """Cancel a pending request (R-ADH-3): its letter's code stops working at once."""
+def ensure_pending(adhesion: AdhesionRequest, now: datetime) -> None:
+    """Raise AdhesionRefused("adhesion_not_pending") unless adhesion still waits for its code.
+
+    Cancelled, activated, or past its deadline (its code is dead: nothing to cancel, no
+    letter to send again; a new request is what the person needs).
+    """
+    if adhesion.state != AdhesionRequest.State.PENDING or adhesion.expires_at <= now:
+        raise AdhesionRefused("adhesion_not_pending")
+
+
+def _locked(adhesion: AdhesionRequest) -> AdhesionRequest:
+    # of=("self",): the request's row only; the space's row (every login writes it) stays free.
+    return (
+        AdhesionRequest.objects.select_for_update(of=("self",))
+        .select_related("dossier", "space", "pending")
+        .get(pk=adhesion.pk)
+    )
+
+
+def cancel(*, adhesion: AdhesionRequest, now: datetime, request=None) -> AdhesionRequest:
+    """Cancel a pending request (R-ADH-3): its letter's code stops working at once; return it."""
     with transaction.atomic():
-        locked = AdhesionRequest.objects.select_for_update().get(pk=adhesion.pk)
-        if locked.state != AdhesionRequest.State.PENDING:
-            raise AdhesionRefused("adhesion_not_pending")
+        locked = _locked(adhesion)
+        ensure_pending(locked, now)
         if locked.pending is not None:
             CodeProcess(locked.pending, now).abort()
         locked.state = AdhesionRequest.State.CANCELLED
         locked.closed_at = now
         locked.save(update_fields=["state", "closed_at"])
-        audit.record(request, Event.ADHESION_CANCELLED, space=locked.space, subject=locked.dossier, siren=locked.dossier.siren)
+        audit.record(
+            request,
+            Event.ADHESION_CANCELLED,
+            space=locked.space,
+            subject=locked.dossier,
+            siren=locked.dossier.siren,
+            services=list(locked.services.values_list("code", flat=True)),
+        )
+    return locked
 
 
 def resend(*, adhesion: AdhesionRequest, now: datetime, request=None) -> AdhesionRequest:
-    """Send a pending request's letter again, once (R-ADH-3 choice): a new code and 60 days, the old code void."""
+    """Send a pending request's letter again, once (R-ADH-3 choice): a new code and 60 days, the old code void.
+
+    The siège's address is asked of the register again: the company may have moved.
+    """
     with transaction.atomic():
-        locked = AdhesionRequest.objects.select_for_update().select_related("dossier", "space").get(pk=adhesion.pk)
-        if locked.state != AdhesionRequest.State.PENDING or locked.expires_at <= now:
-            raise AdhesionRefused("adhesion_not_pending")
+        locked = _locked(adhesion)
+        ensure_pending(locked, now)
         if locked.resends >= settings.ADHESION_LETTER_RESENDS:
             raise AdhesionRefused("adhesion_resent_already")
         name, lines = company_of(locked.dossier.siren)
@@ -247,5 +283,12 @@ def resend(*, adhesion: AdhesionRequest, now: datetime, request=None) -> Adhesio
         locked.resends += 1
         locked.save(update_fields=["resends"])
         _post_letter(locked, Plan(siren=locked.dossier.siren, name=name, siege_lines=lines, services=services), now)
-        audit.record(request, Event.LETTER_RESENT, space=locked.space, subject=locked.dossier, siren=locked.dossier.siren)
+        audit.record(
+            request,
+            Event.LETTER_RESENT,
+            space=locked.space,
+            subject=locked.dossier,
+            siren=locked.dossier.siren,
+            services=[service.code for service in services],
+        )
     return locked

@@ -10,3 +10,10 @@ def companies(settings):
     known.add_demo_companies()
     yield known
     known.KNOWN.clear()
+
+
+@pytest.fixture
+def spool(settings, tmp_path):
+    """The letters of the test: SpoolLetters writes each one here after its commit (codes.letters)."""
+    settings.LETTER_SPOOL_DIR = tmp_path / "courriers"
+    return settings.LETTER_SPOOL_DIR

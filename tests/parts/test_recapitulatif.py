@@ -12,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from recapitulatif import RecapData, render
+from recapitulatif import RecapData, RecapDossier, render
 from recapitulatif.pdf import DOCUMENT_TITLE, SIE_NOTE, TITLE, footer_text
 
 UTC = timezone.utc
@@ -309,3 +309,71 @@ def test_r_pdf_1_other_documents_are_tagged_pdf_ua_with_the_shipped_fonts():
     # The @font-face family of documents.css, the files shipped beside it, whatever the machine has.
     assert fonts == {"Document", "Document-Bold"}, fonts
     assert [tag for tag in tags(document.pdf) if tag in ("/H1", "/P")] == ["/H1", "/P"]
+def dossier(index: int, *holdings: str) -> RecapDossier:
+    return RecapDossier(siren=f"732 829 3{index:02d}", name=f"ENTREPRISE {index:02d}", holdings=list(holdings))
+
+
+def test_recap_dossiers_a_section_of_their_own_one_row_header_per_dossier_in_reading_order():
+    pdf = render(
+        data(
+            company_name=None,
+            dossiers=[dossier(1, "Titulaire (2 services) : Payer (TVA, CFE et autres impôts)"), dossier(2, "Délégataire (1 service) : Messagerie (tous)", "Titulaire (1 service) : Payer (TVA)")],
+            other_dossiers=3,
+        )
+    )
+    assert len(read(pdf).pages) == 1
+    lines = lines_of(pdf)
+    assert "Dossiers et habilitations" in lines
+    assert "732 829 301 ENTREPRISE 01 Titulaire (2 services) : Payer (TVA, CFE et autres impôts)" in text_of(pdf)
+    start = next(index for index, line in enumerate(lines) if "Délégataire (1 service)" in line)
+    assert lines[start + 1] == "Titulaire (1 service) : Payer (TVA)"  # one line per role
+    assert "… et 3 autres dossiers : la liste complète est dans votre espace" in text_of(pdf)
+    outline = [tag for tag, _, _ in structure(pdf) if tag in ("/H1", "/H2", "/Table", "/P")]
+    assert outline == ["/H1", "/H2", "/Table", "/H2", "/Table", "/P", "/H2", "/Table", "/H2", "/Table", "/P", "/P"]
+    headers = [element for element in structure(pdf) if element[0] == "/TH"]
+    assert len(headers) == len(LABELS) + 2 and all(attributes["/Scope"] == "/Row" for _, attributes, _ in headers)
+
+
+def test_recap_dossiers_hostile_or_endless_values_keep_the_page():
+    widest = "\u2031"
+    pdf = render(
+        data(
+            dossiers=[
+                RecapDossier(siren="\x00" + widest * 300, name="\u202eEVIL" + widest * 1000, holdings=[widest * 1000] * 5)
+                for _ in range(20)
+            ],
+            other_dossiers=10**9,
+        )
+    )
+    assert len(read(pdf).pages) == 1
+    text = text_of(pdf)
+    assert "\x00" not in text and FOOTER in text
+    assert "Dossiers et habilitations" in text and "sur 1000000020 dossiers" in text  # too wide to name: counted
+
+
+def test_recap_dossiers_that_cannot_fit_are_counted_and_the_page_kept():
+    widest = "\u2031"
+    pdf = render(
+        data(
+            last_name=widest * 1000,
+            first_name=widest * 1000,
+            login_email=widest * 1000,
+            company_name=widest * 1000,
+            trust_question=widest * 1000,
+            address_lines=[widest * 1000] * 200,
+            dossiers=[RecapDossier(siren="1", name=widest * 1000, holdings=[widest * 1000] * 5)] * 12,
+            other_dossiers=3,
+        )
+    )
+    assert len(read(pdf).pages) == 1
+    text = text_of(pdf)
+    assert "Vous détenez des habilitations sur 15 dossiers : la liste" in " ".join(text.split())
+    assert "/Table" in tags(pdf) and FOOTER in text
+
+
+def test_recap_dossiers_beyond_the_renderers_limits_are_counted():
+    pdf = render(data(dossiers=[dossier(index, "Titulaire (1 service) : Payer (TVA)", "b", "c", "d") for index in range(12)]))
+    text = text_of(pdf)
+    assert len(read(pdf).pages) == 1
+    assert "ENTREPRISE 09" in text and "ENTREPRISE 10" not in text and "… et 2 autres dossiers" in text
+    assert "c …" in text and " d " not in text
