@@ -8,7 +8,8 @@ from core import clock
 from habilitations.models import AdhesionRequest
 from habilitations.services import adhesion
 from tests import companies
-from tests.accounts import journey
+from tests.codes.letter_files import code_in
+from tests.habilitations.letters import letters_in
 
 SERVICES = ("consulter_compte_fiscal", "declarer_tva", "payer_tva")
 
@@ -22,12 +23,8 @@ def enter(client, space) -> None:
 
 
 def letters(spool: Path) -> set[Path]:
-    return set(spool.glob("*.txt")) if spool.exists() else set()
-
-
-def code_in(letter: Path) -> str:
-    """Return the code a letter carries (its one line of 12 letters or digits)."""
-    return journey.CODE_RE.search(letter.read_text(encoding="utf-8")).group(1)
+    """Hand the letters due over to spool (the worker), then return its PDFs."""
+    return set(letters_in(spool))
 
 
 def ask(capture, spool: Path, space, siren: str = companies.MARTIN, services=SERVICES, **kwargs):

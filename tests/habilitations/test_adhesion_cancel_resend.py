@@ -13,6 +13,7 @@ from core.messages import MESSAGES
 from habilitations.models import AdhesionRequest
 from habilitations.services import adhesion
 from habilitations.services.adhesion import AdhesionRefused
+from tests.codes.letter_files import text_of
 from tests import companies
 from tests.factories import SpaceFactory
 from tests.habilitations import steps
@@ -124,9 +125,9 @@ def test_r_adh_3_the_resent_letter_names_the_company_and_the_services_asked(spac
     with django_capture_on_commit_callbacks(execute=True):
         adhesion.resend(adhesion=made, now=NOW)
     [letter] = steps.letters(spool) - before
-    text = letter.read_text(encoding="utf-8")
-    assert "Entreprise : SARL MARTIN DISTRIBUTION (SIREN 732829320)" in text
-    for label in ("- Compte fiscal", "- TVA"):
+    text = " ".join(text_of(letter).split())
+    assert "l'entreprise SARL MARTIN DISTRIBUTION (SIREN 732829320)" in text
+    for label in ("Consulter › Compte fiscal", "Déclarer › TVA"):
         assert label in text
 
 

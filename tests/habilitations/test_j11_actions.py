@@ -12,6 +12,7 @@ from codes.models import PendingRequest
 from core import clock
 from core.messages import message
 from habilitations.models import AdhesionRequest, Habilitation, Role
+from tests.codes.letter_files import text_of
 from tests import companies
 from tests.accounts import journey
 from tests.factories import SpaceFactory
@@ -114,9 +115,9 @@ def test_r_adh_3_resend_once_a_new_code_the_old_void_a_new_60_days(
     [letter] = steps.letters(spool) - before
     new_code = steps.code_in(letter)
     assert new_code != old_code
-    text = letter.read_text(encoding="utf-8")
-    assert text.startswith("SARL MARTIN DISTRIBUTION\n12 RUE DE LA PAIX\n75002 PARIS\n")
-    assert "Ce code est valable jusqu'au 21 février 2027." in text
+    text = text_of(letter)
+    assert "SARL MARTIN DISTRIBUTION\n12 RUE DE LA PAIX\n75002 PARIS\n" in text
+    assert "Ce code est valable jusqu'au 21 février 2027" in text
 
     page = shown(response)
     until = clock.long_date(later + timedelta(days=60))
