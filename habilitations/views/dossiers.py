@@ -20,7 +20,8 @@ def list_view(request):
     query = form.query()
     page = None if query is None else selectors.dossiers_page(request.user, query=query, page=request.GET.get("page"))
     context = {"space": request.user, "form": form, "query": query, "page": page, "current": flow.current_siren(request)}
-    return render(request, "habilitations/dossiers/list.html", context)
+    # A refused search (too long, control characters) is a refused form, as everywhere: 400.
+    return render(request, "habilitations/dossiers/list.html", context, status=200 if page is not None else 400)
 
 
 @require_POST
