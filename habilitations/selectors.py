@@ -11,7 +11,7 @@ import re
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 
 from catalogue.models import Service
 from habilitations import policy
@@ -40,11 +40,34 @@ def search(query: str) -> Q:
 def dossiers_page(space, *, query: str = "", page=None) -> Page:
     """Return one page of the dossiers space holds matching query, sorted by name then SIREN.
 
-    Two queries whatever the number of dossiers (the count and the page). A page number that
-    is not one gives the first page, one past the end the last (Paginator.get_page).
+    One query for a page that exists: its rows, each carrying the number of rows of the whole
+    list (COUNT(*) OVER ()), so that the count costs no second pass over the dossiers held.
+    A page number that is not one gives the first page; one out of range, or nothing found,
+    goes through Paginator.get_page (the last page, or the empty first one).
     """
     held = policy.dossiers(space).filter(search(query)).only("siren", "name")
-    return Paginator(held, settings.DOSSIERS_PAGE_SIZE).get_page(page)
+    paginator = Paginator(held, settings.DOSSIERS_PAGE_SIZE)
+    number = _page_number(page)
+    if number is not None:
+        bottom = (number - 1) * paginator.per_page
+        rows = list(held.annotate(total=Window(Count("pk")))[bottom : bottom + paginator.per_page])
+        if rows:
+            paginator.count = rows[0].total  # Paginator.count is a cached property: given, not counted
+            return Page(rows, number, paginator)
+    return paginator.get_page(page)
+
+
+# Past this, a page number is out of range for any space (and no OFFSET overflows).
+MAX_PAGE = 100_000
+
+
+def _page_number(page) -> int | None:
+    """Return the page asked (1 when none or not a number), or None when it is out of range."""
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= MAX_PAGE else None
 
 
 def first_sirens(space, limit: int = 2) -> list[str]:

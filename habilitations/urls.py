@@ -4,14 +4,14 @@ from habilitations.views import dossiers
 
 app_name = "habilitations"
 
-# Every view with an id in its path asks habilitations.policy (R-HAB-2): tests/habilitations
-# walks these patterns with another space's ids and expects 404.
+# Every view with an id (in its path or its form) asks habilitations.policy (R-HAB-2):
+# tests/habilitations walks these patterns with another space's ids and expects 404.
 # SIRENs and service codes are slugs in paths: a byte no SIREN or code holds (NUL, "%") never
 # reaches a query.
 urlpatterns = [
     # R-HOME-1 "Voir tous mes dossiers", "Choisir ce dossier"
     path("espace/dossiers", dossiers.list_view, name="dossiers"),
-    path("espace/dossiers/<slug:siren>/choisir", dossiers.choose_view, name="choose_dossier"),
+    path("espace/dossiers/choisir", dossiers.choose_view, name="choose_dossier"),  # POST siren
     # R-HOME-2 the page of a service held on a dossier
     path("espace/dossiers/<slug:siren>/services/<slug:code>", dossiers.service_view, name="service"),
 ]

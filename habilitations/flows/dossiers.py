@@ -6,12 +6,15 @@ the session's memory): a dossier no longer held is dropped from the session, sil
 the home shows the screen of what the space holds now.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from catalogue.selectors import FamilyServices, by_family
 from habilitations import policy, selectors
 
 CURRENT_DOSSIER_KEY = "habilitations_current_siren"
+# What a posted SIREN must look like before any query (a NUL byte never reaches the database).
+SIREN_SHAPE = re.compile(r"[0-9]{9}")
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,13 @@ def current(request) -> policy.Access | None:
     return found
 
 
-def choose(request, access: policy.Access) -> None:
-    """Make access's dossier the current one for the session ("Choisir ce dossier")."""
-    request.session[CURRENT_DOSSIER_KEY] = access.dossier.siren
+def choose(request, siren: str) -> policy.Access | None:
+    """Make the dossier of siren the current one for the session ("Choisir ce dossier") and
+    return its access; None, the session untouched, if the space holds nothing on it now."""
+    found = policy.access(request.user, siren) if SIREN_SHAPE.fullmatch(siren) else None
+    if found is not None:
+        request.session[CURRENT_DOSSIER_KEY] = found.dossier.siren
+    return found
 
 
 def current_siren(request) -> str | None:

@@ -25,10 +25,12 @@ def list_view(request):
 
 
 @require_POST
-@dossier_view
-def choose_view(request, access):
-    """"Choisir ce dossier": it becomes the session's current dossier; back to the home."""
-    flow.choose(request, access)
+@space_required
+def choose_view(request):
+    """"Choisir ce dossier" (the button posts its SIREN): it becomes the session's current
+    dossier, back to the home; a dossier the space holds nothing on now is not found (R-HAB-2)."""
+    if flow.choose(request, request.POST.get("siren", "")) is None:
+        raise Http404()
     return redirect("espace:home")
 
 

@@ -49,7 +49,7 @@ def block(page: str, block_id: str) -> str:
 
 
 def choose(client, siren: str):
-    return client.post(f"/espace/dossiers/{siren}/choisir")
+    return client.post("/espace/dossiers/choisir", {"siren": siren})
 
 
 # --- Screen 1: no service ----------------------------------------------------------------------

@@ -22,7 +22,7 @@ def space(client):
     steps.sign_in(client, space)
     steps.hold(space, steps.martin())
     steps.hold(space, steps.dupont())
-    client.post(f"/espace/dossiers/{MARTIN}/choisir")
+    client.post("/espace/dossiers/choisir", {"siren": MARTIN})
     return space
 
 
@@ -70,5 +70,5 @@ def test_the_list_never_fails(client, space, query, number):
 def test_the_dossier_routes_never_fail(client, space, siren, code):
     siren, code = quote(siren, safe=""), quote(code, safe="")
     assert client.get(f"/espace/dossiers/{siren}/services/{code}").status_code == 404
-    assert client.post(f"/espace/dossiers/{siren}/choisir").status_code == 404
+    assert client.post("/espace/dossiers/choisir", {"siren": siren}).status_code == 404
     assert client.session[CURRENT_DOSSIER_KEY] == MARTIN

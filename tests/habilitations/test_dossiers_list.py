@@ -140,29 +140,29 @@ def test_r_home_1_the_list_needs_a_session():
 
 def test_r_home_1_choisir_ce_dossier_sets_the_current_dossier(client, three):
     page, _ = listed(client)
-    assert f'action="/espace/dossiers/{DUPONT}/choisir"' in page
-    assert "Choisir ce dossier" in page and "csrfmiddlewaretoken" in page
-    response = client.post(f"/espace/dossiers/{DUPONT}/choisir")
+    assert '<form method="post" action="/espace/dossiers/choisir">' in page and "csrfmiddlewaretoken" in page
+    assert f'name="siren" value="{DUPONT}">Choisir ce dossier<span class="fr-sr-only"> : DUPONT ET FILS, SIREN {DUPONT}' in page
+    response = client.post("/espace/dossiers/choisir", {"siren": DUPONT})
     assert response.status_code == 302 and response["Location"] == "/espace"
     assert client.session[CURRENT_DOSSIER_KEY] == DUPONT
     page, _ = listed(client)  # the current one is marked, and not offered again
-    assert f'action="/espace/dossiers/{DUPONT}/choisir"' not in page
-    assert f'action="/espace/dossiers/{MARTIN}/choisir"' in page
-    assert page.count("fr-badge--info fr-badge--no-icon\">Dossier courant") == 1
+    assert f'value="{DUPONT}"' not in page and f'value="{MARTIN}"' in page
+    assert page.count('fr-badge--info fr-badge--no-icon">Dossier courant') == 1
 
 
 def test_r_hab_2_choosing_another_spaces_dossier_is_not_found(client, space):
     steps.hold(space, steps.martin())
     steps.hold(SpaceFactory(), steps.dupont())
-    client.post(f"/espace/dossiers/{MARTIN}/choisir")
-    for siren in (DUPONT, "443061841", "000000000", "abc"):  # another space's, nobody's, nonsense
-        assert client.post(f"/espace/dossiers/{siren}/choisir").status_code == 404
+    client.post("/espace/dossiers/choisir", {"siren": MARTIN})
+    for siren in (DUPONT, "443061841", "000000000", "abc", "", f" {MARTIN}", "\x00"):  # another space's, nobody's…
+        assert client.post("/espace/dossiers/choisir", {"siren": siren}).status_code == 404
+    assert client.post("/espace/dossiers/choisir").status_code == 404  # no SIREN at all
     assert client.session[CURRENT_DOSSIER_KEY] == MARTIN  # unchanged
 
 
 def test_r_hab_2_choosing_a_dossier_no_longer_held_is_not_found(client, space):
     steps.hold(space, steps.martin(), ended_at=clock.now())
-    assert client.post(f"/espace/dossiers/{MARTIN}/choisir").status_code == 404
+    assert client.post("/espace/dossiers/choisir", {"siren": MARTIN}).status_code == 404
     assert CURRENT_DOSSIER_KEY not in client.session
 
 
@@ -170,14 +170,14 @@ def test_r_home_1_choosing_is_a_post_with_its_token(space):
     browser = Client(enforce_csrf_checks=True)
     steps.sign_in(browser, space)
     steps.hold(space, steps.martin())
-    assert browser.get(f"/espace/dossiers/{MARTIN}/choisir").status_code == 405
-    assert browser.post(f"/espace/dossiers/{MARTIN}/choisir").status_code == 403
+    assert browser.get("/espace/dossiers/choisir", {"siren": MARTIN}).status_code == 405
+    assert browser.post("/espace/dossiers/choisir", {"siren": MARTIN}).status_code == 403
     assert CURRENT_DOSSIER_KEY not in browser.session
 
 
 def test_r_home_1_choosing_needs_a_session():
     steps.hold(SpaceFactory(), steps.martin())
     browser = Client()
-    response = browser.post(f"/espace/dossiers/{MARTIN}/choisir")
+    response = browser.post("/espace/dossiers/choisir", {"siren": MARTIN})
     assert response.status_code == 302 and response["Location"] == "/"
     assert CURRENT_DOSSIER_KEY not in browser.session

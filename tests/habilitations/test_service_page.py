@@ -172,7 +172,7 @@ def test_r_hab_2_every_dossier_route_answers_404_for_another_spaces_dossier(clie
     steps.hold(space, steps.martin(), ["declarer_tva"])
     steps.hold(SpaceFactory(), steps.dupont(), ["declarer_tva"])
     routes = list(dossier_routes())
-    assert len(routes) >= 2
+    assert routes  # the service page; "Choisir ce dossier" posts its SIREN (test_dossiers_list)
     for route in routes:
         path = "/" + route.replace("<slug:siren>", DUPONT).replace("<slug:code>", "declarer_tva")
         own = "/" + route.replace("<slug:siren>", MARTIN).replace("<slug:code>", "declarer_tva")
