@@ -7,7 +7,7 @@ from accounts.decorators import space_required
 from accounts.services import expiry
 from accounts.views.recap import recap_response
 from habilitations.flows import dossiers
-from habilitations.forms.dossiers import DossierSearchForm
+from habilitations.forms.dossiers import ChooseDossierForm
 
 
 @require_GET
@@ -20,7 +20,7 @@ def home_view(request):
         "space": request.user,
         "countdown": expiry.countdown(request.user),
         "home": dossiers.home(request),
-        "search_form": DossierSearchForm(label="Choisir un dossier"),
+        "search_form": ChooseDossierForm(),
     }
     return render(request, "espace/home.html", context)
 

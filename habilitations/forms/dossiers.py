@@ -1,4 +1,4 @@
-"""The search of "Voir tous mes dossiers" (R-HOME-1), also drawn on the home as "Choisir un dossier"."""
+"""The search of "Voir tous mes dossiers" (R-HOME-1), drawn on the home too as "Choisir un dossier"."""
 
 from django import forms
 
@@ -12,26 +12,31 @@ class SearchInput(forms.TextInput):
     input_type = "search"
 
 
-class DossierSearchForm(Form):
+def query_field(label: str) -> TextField:
     """?q=: a SIREN (or its first digits) or part of the name; empty lists every dossier."""
-
-    mark_required = False
-
-    q = TextField(
+    return TextField(
         max_length=QUERY_MAX_LENGTH,
         required=False,
-        label="Rechercher un dossier",
+        label=label,
         help_text="SIREN ou raison sociale, par exemple 732829320 ou MARTIN",
         widget=SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
-    def __init__(self, *args, label: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if label:
-            self.fields["q"].label = label
+
+class DossierSearchForm(Form):
+    """The list's search; its query is read by habilitations.selectors.search."""
+
+    mark_required = False
+
+    q = query_field("Rechercher un dossier")
 
     def query(self) -> str | None:
         """Return the cleaned query ("" for none), or None when it is refused (its message by the field)."""
-        if not self.is_bound:
-            return ""
         return self.cleaned_data["q"] if self.is_valid() else None
+
+
+class ChooseDossierForm(DossierSearchForm):
+    """The same search in the home's "Mes dossiers" block, under guide 001's words; it is sent
+    to the list, where each dossier found has its "Choisir ce dossier"."""
+
+    q = query_field("Choisir un dossier")
