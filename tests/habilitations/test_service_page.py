@@ -8,8 +8,11 @@ from datetime import datetime, timezone
 import pytest
 from django.urls import URLPattern, get_resolver
 
+from accounts.models import Space
+from catalogue.models import Service
 from core import clock
-from habilitations.models import Role
+from habilitations import selectors
+from habilitations.models import Habilitation, Role
 from tests.companies import DUPONT, MARTIN
 from tests.factories import SpaceFactory
 from tests.habilitations import steps
@@ -179,3 +182,11 @@ def test_r_hab_2_every_dossier_route_answers_404_for_another_spaces_dossier(clie
         answers = {client.get(path).status_code, client.post(path).status_code}
         assert answers <= {404, 405} and 404 in answers, (path, answers)
         assert {client.get(own).status_code, client.post(own).status_code} & {200, 302}, own
+
+
+
+def test_r_home_2_a_grantor_without_a_name_is_named_by_its_number():
+    """A deleted space keeps its subscriber number only (R-DEL-SPACE-1)."""
+    gone = Space(last_name="", first_name="", subscriber_number="20260540001234")
+    assert selectors.granted_by(Habilitation(granted_by=gone)) == "abonné 20260540001234"
+    assert selectors.role_actions("inconnu", Service.objects.get(code="payer_tva")) == []
