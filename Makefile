@@ -50,7 +50,7 @@ lock:
 	$(COMPILE) --output-file=requirements.lock requirements.in
 	$(COMPILE) --output-file=requirements-test.lock requirements-test.in
 
-# Development server on the embedded SQLite database, with demo data and the mail worker.
+# Development server on the embedded SQLite database, with demo data, the mail and letters workers.
 run: install
 	mkdir -p var
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
@@ -70,7 +70,8 @@ bench: install-test
 clean:
 	rm -rf var .pytest_cache
 
-# Every J1–J3 page, the help, legal and error pages at 1280 and 375 px, into var/screenshots/.
+# Every J1–J3 page, the help, legal and error pages, J4–J8 pages, the login lock and J8 outside,
+# at 1280 and 375 px, into var/screenshots/.
 screenshots: install-test
 	rm -rf var/screenshots && mkdir -p var/screenshots
 	$(VENV)/bin/pytest tests/browser/screenshots.py -q -p no:randomly -p no:xdist

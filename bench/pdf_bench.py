@@ -8,6 +8,7 @@ Exits non-zero when the median goes over the budget (300 ms a PDF).
 """
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -15,6 +16,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# recapitulatif.render reads RECAP_RENDERER (core.contracts): the settings must be there.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
 
 from recapitulatif import RecapData, render  # noqa: E402
 

@@ -9,11 +9,11 @@ app's own, over the letters backend the settings choose (codes.letters).
 from collections.abc import Sequence
 from typing import Protocol
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from codes import letters
 from codes.registry import CHANNELS
+from core.site import site_domain
 
 
 class Channel(Protocol):
@@ -24,10 +24,14 @@ class Channel(Protocol):
 
 
 class Post:
-    """Codes by post: the kind's message is the template of the letter."""
+    """Codes by post: the kind's message is the template of the letter (codes/letters/…html).
+
+    The site the letter names is read now, in the request (core.site): the worker that
+    renders the letter later serves no request.
+    """
 
     def deliver(self, *, message: str, to: str | Sequence[str], code: str, context: dict) -> None:
-        context = {"site": settings.SITE_DOMAIN, **context, "code": code}
+        context = {"site": site_domain(), **context, "code": code}
         letters.backend().send(address=list(to), template=message, context=context)
 
 

@@ -32,3 +32,40 @@ class PendingRequest(models.Model):
     class Meta:
         db_table = "espace_pendingrequest"  # created by the accounts app's migrations
         indexes = [models.Index(fields=["email"])]
+
+
+class OutboxLetter(models.Model):
+    """A letter waiting for, or past, its hand-over to the printing service (R-ADH-3).
+
+    Written in the transaction of the request whose code it carries (codes.letters), so a
+    request that rolls back leaves no letter. ``context`` (the template's values: the code
+    among them) is encrypted at rest (core.crypto) and wiped once the letter is handed over;
+    nothing else here holds a secret: ``reference`` is drawn at random, not from the code,
+    and ``last_error`` never quotes the context.
+
+    A worker claims due rows with a lease (claimed_by, claimed_until), renders and writes
+    each letter outside any transaction, then records the result (codes.letter_worker).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        SENT = "sent", "Remis à l'imprimeur"
+        FAILED = "failed", "Échec définitif"
+
+    reference = models.CharField(max_length=20, unique=True)
+    address = models.JSONField()  # the recipient's postal address, one line each
+    template = models.CharField(max_length=200)
+    context_encrypted = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True)
+    pages = models.PositiveSmallIntegerField(null=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "courrier"

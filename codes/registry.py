@@ -9,7 +9,8 @@ Each app registers its kinds at start-up (``AppConfig.ready``), with keyword arg
         channel="email",                      # or "post" (codes.channels)
         holds_email=True,                     # R-MAIL-3: the email is claimed while it runs
         available=creation_available,         # raises EmailUnavailable (or the app's own error)
-        message="activation",                 # the message of the channel that carries the code
+        message="activation",                 # the channel's message: an email's name, or for "post"
+                                              # a letter's template ("codes/letters/activation.html")
         apply=spaces.create_from_request,     # what J2 does at activation; None: its journey does
         done_template="espace/creation/activated.html",
         done_context=None,                    # (space, at) -> the confirmation page's context

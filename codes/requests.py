@@ -53,8 +53,9 @@ def open_request(
 
     ``email`` is what J2 matches the code with (the login email); an email code goes there,
     a letter to ``address`` (a "post" kind needs one). The code exists in clear only in
-    that message (R-CODE-1). The unique ``held_email`` makes two concurrent requests for
-    one email impossible.
+    that message (R-CODE-1), whose context also has the code's life (``ttl_hours``) and end
+    (``expires_at``: a letter prints the date). The unique ``held_email`` makes two
+    concurrent requests for one email impossible.
     """
     declared = registry.get(kind)
     if declared.channel == "post" and (not address or isinstance(address, str)):
@@ -83,7 +84,7 @@ def open_request(
         message=declared.message,
         to=address if declared.channel == "post" else email,
         code=code,
-        context={"ttl_hours": ttl_hours, **context},
+        context={"ttl_hours": ttl_hours, "expires_at": pending.expires_at, **context},
     )
     return pending
 
@@ -133,3 +134,15 @@ def purge(now: datetime) -> int:
     """Delete used and expired requests; return how many. Their audit events remain."""
     deleted, _ = PendingRequest.objects.filter(Q(used_at__isnull=False) | Q(expires_at__lte=now)).delete()
     return deleted
+
+
+def follow_login_email(space, email: str) -> int:
+    """Point the space's live letters' requests at its new login email; return how many.
+
+    A code sent by post is entered in J2 with the login email of the space that asked for
+    it (R-ADH-2); when that login changes (J4, J8) during the letter's 60 days, the letter
+    still works, with the new login. Requests by email are not moved: their code went to
+    the address itself.
+    """
+    post_kinds = [name for name, _label in registry.choices() if registry.get(name).channel == "post"]
+    return PendingRequest.objects.filter(space=space, kind__in=post_kinds, used_at__isnull=True).update(email=email)

@@ -279,10 +279,16 @@ MAILER_MAX_ATTEMPTS = 12
 MAILER_FIRST_RETRY = timedelta(seconds=30)
 MAILER_MAX_RETRY = timedelta(hours=1)
 
-# --- Letters: codes sent by post (codes.letters) ----------------------------------
-# The development implementation writes each letter to a file of LETTER_SPOOL_DIR.
-LETTERS_BACKEND = "codes.letters.SpoolLetters"
-LETTER_SPOOL_DIR = VAR_DIR / "letters"
+# --- Letters: codes sent by post (codes.letters, R-ADH-3) ---------------------------
+# The letters outbox, written in the request's transaction; the worker (manage.py
+# letter_worker) renders each letter as a tagged PDF and hands it over to the printing service:
+# <reference>.pdf then <reference>.json (its manifest) in LETTER_SPOOL_DIR.
+LETTERS_BACKEND = "codes.letters.OutboxLetters"
+LETTER_SPOOL_DIR = Path(env.str("LETTER_SPOOL_DIR", default=str(VAR_DIR / "letters")))
+# An unwritable folder is retried: after 30 s, doubling up to an hour, for about four days.
+LETTER_MAX_ATTEMPTS = 100
+LETTER_FIRST_RETRY = timedelta(seconds=30)
+LETTER_MAX_RETRY = timedelta(hours=1)
 
 # --- Dossiers and services (SPEC §5) ------------------------------------------------
 # R-CAT-1: the address of the application that serves each service, by its catalogue code,

@@ -15,8 +15,9 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("dsfr/dist/favicon/favicon.ico"), permanent=True)),
 ]
 if settings.DEBUG:
-    # R-EMAIL-3: the development mailbox exists only in DEBUG, never in production.
+    # R-EMAIL-3, R-ADH-3: the development mailbox and letters exist only in DEBUG, never in production.
     urlpatterns.append(path("dev/courriels/", include("mailer.urls")))
+    urlpatterns.append(path("dev/courriers/", include("codes.letter_urls")))
 
 handler400 = "core.views.errors.bad_request"
 handler403 = "core.views.errors.forbidden"

@@ -118,6 +118,32 @@ class CodeField(forms.CharField):
             raise ValidationError(message(self.invalid), code="code_format")
 
 
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes in groups, each group with a "Tout sélectionner" box (``<name>__all``).
+
+    Without JavaScript the server expands a ticked group box into the group's choices; with
+    it (core/js/espace.js) the box ticks and unticks the group on screen.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        values = list(super().value_from_datadict(data, files, name) or [])
+        wanted = set(data.getlist(f"{name}__all") if hasattr(data, "getlist") else [])
+        for index, (_group, options) in enumerate(self.choices):
+            if str(index) in wanted:
+                values.extend(str(value) for value, _label in options)
+        return list(dict.fromkeys(values))
+
+
+class GroupedChoicesField(forms.MultipleChoiceField):
+    """Several choices among groups (``choices``: [(group label, [(value, label), ...]), ...])."""
+
+    widget = GroupedCheckboxes
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {**REQUIRED, "invalid_choice": message("choice_invalid")})
+        super().__init__(**kwargs)
+
+
 class DsfrErrorList(ErrorList):
     """A field's errors as DSFR error lines (red, with the icon), not a bare bullet list.
 
@@ -137,6 +163,8 @@ class BoundField(DsfrBoundField):
     @property
     def template_name(self):
         widget = self.field.widget
+        if isinstance(widget, GroupedCheckboxes):
+            return "core/forms/grouped_checkboxes.html"
         if isinstance(widget, forms.RadioSelect):
             return "core/forms/radios.html"
         if isinstance(widget, forms.CheckboxInput):

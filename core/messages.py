@@ -48,9 +48,11 @@ MESSAGES = {
         "Le code d'activation ou l'adresse électronique saisis ne permettent pas l'activation. "
         "Vérifiez votre saisie : le code est valable %(code_hours)s h et ne peut être utilisé qu'une seule fois."
     ),
-    "login_refused": "L'adresse électronique ou le mot de passe est incorrect, ou l'accès est momentanément bloqué. Réessayez.",
+    "login_refused": "L'adresse électronique ou le mot de passe est incorrect. Vérifiez votre saisie et réessayez.",
     # Any guarded secret (R-THROTTLE-1), for the email (or number) typed: its counters run
-    # whether or not a space exists, so the delay tells nothing (docs/decisions.md).
+    # whether or not a space exists, so the delay tells nothing (docs/decisions.md). While it
+    # applies it replaces each form's refusal (core.messages.refusal), so that those refusals
+    # speak of a wrong entry only, never of a lock.
     "throttled": "Trop de tentatives : réessayez dans %(minutes)s (à %(at)s, heure de Paris).",
     "too_many_creations": "Trop de demandes de création depuis votre connexion. Réessayez dans une heure.",
     "too_many_email_checks": "Trop de vérifications d'adresses électroniques depuis votre connexion. Réessayez dans une heure.",
@@ -69,8 +71,8 @@ MESSAGES = {
     "reset_sent": "Si un espace est associé à cette adresse, un courriel vous a été envoyé.",
     "reset_code_format": "Le code reçu par courriel comporte 12 lettres ou chiffres.",
     "reset_code_refused": (
-        "Le code ou l'adresse électronique saisis ne permettent pas de réinitialiser le mot de passe, "
-        "ou l'accès est momentanément bloqué. Vérifiez votre saisie : le code est valable "
+        "Le code ou l'adresse électronique saisis ne permettent pas de réinitialiser le mot de passe. "
+        "Vérifiez votre saisie : le code est valable "
         "%(reset_code_hours)s h et ne peut être utilisé qu'une seule fois."
     ),
     "reset_answer_refused": "La réponse à la question de confiance est incorrecte.",
@@ -90,7 +92,7 @@ MESSAGES = {
         "Si ces informations correspondent à un espace avec certificat, un courriel vous a été envoyé."
     ),
     "option_code_refused": (
-        "Le numéro d'abonné ou le code saisi ne permet pas de poursuivre, ou l'accès est momentanément bloqué. "
+        "Le numéro d'abonné ou le code saisi ne permet pas de poursuivre. "
         "Vérifiez votre saisie : le code est valable %(reset_code_hours)s h et ne peut être utilisé qu'une seule fois."
     ),
     "too_many_option_requests": (
@@ -102,7 +104,7 @@ MESSAGES = {
     # J4 "Modifier mes identifiants de connexion"
     "credentials_nothing": "Cochez au moins une case : adresse électronique, mot de passe ou question de confiance.",
     "current_password_refused": (
-        "Le mot de passe actuel est incorrect, ou la modification est momentanément bloquée. Réessayez."
+        "Le mot de passe actuel est incorrect. Vérifiez votre saisie et réessayez."
     ),
     "email_same": "La nouvelle adresse électronique doit être différente de votre adresse de connexion actuelle.",
     "email_unavailable": (
@@ -110,12 +112,47 @@ MESSAGES = {
         "ou à une demande en cours."
     ),
     # J6 "Mot de passe expiré": one refusal for a wrong old password, an unknown email, a space
-    # that has not expired, a certificate space, or a blocked account (SPEC §4).
+    # that has not expired or a certificate space (SPEC §4); a lock says "Trop de tentatives".
     "expired_refused": (
-        "L'adresse électronique ou l'ancien mot de passe est incorrect, ou le mot de passe n'a pas expiré, "
-        "ou l'accès est momentanément bloqué. Vérifiez votre saisie et réessayez."
+        "L'adresse électronique ou l'ancien mot de passe est incorrect, ou le mot de passe n'a pas expiré. "
+        "Vérifiez votre saisie et réessayez."
     ),
     "expired_notice": "Votre mot de passe a expiré : renouvelez-le pour accéder à votre espace professionnel.",
+    "choice_invalid": "Ce choix n'est pas possible : choisissez parmi les propositions.",
+    # J9 "Adhérer aux services" (R-ADH-1..3)
+    "adhesion_company_unknown": (
+        "Cette entreprise n'est pas connue du répertoire SIRENE : vérifiez le SIREN saisi, ou "
+        "contactez le service des impôts des entreprises (SIE) dont elle dépend."
+    ),
+    "adhesion_company_closed": (
+        "Cette entreprise est cessée selon le répertoire SIRENE : ses services en ligne ne peuvent "
+        "plus être demandés. En cas d'erreur, contactez le service des impôts des entreprises (SIE) "
+        "dont elle dépend."
+    ),
+    "adhesion_no_siege": (
+        "L'adresse du siège de cette entreprise n'est pas connue : le courrier contenant le code "
+        "d'activation ne peut pas lui être envoyé. Contactez le service des impôts des entreprises "
+        "(SIE) dont elle dépend."
+    ),
+    "adhesion_no_service": "Cochez au moins un service.",
+    "adhesion_already_held": "Vous êtes déjà titulaire de ces services pour cette entreprise : %(services)s.",
+    "adhesion_has_titulaire": (
+        "Ces services ont déjà un titulaire pour cette entreprise : %(services)s. Pour les obtenir, "
+        "demandez une délégation à leur titulaire, ou remplacez-le (substitution)."
+    ),
+    "adhesion_pending": (
+        "Une demande d'adhésion est déjà en attente de son code pour ces services : %(services)s. "
+        "Utilisez le code du courrier reçu, ou annulez la demande dans « Consulter mes services »."
+    ),
+    "adhesion_not_pending": "Cette demande n'est plus en attente : elle a été activée, annulée ou a expiré.",
+    "adhesion_resent_already": "Le courrier de cette demande a déjà été renvoyé une fois : il ne peut plus l'être.",
+    "adhesion_too_many": (
+        "Vous avez fait trop de demandes d'adhésion aujourd'hui : chacune envoie un courrier. Réessayez demain."
+    ),
+    "adhesion_changed": (
+        "Votre demande ne peut plus être envoyée telle quelle : la situation de l'entreprise ou des "
+        "services a changé. Vérifiez votre saisie."
+    ),
 }
 
 

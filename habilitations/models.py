@@ -87,6 +87,7 @@ class AdhesionRequest(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="adhesion_requests")
     statut = models.CharField(max_length=20, choices=Statut.choices)
     services = models.ManyToManyField("catalogue.Service", related_name="+")
+    address = models.JSONField(default=list)  # the lines the letter went to (recipient first)
     pending = models.OneToOneField(
         "codes.PendingRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="adhesion"
     )

@@ -24,7 +24,7 @@ def register() -> None:
         channel="post",
         holds_email=False,
         available=registry.always_available,
-        message="habilitations/letters/adhesion.txt",
+        message="habilitations/letters/adhesion.html",
         apply=adhesion.activate,
         done_template="habilitations/adhesion/activated.html",
         done_context=adhesion_done_context,

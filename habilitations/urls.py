@@ -1,6 +1,6 @@
 from django.urls import path
 
-from habilitations.views import dossiers
+from habilitations.views import adhesion, dossiers
 
 app_name = "habilitations"
 
@@ -9,6 +9,10 @@ app_name = "habilitations"
 # SIRENs and service codes are slugs in paths: a byte no SIREN or code holds (NUL, "%") never
 # reaches a query.
 urlpatterns = [
+    # J9 "Adhérer aux services"
+    path("espace/services/adherer", adhesion.form_view, name="adhesion"),
+    path("espace/services/adherer/recapitulatif", adhesion.recap_view, name="adhesion_recap"),
+    path("espace/services/adherer/courrier", adhesion.sent_view, name="adhesion_sent"),
     # R-HOME-1 "Voir tous mes dossiers", "Choisir ce dossier"
     path("espace/dossiers", dossiers.list_view, name="dossiers"),
     path("espace/dossiers/choisir", dossiers.choose_view, name="choose_dossier"),  # POST siren

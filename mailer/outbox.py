@@ -1,33 +1,21 @@
 """Write emails to the outbox inside the caller's transaction (R-EMAIL-2)."""
 
-import base64
-from functools import lru_cache
-
-from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
-
-from core import clock
+from core import clock, crypto
 from mailer.models import OutboxEmail
 
-
-@lru_cache(maxsize=4)
-def _fernet(secret_key: str) -> Fernet:
-    # A key of its own, derived from SECRET_KEY: the outbox cannot be read without it.
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"espacepro-outbox").derive(secret_key.encode())
-    return Fernet(base64.urlsafe_b64encode(key))
+# The outbox's own key, derived from SECRET_KEY (core.crypto): it cannot be read without it.
+PURPOSE = b"espacepro-outbox"
 
 
 def encrypt(text: str) -> str:
-    return _fernet(settings.SECRET_KEY).encrypt(text.encode("utf-8")).decode("ascii")
+    return crypto.encrypt(text, purpose=PURPOSE)
 
 
 def decrypt_body(email: OutboxEmail) -> str:
     """Return the clear body of email ("" once delivered and wiped)."""
     if not email.body_encrypted:
         return ""
-    return _fernet(settings.SECRET_KEY).decrypt(email.body_encrypted.encode("ascii")).decode("utf-8")
+    return crypto.decrypt(email.body_encrypted, purpose=PURPOSE)
 
 
 def enqueue(*, to: str, subject: str, body: str) -> OutboxEmail:

@@ -1,5 +1,5 @@
 from core import contracts
-from registre.interfaces import CompanyRegister
+from registre.interfaces import CompanyRecord, CompanyRegister
 
 
 def company_name(siren: str) -> str | None:
@@ -8,6 +8,8 @@ def company_name(siren: str) -> str | None:
     return contracts.load("COMPANY_REGISTER", CompanyRegister).company_name(siren)
 
 
-def company(siren: str):
-    """Return the register's record of siren (name, siège address lines), or None (R-ADH-1)."""
+def company(siren: str) -> CompanyRecord | None:
+    """Return what the register knows of siren (name, siège postal lines, active), or None
+    when it does not know the company (R-ADH-1: no record or no ``siege_lines``, no adhesion;
+    R-ADH-2: the letter goes to ``siege_lines``)."""
     return contracts.load("COMPANY_REGISTER", CompanyRegister).company(siren)

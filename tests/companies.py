@@ -1,11 +1,14 @@
 """Companies for SPEC §5's tests: a company register (registre.interfaces.CompanyRegister) of known rows.
 
-Until registre's SIRENE table holds siège addresses (issue 14 item 1, another branch), the
-tests of adhesion name their companies here; the ``companies`` fixture of
-tests/habilitations/conftest.py points settings.COMPANY_REGISTER at this register.
+The tests of dossiers and habilitations name their companies here, in a few words; the
+``companies`` fixture of tests/habilitations/conftest.py points settings.COMPANY_REGISTER at
+this register. The SIRENE table itself (registre.registers.SireneTable, its import and its
+postal lines) is tested in tests/parts/test_registre*.py, and J9 once over it.
 """
 
 from dataclasses import dataclass, field
+
+from registre.interfaces import CompanyRecord
 
 KNOWN: dict[str, "Company"] = {}
 
@@ -23,8 +26,9 @@ class Company:
     active: bool = True
 
 
-def add_company(siren: str, name: str, siege_lines: list[str] | None = None) -> Company:
-    company = Company(siren=siren, name=name, siege_lines=list(siege_lines or []))
+def add_company(siren: str, name: str, siege_lines: list[str] | None = None, active: bool = True) -> Company:
+    """Know siren as name, with these address lines under the name (none: no siège known)."""
+    company = Company(siren=siren, name=name, siege_lines=list(siege_lines or []), active=active)
     KNOWN[siren] = company
     return company
 
@@ -42,5 +46,10 @@ class KnownCompanies:
         company = KNOWN.get(siren)
         return company.name if company else None
 
-    def company(self, siren: str) -> Company | None:
-        return KNOWN.get(siren)
+    def company(self, siren: str) -> CompanyRecord | None:
+        """The contract's record: the siège lines begin with the name, as La Poste prints them."""
+        known = KNOWN.get(siren)
+        if known is None:
+            return None
+        lines = (known.name, *known.siege_lines) if known.siege_lines else ()
+        return CompanyRecord(siren=siren, name=known.name, siege_lines=lines, active=known.active)

@@ -17,7 +17,7 @@ from django.urls.resolvers import RoutePattern
 
 pytestmark = pytest.mark.django_db
 
-URLCONFS = ["config.urls", "tests.parts.urls_debug"]  # production's, and DEBUG's extra mailbox
+URLCONFS = ["config.urls", "tests.parts.urls_debug"]  # production's, and DEBUG's extra mailbox and letters
 # A plausible value for each path converter in use; a new converter needs its own here.
 SAMPLES = {
     "str": "essai",
@@ -78,9 +78,10 @@ def test_spec_4_every_url_refuses_a_post_without_csrf_token(settings, urlconf, b
 
 
 def test_the_walk_reaches_every_mounted_view():
-    """The walk goes through the includes: J1-J8, J2's entry, the captcha, and the mailbox in DEBUG."""
+    """The walk goes through the includes: J1-J8, J2's entry, the captcha, and the mailbox and the
+    letters in DEBUG."""
     paths = {path for path, _ in every_url("tests.parts.urls_debug")}
     assert {"/", "/creation/identifiants", "/activation", "/captcha/essai/image.png", "/sante"} <= paths
-    assert {"/dev/courriels/", "/dev/courriels/1"} <= paths
-    assert len(paths) == len(every_url("config.urls")) + 2
+    assert {"/dev/courriels/", "/dev/courriels/1", "/dev/courriers/", "/dev/courriers/essai.pdf"} <= paths
+    assert len(paths) == len(every_url("config.urls")) + 4
 

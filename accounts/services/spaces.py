@@ -8,6 +8,7 @@ from accounts.kinds import Kind
 from accounts.models import AccessMode, Space
 from codes.errors import CodeVoid
 from codes.models import PendingRequest
+from codes.requests import follow_login_email
 from accounts.selectors import profile_display
 from core import audit
 from accounts.services import emails, numbers, passwords
@@ -91,6 +92,7 @@ def opt_for_password(pending: PendingRequest, payload: dict, now: datetime) -> S
     # history (R-PWD-3 counts previous passwords the person chose).
     space.password = ""
     passwords.set_password(space, password_hash=payload["password_hash"], at=now)
+    follow_login_email(space, space.login_email)
     return space
 
 
@@ -121,6 +123,7 @@ def change_login_email(pending: PendingRequest, payload: dict, now: datetime) ->
         space.save(update_fields=["login_email", "contact_email"])
         # A reset code went to the old address: it must not outlive the change of login.
         space.pending_requests.filter(used_at__isnull=True, kind=Kind.PASSWORD_RESET).delete()
+    follow_login_email(space, space.login_email)
     local = clock.paris(now)
     emails.send(
         "email_changed_notice",

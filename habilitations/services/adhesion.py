@@ -42,14 +42,16 @@ class Plan:
 
 
 def company_of(siren: str) -> tuple[str, list[str]]:
-    """Return (name, siège address lines) of siren from the register; raise AdhesionRefused.
+    """Return (name, the siège's postal lines, name first) of siren; raise AdhesionRefused.
 
-    R-ADH-1: an unknown company, or one whose siège has no address the register diffuses,
-    cannot receive a letter: the seeds' advice is to contact the SIE.
+    R-ADH-1: an unknown company, a ceased one, or one whose siège has no address the
+    register diffuses, cannot receive a letter: the seeds' advice is to contact the SIE.
     """
     company = register.company(siren)
     if company is None or not company.name:
         raise AdhesionRefused("adhesion_company_unknown")
+    if not company.active:
+        raise AdhesionRefused("adhesion_company_closed")
     if not company.siege_lines:
         raise AdhesionRefused("adhesion_no_siege")
     return company.name, list(company.siege_lines)
@@ -125,19 +127,19 @@ def _post_letter(adhesion: AdhesionRequest, checked: Plan, now: datetime) -> Non
     """Send a new code for adhesion by post; its life starts now (R-ADH-2)."""
     process = CodeProcess.initiate(
         kind=Kind.ADHESION,
-        email=adhesion.space.login_email,
+        email=adhesion.space.login_email or adhesion.space.contact_email,
         payload={"adhesion": adhesion.pk},
         now=now,
         space=adhesion.space,
-        address=[checked.name, *checked.siege_lines],
+        address=checked.siege_lines,
         siren=checked.siren,
         company=checked.name,
-        services=[service.label for service in checked.services],
-        expires_at=now + settings.ADHESION_CODE_TTL,
+        services=[f"{service.family.label} › {service.label}" for service in checked.services],
     )
     adhesion.pending = process.pending
     adhesion.expires_at = process.pending.expires_at
-    adhesion.save(update_fields=["pending", "expires_at"])
+    adhesion.address = list(checked.siege_lines)
+    adhesion.save(update_fields=["pending", "expires_at", "address"])
 
 
 @dataclass(frozen=True)

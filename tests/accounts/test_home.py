@@ -11,7 +11,6 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
 from core import clock
@@ -74,19 +73,12 @@ def test_r_home_1_an_ended_habilitation_gives_the_welcome(client, space):
     assert "Bienvenue," in home(client)
 
 
-def test_r_home_1_adhesion_entries_stay_greyed_without_the_wizard(client, space):
-    page = home(client)
-    assert '<span class="espace-disabled" aria-disabled="true">Je souhaite adhérer</span>' in page
-    assert '<span class="espace-disabled" aria-disabled="true">J\'adhère</span>' in page
-
-
-@override_settings(ROOT_URLCONF="tests.accounts.urls_adhesion")
-def test_r_home_1_adhesion_entries_link_to_the_wizard_once_it_is_mounted(client, space):
+def test_r_home_1_the_welcome_leads_to_the_adhesion_wizard(client, space):
     page = home(client)
     url = reverse("habilitations:adhesion")
     assert f'<a class="fr-link" href="{url}">Je souhaite adhérer</a>' in page
     assert f'<a class="fr-link" href="{url}">J\'adhère</a>' in page
-    assert "adhésion aux services n'est pas encore disponible" not in page
+    assert "pas encore disponible" not in page.split("Mes autres services")[0]
 
 
 # --- Screen 2: one dossier ---------------------------------------------------------------------

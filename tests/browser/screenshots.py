@@ -1,5 +1,6 @@
-"""`make screenshots`: every J1–J3 page, the static pages and the error pages, at 1280 and 375 px,
-into var/screenshots/ (or $SCREENSHOTS_DIR), for a person to look at.
+"""`make screenshots`: every J1–J3 page, the static pages and the error pages, the pages of J4–J8,
+the login lock and J8's lost-certificate path, at 1280 and 375 px, into var/screenshots/ (or
+$SCREENSHOTS_DIR), for a person to look at.
 
 Run by pytest (it reuses the browser tests' live server, real SMTP server and chromium), but not
 part of the suite: its file name does not start with test_, so only `make screenshots` runs it.
@@ -28,8 +29,9 @@ def shot_page(request, chromium, live_server):
     context = chromium.new_context(**device, base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
     context.set_default_timeout(10_000)
     page = context.new_page()
-    # The second capture test numbers from 50: every file keeps its own name and order.
-    counter = iter(range(50 if "j5_to_j8" in request.node.name else 1, 100))
+    # Each capture test numbers from its own start: every file keeps its own name and order.
+    start = 80 if "lock_and_j8" in request.node.name else 50 if "j5_to_j8" in request.node.name else 1
+    counter = iter(range(start, 100))
 
     def shot(name: str) -> None:
         page.wait_for_load_state("load")
@@ -169,3 +171,53 @@ def test_screenshots_of_j5_to_j8(shot_page, live_server, smtp_settings):
     shot("j7-accueil-certificat")
     page.goto("/espace/option-sans-certificat")
     shot("j8-option-avertissement")
+
+
+def test_screenshots_of_the_lock_and_j8_outside(shot_page, smtp_settings):
+    """Issue 13 items 1 and 3: the login after 5 wrong passwords, and J8's lost-certificate path
+    (the address the 1 h code proved kept: no second code) up to its confirmation."""
+    from datetime import UTC, datetime
+
+    from accounts.models import AccessMode
+    from mailer.worker import deliver_due
+    from tests.browser.helpers import CODE_LINE
+    from tests.factories import SpaceFactory
+
+    page, shot = shot_page, shot_page.shot
+    SpaceFactory(login_email="lila.rosemonde@exemple.fr")
+    for _ in range(6):
+        page.goto("/")
+        field(page, "Adresse électronique").fill("lila.rosemonde@exemple.fr")
+        field(page, "Mot de passe").fill("un mauvais mot de passe de vingt caractères")
+        field(page, "Recopiez les caractères de l'image").fill(captcha_answer(page))
+        page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text(re.compile("^Trop de tentatives"))).to_be_visible()
+    shot("connexion-bloquee")
+
+    space = SpaceFactory(
+        access_mode=AccessMode.CERTIFICATE,
+        login_email=None,
+        contact_email="cabinet@exemple.fr",
+        created_at=datetime(2011, 6, 17, 8, 30, tzinfo=UTC),
+    )
+    page.goto("/option-sans-certificat")
+    field(page, "Votre numéro d'abonné").fill(space.subscriber_number)
+    field(page, "L'adresse électronique de votre espace avec certificat").fill("cabinet@exemple.fr")
+    field(page, "Recopiez les caractères de l'image").fill(captcha_answer(page))
+    page.get_by_role("button", name="Valider").click()
+    shot("j8-hors-espace-2-code")
+    before = len(smtp_settings.messages)
+    deliver_due()
+    code = CODE_LINE.findall(smtp_settings.wait_for(before + 1, timeout=10)[-1].body)[0]
+    field(page, "Saisissez le code reçu par courriel").fill(code)
+    page.get_by_role("button", name="Valider").click()
+    field(page, "Votre mot de passe").fill(STRONG_PASSWORD)
+    expect(page.locator("#password-level")).to_have_text(re.compile(r"^Niveau de sécurité : (Normal|Fort)$"))
+    field(page, "Confirmez votre nouveau mot de passe").fill(STRONG_PASSWORD)
+    shot("j8-hors-espace-3-identifiants")
+    page.get_by_role("button", name="Valider").click()
+    field(page, "Saisissez la réponse à la question de confiance").fill("Mon chat Gribouille")
+    shot("j8-hors-espace-4-question")
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_text("Étape 5 sur 5")).to_be_visible()
+    shot("j8-hors-espace-5-transforme")

@@ -52,7 +52,7 @@ def test_accounts_kinds_keep_their_stored_names_and_rules():
         "password_reset",
         "option_recovery",
     }
-    assert registry.activatable() == ["creation", "email_change", "option"]  # J2 applies these only
+    assert registry.activatable() == ["creation", "email_change", "option", "adhesion"]  # J2 applies these only
     creation, reset = registry.get("creation"), registry.get(Kind.PASSWORD_RESET)
     assert creation.ttl == timedelta(hours=48) and creation.holds_email and not creation.replaces_previous
     assert reset.ttl == timedelta(hours=1) and not reset.holds_email and reset.replaces_previous
@@ -107,20 +107,20 @@ def test_declarations_are_keyword_arguments_and_complete():
 
 def test_an_unknown_kind_raises_at_lookup():
     with pytest.raises(registry.UnknownKind):
-        registry.get("adhesion")
+        registry.get("inconnu")
     with pytest.raises(registry.UnknownKind):
-        registry.unregister("adhesion")
+        registry.unregister("inconnu")
     with pytest.raises(registry.UnknownKind):
-        requests.check_available("adhesion", "a@exemple.fr", clock.now())
+        requests.check_available("inconnu", "a@exemple.fr", clock.now())
 
 
 @pytest.mark.django_db
 def test_an_unknown_kind_opens_no_request_and_is_not_a_valid_choice():
     with pytest.raises(registry.UnknownKind):
-        requests.open_request(kind="adhesion", email="a@exemple.fr", payload={}, now=clock.now())
+        requests.open_request(kind="inconnu", email="a@exemple.fr", payload={}, now=clock.now())
     assert not PendingRequest.objects.exists()
     now = clock.now()
-    row = PendingRequest(kind="adhesion", email="a@exemple.fr", code_hash="x" * 64, created_at=now, expires_at=now)
+    row = PendingRequest(kind="inconnu", email="a@exemple.fr", code_hash="x" * 64, created_at=now, expires_at=now)
     with pytest.raises(ValidationError) as refused:
         row.full_clean()
     assert "kind" in refused.value.message_dict

@@ -18,8 +18,8 @@ from core import clock, contracts
 from mailer.interfaces import Sender
 from recapitulatif import RecapData
 from recapitulatif.interfaces import RecapRenderer
-from registre.interfaces import CompanyRegister
-from registre.selectors import company_name
+from registre.interfaces import CompanyRecord, CompanyRegister
+from registre.selectors import company, company_name
 from tests.accounts.certs import certificate_space, escaped
 
 HERE = __name__
@@ -36,6 +36,18 @@ class NotASender:
 class OneCompanyRegister:
     def company_name(self, siren):
         return "SOCIÉTÉ DU REGISTRE DE TEST" if siren == "732829320" else None
+
+    def company(self, siren):
+        if siren != "732829320":
+            return None
+        return CompanyRecord(siren, "SOCIÉTÉ DU REGISTRE DE TEST", ("SOCIÉTÉ DU REGISTRE DE TEST", "75001 PARIS"), True)
+
+
+class NamesOnlyRegister:
+    """The contract before head offices: no company(), no longer a CompanyRegister."""
+
+    def company_name(self, siren):
+        return None
 
 
 class WordCaptcha:
@@ -86,8 +98,13 @@ def test_a_setting_naming_nothing_or_the_wrong_thing_stops_loudly(settings):
 @pytest.mark.django_db
 def test_r_siren_2_company_register_setting_chooses_where_names_come_from(settings):
     assert company_name("732829320") is None  # the SIRENE table, empty here
+    assert company("732829320") is None
     settings.COMPANY_REGISTER = f"{HERE}.OneCompanyRegister"
     assert company_name("732829320") == "SOCIÉTÉ DU REGISTRE DE TEST"
+    assert company("732829320").siege_lines[-1] == "75001 PARIS" and company("552100554") is None
+    settings.COMPANY_REGISTER = f"{HERE}.NamesOnlyRegister"
+    with pytest.raises(ImproperlyConfigured, match="n'est pas un CompanyRegister"):
+        company("732829320")
 
 
 class CaptchaForm(CaptchaFormMixin, forms.Form):

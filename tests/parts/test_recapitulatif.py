@@ -289,3 +289,23 @@ def test_r_pdf_1_any_text_renders_one_page(text):
     pdf = render(data(last_name=text, first_name=text, trust_question=text, address_lines=[text]))
     assert len(read(pdf).pages) == 1
     assert FOOTER in text_of(pdf) and "\x00" not in text_of(pdf)
+
+
+# --- Other tagged documents (letters), by the same renderer ----------------------------
+
+
+def test_r_pdf_1_other_documents_are_tagged_pdf_ua_with_the_shipped_fonts():
+    from recapitulatif.documents import render_html
+
+    html = (
+        '<!DOCTYPE html><html lang="fr"><head><title>Essai</title></head>'
+        "<body><h1>Titre</h1><p>Éléonore</p></body></html>"
+    )
+    document = render_html(html)
+    assert document.pages == 1 and "Éléonore" in read(document.pdf).pages[0].extract_text()
+    with pikepdf.open(io.BytesIO(document.pdf)) as pdf:
+        assert str(pdf.Root.Lang) == "fr" and bool(pdf.Root.MarkInfo.Marked) is True
+        fonts = {str(font.BaseFont).split("+")[1] for font in pdf.pages[0].Resources.Font.values()}
+    # The @font-face family of documents.css, the files shipped beside it, whatever the machine has.
+    assert fonts == {"Document", "Document-Bold"}, fonts
+    assert [tag for tag in tags(document.pdf) if tag in ("/H1", "/P")] == ["/H1", "/P"]

@@ -123,12 +123,13 @@ def test_ctrl_c_stops_every_process_that_bin_serve_started(tmp_path):
         )
         try:
             deadline = time.monotonic() + 60
-            while not ("Tâches périodiques" in Path(log.name).read_text() and len(group_members(serve.pid)) >= 5):
+            while not ("Tâches périodiques" in Path(log.name).read_text() and len(group_members(serve.pid)) >= 6):
                 assert serve.poll() is None and time.monotonic() < deadline, Path(log.name).read_text()
                 time.sleep(0.1)  # waiting for the processes to start, not for a result
             started = group_members(serve.pid)
             assert any("manage.py periodic" in command for command in started), started
             assert any("manage.py mail_worker" in command for command in started), started
+            assert any("manage.py letter_worker" in command for command in started), started
             os.killpg(serve.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
             deadline = time.monotonic() + 15
             while group_members(serve.pid) and time.monotonic() < deadline:

@@ -4,4 +4,8 @@ from django.urls import include, path
 
 from config.urls import urlpatterns as product
 
-urlpatterns = [*product, path("dev/courriels/", include("mailer.urls"))]
+urlpatterns = [
+    *product,
+    path("dev/courriels/", include("mailer.urls")),
+    path("dev/courriers/", include("codes.letter_urls")),
+]

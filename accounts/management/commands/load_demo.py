@@ -1,5 +1,6 @@
-"""Load the demo data of `make run`: the company register sample, one password space and one
-certificate space (J7) with its test CA and client certificate under var/demo/."""
+"""Load the demo data of `make run`: the company register sample (legal units and their
+sièges), one password space and one certificate space (J7) with its test CA and client
+certificate under var/demo/."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from accounts.services import certificates, pki, spaces
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "registre" / "data" / "sirene_sample.csv"
+SAMPLE_ESTABLISHMENTS = ROOT / "registre" / "data" / "sirene_sample_etablissements.csv"
 # Generated at load time, never committed (var/ is ignored): a test CA, the demo certificate
 # space's client certificate and key, and a certificate for a local nginx.
 DEMO_PKI = ROOT / "var" / "demo"
@@ -44,7 +46,7 @@ class Command(BaseCommand):
     help = "Charge le registre des entreprises de démonstration et un espace de démonstration."
 
     def handle(self, *args, **options):
-        call_command("import_sirene", str(SAMPLE), verbosity=0)
+        call_command("import_sirene", str(SAMPLE), str(SAMPLE_ESTABLISHMENTS), verbosity=0)
         with transaction.atomic():
             space = Space.objects.filter(login_email=DEMO_EMAIL).first()
             if space is None:

@@ -56,4 +56,18 @@
     box.addEventListener("change", sync);
     sync();
   });
+  // "Tout sélectionner" of a group of checkboxes (core/forms/grouped_checkboxes.html): the
+  // server expands the box without JavaScript; here it ticks and unticks the group on screen.
+  document.querySelectorAll("[data-select-all-group]").forEach(function (group) {
+    var all = group.querySelector("input[data-select-all]");
+    var boxes = Array.prototype.filter.call(group.querySelectorAll("input[type=checkbox]"), function (box) {
+      return box !== all;
+    });
+    function sync() { all.checked = boxes.every(function (box) { return box.checked; }); }
+    all.addEventListener("change", function () {
+      boxes.forEach(function (box) { box.checked = all.checked; });
+    });
+    boxes.forEach(function (box) { box.addEventListener("change", sync); });
+    sync();
+  });
 })();
