@@ -56,9 +56,9 @@ class Habilitation(models.Model):
             ),
         ]
         indexes = [
-            # A space's live habilitations (habilitations.policy): by dossier for access(), and
-            # covering the dossiers held (the home, "Voir tous mes dossiers") without reading a row
-            # (R-HOME-1: as fast at 1,000 dossiers as at 1). Partial: ended rows are history.
+            # A space's live habilitations (habilitations.policy): by dossier for access(), and with
+            # the end date a delegation is checked against, for the dossiers held (the home, "Voir
+            # tous mes dossiers", R-HOME-1). Partial: ended rows are history.
             models.Index(
                 fields=["space", "dossier", "ends_on"],
                 condition=Q(ended_at__isnull=True),
