@@ -55,7 +55,16 @@ class Habilitation(models.Model):
                 name="one_live_habilitation",
             ),
         ]
-        indexes = [models.Index(fields=["space", "ended_at"], name="habilitation_space_live")]
+        indexes = [
+            # A space's live habilitations (habilitations.policy): by dossier for access(), and with
+            # the end date a delegation is checked against, for the dossiers held (the home, "Voir
+            # tous mes dossiers", R-HOME-1). Partial: ended rows are history.
+            models.Index(
+                fields=["space", "dossier", "ends_on"],
+                condition=Q(ended_at__isnull=True),
+                name="habilitation_space_live",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.space_id} {self.role} {self.dossier_id}/{self.service_id}"

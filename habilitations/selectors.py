@@ -1,26 +1,24 @@
-"""Reads of habilitations for pages and documents: J11's table (R-HAB-1), the recap's dossiers.
+"""Reads of habilitations for pages and documents: the home and "Voir tous mes dossiers"
+(R-HOME-1), the service page (R-HOME-2), J11's table (R-HAB-1), the recap's dossiers.
 
 What a space may *do* is decided by habilitations.policy alone (R-HAB-2); these reads say
-what it holds and what it asked for, in words a person reads. Every list is one query (or
-two), whatever the number of dossiers (R-HOME-1: as fast at 1,000 dossiers as at 1).
+what it holds and what it asked for, in words a person reads. Each runs a fixed number of
+queries, however many dossiers the space holds (R-HOME-1: as fast at 1,000 dossiers as at 1).
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 
 from catalogue.models import Family, Service
 from core import clock
 from core.identity import format_siren
 from habilitations import policy
 from habilitations.models import AdhesionRequest, Habilitation, Role
-
-ADMINISTRATION = "l'administration (courrier)"  # granted_by None: a letter's code (R-ADH-2)
-GONE_SPACE = "un espace qui n'existe plus"  # a grantor whose space was deleted (SET_NULL)
-
 
 @dataclass(frozen=True)
 class HabilitationRow:
@@ -37,11 +35,16 @@ class HabilitationRow:
     live: bool
 
 
-def _granted_by(habilitation: Habilitation) -> str:
+def granted_by(habilitation: Habilitation) -> str:
+    """Return who granted habilitation: the administration (a letter's code, R-ADH-2), or the
+    space that designated or delegated (its holder's name and subscriber number)."""
     grantor = habilitation.granted_by
     if grantor is None:
         return ADMINISTRATION if habilitation.role == Role.TITULAIRE else GONE_SPACE
-    return f"{grantor.display_name} (abonné {grantor.subscriber_number})"
+    # A deleted space keeps no name (R-DEL-SPACE-1): its subscriber number alone then.
+    name = grantor.display_name.strip() if grantor.last_name else ""
+    number = f"abonné {grantor.subscriber_number}"
+    return f"{name} ({number})" if name else number
 
 
 def _state(habilitation: Habilitation, today: date) -> str:
@@ -63,7 +66,7 @@ def _row(habilitation: Habilitation, today: date, live: bool) -> HabilitationRow
         role=Role(habilitation.role).label,
         state=_state(habilitation, today),
         since=clock.paris(habilitation.started_at),
-        granted_by=_granted_by(habilitation),
+        granted_by=granted_by(habilitation),
         live=live,
     )
 
@@ -228,3 +231,105 @@ def holdings(space, *, limit: int, now: datetime | None = None) -> Holdings:
             roles.append(RoleHeld(role=Role(role).label, count=sum(len(f.services) for f in families), families=families))
         result.append(DossierHeld(siren=format_siren(dossier.siren), name=dossier.name, roles=roles))
     return Holdings(dossiers=result, total=total)
+
+
+def search(query: str) -> Q:
+    """Return the condition of a dossier matching query (cleaned by the form: no control character).
+
+    A query of digits (spaces allowed: "732 829 320") matches the SIRENs that start with them,
+    and the names that contain them; any other query matches the names that contain it,
+    whatever the case. An empty query matches every dossier.
+    """
+    query = query.strip()
+    if not query:
+        return Q()
+    digits = re.sub(r"\s+", "", query)
+    name = Q(name__icontains=query)
+    if DIGITS.fullmatch(digits):
+        return Q(siren__startswith=digits) | name
+    return name
+
+
+def dossiers_page(space, *, query: str = "", page=None) -> Page:
+    """Return one page of the dossiers space holds matching query, sorted by name then SIREN.
+
+    One query for a page that exists: its rows, each carrying the number of rows of the whole
+    list (COUNT(*) OVER ()), so that the count costs no second pass over the dossiers held.
+    A page number that is not one gives the first page; one out of range, or nothing found,
+    goes through Paginator.get_page (the last page, or the empty first one).
+    """
+    held = policy.dossiers(space).filter(search(query)).only("siren", "name")
+    paginator = Paginator(held, settings.DOSSIERS_PAGE_SIZE)
+    number = _page_number(page)
+    if number is not None:
+        bottom = (number - 1) * paginator.per_page
+        rows = list(held.annotate(total=Window(Count("pk")))[bottom : bottom + paginator.per_page])
+        if rows:
+            paginator.count = rows[0].total  # Paginator.count is a cached property: given, not counted
+            return Page(rows, number, paginator)
+    return paginator.get_page(page)
+
+
+# Past this, a page number is out of range for any space (and no OFFSET overflows).
+MAX_PAGE = 100_000
+
+
+def _page_number(page) -> int | None:
+    """Return the page asked (1 when none or not a number), or None when it is out of range."""
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= MAX_PAGE else None
+
+
+def first_sirens(space, limit: int = 2) -> list[str]:
+    """Return up to limit SIRENs of dossiers space holds (any of them): enough to tell none,
+    one or several apart in one query that stops as soon as it has found them."""
+    held = policy.live_habilitations(space).values_list("dossier__siren", flat=True).distinct()
+    return list(held[:limit])
+
+
+def held_services(access: policy.Access) -> list[Service]:
+    """Return the services access holds on its dossier, each once, in catalogue order."""
+    seen: dict[str, Service] = {}
+    for row in access.habilitations:
+        seen.setdefault(row.service.code, row.service)
+    return list(seen.values())
+
+
+def habilitation(access: policy.Access, code: str) -> Habilitation | None:
+    """Return the habilitation a service page describes: the row of the role the policy gives
+    the space on service code (a titulaire outranks a delegation), or None if it holds none."""
+    role = access.role(code)
+    return next((row for row in access.habilitations if row.service.code == code and row.role == role), None)
+
+
+# What each role allows on a service of a dossier (R-SUP-1, R-DEL-1, R-ENT-1, R-BANK-1), as the
+# service page lists it. A *Payer* service adds the bank accounts for who may manage them.
+ROLE_ACTIONS = {
+    Role.TITULAIRE: [
+        "Utiliser ce service en ligne pour le dossier",
+        "Désigner des administrateurs suppléants pour le dossier",
+        "Déléguer ce service à un autre espace professionnel",
+        "Modifier l'adresse électronique de l'entreprise",
+    ],
+    Role.SUPPLEANT: [
+        "Utiliser ce service en ligne pour le dossier",
+        "Gérer les délégations de ce service",
+        "Modifier l'adresse électronique de l'entreprise",
+    ],
+    Role.DELEGATAIRE: [
+        "Utiliser ce service en ligne pour le dossier",
+    ],
+}
+BANK_ACTION = "Gérer les comptes bancaires du dossier"
+BANK_ROLES = {Role.TITULAIRE, Role.SUPPLEANT}
+
+
+def role_actions(role: str, service: Service) -> list[str]:
+    """Return what role allows on service, in the order the service page lists it."""
+    actions = list(ROLE_ACTIONS.get(role, []))
+    if service.is_payment and role in BANK_ROLES:
+        actions.append(BANK_ACTION)
+    return actions
