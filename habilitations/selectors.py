@@ -20,6 +20,10 @@ from core.identity import format_siren
 from habilitations import policy
 from habilitations.models import AdhesionRequest, Habilitation, Role
 
+ADMINISTRATION = "l'administration (courrier)"  # granted_by None: a letter's code (R-ADH-2)
+GONE_SPACE = "un espace qui n'existe plus"  # a grantor whose space was deleted (SET_NULL)
+DIGITS = re.compile(r"\d+")
+
 @dataclass(frozen=True)
 class HabilitationRow:
     """One row of "Consulter mes services (habilitations)": one dossier × service × role."""

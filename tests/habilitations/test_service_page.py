@@ -53,7 +53,7 @@ def test_r_home_2_the_service_page_of_a_titulaire(client, space):
     assert summary(page) == {
         "Rôle": "Titulaire",
         "Depuis le": "1er janvier 2027",
-        "Accordée par": "l&#x27;administration (courrier d&#x27;activation)",
+        "Accordée par": "l&#x27;administration (courrier)",
     }
     assert actions(page) == [
         "Utiliser ce service en ligne pour le dossier",
