@@ -13,9 +13,7 @@ from tests.companies import DUPONT, MARTIN
 from tests.factories import SpaceFactory
 from tests.habilitations import holdings as steps
 
-# serialized_rollback: the catalogue (a data migration) is there again after the flush of
-# every transactional test before.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def block(page, title: str):

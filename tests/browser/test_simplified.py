@@ -2,10 +2,8 @@
 the space, then J2 again with the code the company's mailbox received (real SMTP on loopback);
 every page checked by axe-core, with no JavaScript error and no CSP refusal."""
 
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from tests import companies as known
@@ -20,16 +18,7 @@ COMPANY_EMAIL = "contact@martin-distribution.fr"
 
 
 @pytest.fixture
-def catalogue(transactional_db):
-    """Guide 001's services: an earlier transactional test flushed what the migration loaded."""
-    from catalogue.models import Service
-
-    if not Service.objects.exists():
-        import_module("catalogue.migrations.0002_guide_001").load(apps, None)
-
-
-@pytest.fixture
-def companies(settings, tmp_path, catalogue):
+def companies(settings, tmp_path):
     settings.COMPANY_REGISTER = "tests.companies.KnownCompanies"
     settings.LETTER_SPOOL_DIR = tmp_path / "courriers"
     known.add_demo_companies()
