@@ -348,8 +348,9 @@ def test_r_adh_1_memory_stays_flat_whatever_the_size_of_the_file(monkeypatch):
         finally:
             tracemalloc.stop()
 
-    small, large = peak(4 * importer.BATCH), peak(16 * importer.BATCH)
-    assert large < 1.5 * small, (small, large)  # four times the rows, not four times the memory
+    peak(importer.BATCH)  # warm: what the first import allocates once (compiled queries, caches) is not the file's
+    small, large = peak(4 * importer.BATCH), peak(32 * importer.BATCH)
+    assert large < 2 * small, (small, large)  # eight times the rows, not eight times the memory
 
 
 # --- demo ---------------------------------------------------------------------------------
