@@ -83,8 +83,16 @@ def access(space, siren: str, now: datetime | None = None) -> Access | None:
     return Access(space=space, dossier=rows[0].dossier, roles=roles, habilitations=rows)
 
 
-def own_request(space, pk: int) -> AdhesionRequest | None:
-    """Return the adhesion request pk if space made it, else None (another space's is a 404)."""
+def own_request(space, pk: int | str) -> AdhesionRequest | None:
+    """Return the adhesion request pk if space made it, else None (another space's is a 404).
+
+    ``pk`` may come from a form field rather than a URL's ``<int:…>``: anything that is not
+    a number is no request of the space's either (a 404, not a 500).
+    """
     if not getattr(space, "is_authenticated", False):
+        return None
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
         return None
     return AdhesionRequest.objects.select_related("dossier").filter(pk=pk, space=space).first()

@@ -158,6 +158,9 @@ def test_r_hab_2_own_request_only_for_its_space(settings, tmp_path):
     assert policy.own_request(space, mine.pk).dossier.siren == MARTIN
     assert policy.own_request(space, theirs.pk) is None
     assert policy.own_request(space, 10**9) is None
+    assert policy.own_request(space, str(mine.pk)) == mine  # from a form field
+    for typed in ("abc", "", None, "1.5", "1 OR 1=1", 10**30, -1, "\x00"):  # whatever id is typed: no 500
+        assert policy.own_request(space, typed) is None
     assert policy.own_request(AnonymousUser(), mine.pk) is None
     assert policy.own_request(None, mine.pk) is None
 
