@@ -130,7 +130,7 @@ def service_urls(value: str) -> dict[str, str]:
     if not value:
         return {}
     text = value
-    if not value.lstrip().startswith("{"):
+    if not value.lstrip().startswith(("{", "[")):  # JSON inline (an array is refused below), else a path
         try:
             with open(value, encoding="utf-8") as file:
                 text = file.read()

@@ -129,6 +129,8 @@ def test_r_cat_1_service_urls_from_a_file(tmp_path):
         ('{"declarer_tva": "https://"}', "n'est pas une adresse http(s)"),
         ('{"declarer_tva": 42}', "n'est pas une adresse http(s)"),
         ('{"declarer_tva": null}', "n'est pas une adresse http(s)"),
+        ('["https://tva.exemple.fr"]', 'SERVICE_URLS doit être un objet JSON {"code": "https://…"}.'),  # not a path
+        (' [{"declarer_tva": "https://tva.exemple.fr"}]', "doit être un objet JSON"),
     ],
 )
 def test_r_cat_1_service_urls_errors_stop_the_start(value, error):

@@ -381,6 +381,7 @@ def test_grouped_checkboxes_a_plain_dict_names_its_choices():
     assert widget.value_from_datadict({"services": ["p1", "c1"]}, {}, "services") == ["p1", "c1"]
     assert widget.value_from_datadict({"services": ["p1"], "services__all": ["0"]}, {}, "services") == ["p1"]
     assert widget.value_from_datadict({}, {}, "services") == []
+    assert widget.value_from_datadict({"services": "p1"}, {}, "services") == ["p1"]  # one value, not its letters
 
 
 def test_grouped_choices_field_refuses_unknown_choices_in_french():
