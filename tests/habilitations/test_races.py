@@ -9,11 +9,15 @@ Every request goes through J2's pages with its own test client, hence its own th
 database connection (tests/threads.py).
 """
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test import Client
 
 from antirobot.testing import captcha_post_data
+from catalogue.models import Service
 from codes.models import PendingRequest
 from core.models import AuditEvent
 from habilitations.models import AdhesionRequest, Habilitation, Role
@@ -23,15 +27,23 @@ from tests.factories import SpaceFactory
 from tests.habilitations import builders
 from tests.threads import run_threads
 
-# serialized_rollback: the catalogue is a data migration's rows, which a transactional
-# test's flush would otherwise leave out.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 EMAIL = "lila.rosemonde@exemple.fr"
 
 
 @pytest.fixture(autouse=True)
 def postgres_only():
     need(connection.vendor == "postgresql", "PostgreSQL requis (DATABASE_URL)")
+
+
+@pytest.fixture(autouse=True)
+def catalogue():
+    """The catalogue is a data migration's rows, and an earlier transactional test's flush took them.
+
+    (Not serialized_rollback: its reload collides with the content types that flush recreates.)
+    """
+    if not Service.objects.exists():
+        import_module("catalogue.migrations.0002_guide_001").load(apps, None)
 
 
 @pytest.fixture
