@@ -108,6 +108,19 @@ def tune_sqlite(databases: dict) -> dict:
     return databases
 
 
+def _unreadable_reason(error: Exception) -> str:
+    """Say in French why a file could not be read (the system's strerror is English)."""
+    if isinstance(error, FileNotFoundError):
+        return "fichier introuvable"
+    if isinstance(error, IsADirectoryError):
+        return "c'est un dossier"
+    if isinstance(error, PermissionError):
+        return "accès refusé"
+    if isinstance(error, UnicodeDecodeError):
+        return "il n'est pas encodé en UTF-8"
+    return "erreur de lecture"
+
+
 def service_urls(value: str) -> dict[str, str]:
     """Read SERVICE_URLS (R-CAT-1): a JSON object, or the path of a file holding one.
 
@@ -117,12 +130,14 @@ def service_urls(value: str) -> dict[str, str]:
     if not value:
         return {}
     text = value
-    if not value.lstrip().startswith("{"):
+    if not value.lstrip().startswith(("{", "[")):  # JSON inline (an array is refused below), else a path
         try:
             with open(value, encoding="utf-8") as file:
                 text = file.read()
-        except OSError as error:
-            raise environ.ImproperlyConfigured(f"SERVICE_URLS : le fichier {value} est illisible ({error.strerror}).")
+        except (OSError, UnicodeDecodeError) as error:
+            raise environ.ImproperlyConfigured(
+                f"SERVICE_URLS : le fichier {value} est illisible ({_unreadable_reason(error)})."
+            ) from None
     try:
         urls = json.loads(text)
     except ValueError:

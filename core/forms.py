@@ -126,7 +126,8 @@ class GroupedCheckboxes(forms.CheckboxSelectMultiple):
     """
 
     def value_from_datadict(self, data, files, name):
-        values = list(super().value_from_datadict(data, files, name) or [])
+        raw = super().value_from_datadict(data, files, name)
+        values = [raw] if isinstance(raw, str) else list(raw or [])  # a dict's one value is one choice
         wanted = set(data.getlist(f"{name}__all") if hasattr(data, "getlist") else [])
         for index, (_group, options) in enumerate(self.choices):
             if str(index) in wanted:

@@ -20,6 +20,11 @@ from dossiers.models import Dossier
 from habilitations.models import AdhesionRequest, Habilitation, Role
 
 
+# A space may hold several roles on one service (titulaire and délégataire of it, say): the
+# rows come in no set order among themselves, the rank decides.
+RANK = {Role.TITULAIRE: 0, Role.SUPPLEANT: 1, Role.DELEGATAIRE: 2}
+
+
 def live(now: datetime | None = None) -> Q:
     """Return the condition of a live habilitation at now."""
     today = clock.paris(now or clock.now()).date()
@@ -71,14 +76,23 @@ def access(space, siren: str, now: datetime | None = None) -> Access | None:
     if not rows:
         return None
     roles: dict[str, str] = {}
-    for row in rows:  # a titulaire outranks a delegation of the same service
-        if roles.get(row.service.code) != Role.TITULAIRE:
+    for row in rows:  # the highest role held on a service wins: titulaire, then suppléant, then délégataire
+        held = roles.get(row.service.code)
+        if held is None or RANK[row.role] < RANK[held]:
             roles[row.service.code] = row.role
     return Access(space=space, dossier=rows[0].dossier, roles=roles, habilitations=rows)
 
 
-def own_request(space, pk: int) -> AdhesionRequest | None:
-    """Return the adhesion request pk if space made it, else None (another space's is a 404)."""
+def own_request(space, pk: int | str) -> AdhesionRequest | None:
+    """Return the adhesion request pk if space made it, else None (another space's is a 404).
+
+    ``pk`` may come from a form field rather than a URL's ``<int:…>``: anything that is not
+    a number is no request of the space's either (a 404, not a 500).
+    """
     if not getattr(space, "is_authenticated", False):
+        return None
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
         return None
     return AdhesionRequest.objects.select_related("dossier").filter(pk=pk, space=space).first()

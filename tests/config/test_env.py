@@ -2,6 +2,7 @@
 and EMAIL_URL (R-EMAIL-3) as README promises it."""
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import email_settings, env
+from config.env import email_settings, env, service_urls
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,3 +94,97 @@ def settings_timeout(**variables) -> int:
 def test_r_email_3_email_url_timeout_wins_over_the_default():
     assert settings_timeout(EMAIL_URL="smtp://127.0.0.1:2525?timeout=3") == 3
     assert settings_timeout(EMAIL_URL="smtp://127.0.0.1:2525") == 10
+
+
+# SERVICE_URLS (R-CAT-1): a JSON object inline or in a file, http(s) addresses only.
+
+SERVICE_URLS_JSON = '{"declarer_tva": "https://tva.exemple.fr/declarer", "payer_tva": "http://10.0.0.5:8080/payer"}'
+URLS = {"declarer_tva": "https://tva.exemple.fr/declarer", "payer_tva": "http://10.0.0.5:8080/payer"}
+
+
+def test_r_cat_1_service_urls_inline_json():
+    assert service_urls(SERVICE_URLS_JSON) == URLS
+    assert service_urls("  " + SERVICE_URLS_JSON) == URLS  # read as JSON, not as a path
+    assert service_urls("{}") == {}
+
+
+def test_r_cat_1_service_urls_empty_is_none():
+    assert service_urls("") == {}
+
+
+def test_r_cat_1_service_urls_from_a_file(tmp_path):
+    path = tmp_path / "services.json"
+    path.write_text(SERVICE_URLS_JSON, encoding="utf-8")
+    assert service_urls(str(path)) == URLS
+
+
+@pytest.mark.parametrize(
+    "value, error",
+    [
+        ('{"declarer_tva": "https://tva', "doit être un objet JSON"),
+        ('{"declarer_tva": "ftp://tva.exemple.fr"}', "l'adresse du service declarer_tva n'est pas une adresse http(s)"),
+        ('{"declarer_tva": "javascript:alert(1)"}', "n'est pas une adresse http(s)"),
+        ('{"declarer_tva": "/tva"}', "n'est pas une adresse http(s)"),
+        ('{"declarer_tva": "https:///tva"}', "l'adresse du service declarer_tva n'est pas une adresse http(s)"),
+        ('{"declarer_tva": "https://"}', "n'est pas une adresse http(s)"),
+        ('{"declarer_tva": 42}', "n'est pas une adresse http(s)"),
+        ('{"declarer_tva": null}', "n'est pas une adresse http(s)"),
+        ('["https://tva.exemple.fr"]', 'SERVICE_URLS doit être un objet JSON {"code": "https://…"}.'),  # not a path
+        (' [{"declarer_tva": "https://tva.exemple.fr"}]', "doit être un objet JSON"),
+    ],
+)
+def test_r_cat_1_service_urls_errors_stop_the_start(value, error):
+    with pytest.raises(ImproperlyConfigured, match=re.escape(error)):
+        service_urls(value)
+
+
+@pytest.mark.parametrize("content", ["[]", '["https://tva.exemple.fr"]', '"https://tva.exemple.fr"', "42", "null"])
+def test_r_cat_1_service_urls_file_not_an_object(tmp_path, content):
+    path = tmp_path / "services.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ImproperlyConfigured, match=re.escape('SERVICE_URLS doit être un objet JSON {"code": "https://…"}.')):
+        service_urls(str(path))
+
+
+def test_r_cat_1_service_urls_file_bad_json(tmp_path):
+    path = tmp_path / "services.json"
+    path.write_text("declarer_tva = https://tva.exemple.fr", encoding="utf-8")
+    with pytest.raises(ImproperlyConfigured, match="doit être un objet JSON"):
+        service_urls(str(path))
+    path.write_bytes(b'{"declarer_tva": "https://t\xe9va.fr"}')  # not UTF-8
+    with pytest.raises(ImproperlyConfigured, match="est illisible \\(il n'est pas encodé en UTF-8\\)"):
+        service_urls(str(path))
+
+
+@pytest.mark.parametrize("make, reason", [("missing", "fichier introuvable"), ("directory", "c'est un dossier")])
+def test_r_cat_1_service_urls_unreadable_file_in_french(tmp_path, make, reason):
+    path = tmp_path / "services.json"
+    if make == "directory":
+        path.mkdir()
+    with pytest.raises(ImproperlyConfigured) as raised:
+        service_urls(str(path))
+    assert str(raised.value) == f"SERVICE_URLS : le fichier {path} est illisible ({reason})."
+
+
+@pytest.mark.parametrize(
+    "error, reason",
+    [(PermissionError(13, "Permission denied"), "accès refusé"), (OSError(5, "Input/output error"), "erreur de lecture")],
+)
+def test_r_cat_1_service_urls_read_errors_said_in_french(monkeypatch, error, reason):
+    """The system's own words (strerror) are English: never in the message. (Tests run as root: open is made to fail.)"""
+    import config.env
+
+    def failing_open(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(config.env, "open", failing_open, raising=False)
+    with pytest.raises(ImproperlyConfigured) as raised:
+        service_urls("/etc/espace/services.json")
+    assert str(raised.value) == f"SERVICE_URLS : le fichier /etc/espace/services.json est illisible ({reason})."
+
+
+def test_r_cat_1_settings_read_service_urls_from_the_environment():
+    from tests.conftest import fresh_settings
+
+    assert fresh_settings(SERVICE_URLS=SERVICE_URLS_JSON).SERVICE_URLS == URLS
+    assert fresh_settings(SERVICE_URLS=" ").SERVICE_URLS == {}

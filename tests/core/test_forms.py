@@ -17,6 +17,8 @@ from core.forms import (
     METER_ATTRS,
     CodeField,
     EmailPairFields,
+    GroupedCheckboxes,
+    GroupedChoicesField,
     Form,
     NewPasswordFields,
     SecretField,
@@ -338,3 +340,56 @@ def test_each_widget_gets_its_dsfr_group():
     assert 'class="fr-input-group' in form["email"].as_field_group()
     assert "<fieldset" in PlainForm()["choice"].as_field_group()
     assert 'class="fr-select-group' in TrustForm()["trust_question"].as_field_group()
+
+
+# GroupedChoicesField / GroupedCheckboxes: "Tout sélectionner" without JavaScript (R-ADH-1)
+
+GROUPS = [("Consulter", [("c1", "Compte"), ("c2", "Avis")]), ("Payer", [("p1", "TVA"), ("p2", "IS"), ("p3", "CFE")])]
+
+
+class GroupedForm(Form):
+    services = GroupedChoicesField(label="Services", choices=GROUPS)
+
+
+def grouped(data):
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    for key, values in data.items():
+        query.setlist(key, values)
+    return GroupedCheckboxes(choices=GROUPS).value_from_datadict(query, {}, "services")
+
+
+def test_grouped_checkboxes_a_group_box_ticks_its_group():
+    assert grouped({"services__all": ["1"]}) == ["p1", "p2", "p3"]
+    assert grouped({"services": ["c2"], "services__all": ["1"]}) == ["c2", "p1", "p2", "p3"]
+    assert grouped({"services__all": ["1", "0"]}) == ["c1", "c2", "p1", "p2", "p3"]  # groups in order
+
+
+def test_grouped_checkboxes_each_choice_once():
+    assert grouped({"services": ["p2", "c1", "p2"], "services__all": ["1", "1"]}) == ["p2", "c1", "p1", "p3"]
+
+
+def test_grouped_checkboxes_garbage_group_indexes_ignored():
+    assert grouped({"services": ["c1"], "services__all": ["-1", "2", "99", "abc", "", " 0", "0.0", "\x00"]}) == ["c1"]
+    assert grouped({}) == []
+
+
+def test_grouped_checkboxes_a_plain_dict_names_its_choices():
+    """A dict built by code (a form filled again from a draft) is no POST: its choices are taken as given."""
+    widget = GroupedCheckboxes(choices=GROUPS)
+    assert widget.value_from_datadict({"services": ["p1", "c1"]}, {}, "services") == ["p1", "c1"]
+    assert widget.value_from_datadict({"services": ["p1"], "services__all": ["0"]}, {}, "services") == ["p1"]
+    assert widget.value_from_datadict({}, {}, "services") == []
+    assert widget.value_from_datadict({"services": "p1"}, {}, "services") == ["p1"]  # one value, not its letters
+
+
+def test_grouped_choices_field_refuses_unknown_choices_in_french():
+    form = GroupedForm({"services": ["c1", "inconnu"]})
+    assert not form.is_valid() and form.errors["services"] == [message("choice_invalid")]
+    empty = GroupedForm({})
+    assert not empty.is_valid() and empty.errors["services"] == [message("required")]
+    from django.http import QueryDict
+
+    ticked = GroupedForm(QueryDict("services__all=0&services=p3"))
+    assert ticked.is_valid() and ticked.cleaned_data["services"] == ["p3", "c1", "c2"]

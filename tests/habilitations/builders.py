@@ -1,0 +1,56 @@
+"""Dossiers, habilitations and adhesion requests for SPEC §5's tests, built as the product builds them."""
+
+from datetime import datetime
+
+from django.test import TestCase
+
+from catalogue.models import Service
+from core import clock
+from dossiers.models import Dossier
+from dossiers.services.dossiers import open_dossier
+from habilitations.models import AdhesionRequest, Habilitation, Role
+from habilitations.services import adhesion
+from tests.habilitations.letters import CODE_RE, letters_in
+
+
+def dossier(siren: str, name: str = "") -> Dossier:
+    return open_dossier(siren=siren, name=name, now=clock.now())
+
+
+def service(code: str) -> Service:
+    return Service.objects.get(code=code)
+
+
+def grant(space, siren: str, code: str, role: str = Role.TITULAIRE, name: str = "", **fields) -> Habilitation:
+    """Give space the role on the service of code for the dossier of siren, from now (or ``started_at``)."""
+    fields.setdefault("started_at", clock.now())
+    return Habilitation.objects.create(space=space, dossier=dossier(siren, name), service=service(code), role=role, **fields)
+
+
+def request(space, siren: str, codes=("declarer_tva",), now: datetime | None = None, statut="representant_legal") -> AdhesionRequest:
+    """Open an adhesion request of space (its letter written to LETTER_SPOOL_DIR once committed)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return adhesion.request_adhesion(
+            space=space, siren=siren, statut=statut, service_codes=list(codes), now=now or clock.now()
+        )
+
+
+def new_letter_code(spool, before: set) -> str:
+    """Return the code of the one letter written to spool since ``before`` (letters_in then)."""
+    [letter] = set(letters_in(spool)) - before
+    return CODE_RE.search(letter.read_text(encoding="utf-8")).group(1)
+
+
+def request_with_code(space, siren: str, spool, codes=("declarer_tva",), now: datetime | None = None):
+    """Return (request, the code of its letter), read back from the spool as the company would."""
+    before = set(letters_in(spool))
+    asked = request(space, siren, codes, now)
+    return asked, new_letter_code(spool, before)
+
+
+def resend_with_code(asked: AdhesionRequest, spool, now: datetime | None = None) -> str:
+    """Send asked's letter again; return the new letter's code."""
+    before = set(letters_in(spool))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        adhesion.resend(adhesion=asked, now=now or clock.now())
+    return new_letter_code(spool, before)
