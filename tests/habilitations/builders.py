@@ -10,7 +10,8 @@ from dossiers.models import Dossier
 from dossiers.services.dossiers import open_dossier
 from habilitations.models import AdhesionRequest, Habilitation, Role
 from habilitations.services import adhesion
-from tests.habilitations.letters import CODE_RE, letters_in
+from tests.codes.letter_files import code_in
+from tests.habilitations.letters import letters_in
 
 
 def dossier(siren: str, name: str = "") -> Dossier:
@@ -38,7 +39,7 @@ def request(space, siren: str, codes=("declarer_tva",), now: datetime | None = N
 def new_letter_code(spool, before: set) -> str:
     """Return the code of the one letter written to spool since ``before`` (letters_in then)."""
     [letter] = set(letters_in(spool)) - before
-    return CODE_RE.search(letter.read_text(encoding="utf-8")).group(1)
+    return code_in(letter)
 
 
 def request_with_code(space, siren: str, spool, codes=("declarer_tva",), now: datetime | None = None):
