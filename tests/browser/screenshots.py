@@ -1,5 +1,7 @@
 """`make screenshots`: every J1–J3 page, the static pages and the error pages, the pages of J4–J8,
-the login lock and J8's lost-certificate path, at 1280 and 375 px, into var/screenshots/ (or
+the login lock and J8's lost-certificate path, and issue 14's pages (J9, J2 for services, the
+home with one and several dossiers, the dossiers list, a service page, J11, the mode simplifié),
+at 1280 and 375 px, into var/screenshots/ (or
 $SCREENSHOTS_DIR), for a person to look at.
 
 Run by pytest (it reuses the browser tests' live server, real SMTP server and chromium), but not
@@ -29,14 +31,16 @@ def shot_page(request, chromium, live_server):
     context = chromium.new_context(**device, base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris")
     context.set_default_timeout(10_000)
     page = context.new_page()
-    # Each capture test numbers from its own start: every file keeps its own name and order.
-    start = 80 if "lock_and_j8" in request.node.name else 50 if "j5_to_j8" in request.node.name else 1
-    counter = iter(range(start, 100))
+    # Each capture test numbers from its own start, three digits: every file keeps its own name
+    # and the files sort in the tests' order (001…, 050…, 080…, 100…).
+    name = request.node.name
+    start = 100 if "issue_14" in name else 80 if "lock_and_j8" in name else 50 if "j5_to_j8" in name else 1
+    counter = iter(range(start, 200))
 
     def shot(name: str) -> None:
         page.wait_for_load_state("load")
         OUT.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=OUT / f"{width}-{next(counter):02d}-{name}.png", full_page=True)
+        page.screenshot(path=OUT / f"{width}-{next(counter):03d}-{name}.png", full_page=True)
 
     page.shot = shot
     yield page
@@ -221,3 +225,117 @@ def test_screenshots_of_the_lock_and_j8_outside(shot_page, smtp_settings):
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_text("Étape 5 sur 5")).to_be_visible()
     shot("j8-hors-espace-5-transforme")
+
+
+def test_screenshots_of_issue_14(shot_page, settings, tmp_path):
+    """Issue 14's pages: "Gérer mon espace", J9 (empty, refused, recap, letter sent), J2's
+    "Vos services ont été activés", the home with one dossier then several (before and after
+    choosing one), "Voir tous mes dossiers" with a search and without, a service page, J11 with a
+    pending request and live habilitations, its cancel confirmation, and the mode simplifié's
+    company fields. /dev/courriers/ is left out: it exists only under DEBUG (config/urls.py),
+    which the live server does not run with."""
+    from core import clock
+    from habilitations.services import adhesion
+    from tests import companies as known
+    from tests.factories import SpaceFactory
+    from tests.habilitations import holdings as steps
+    from tests.habilitations.letters import last_code
+
+    page, shot = shot_page, shot_page.shot
+    settings.COMPANY_REGISTER = "tests.companies.KnownCompanies"
+    settings.LETTER_SPOOL_DIR = spool = tmp_path / "courriers"
+    known.add_demo_companies()
+    try:
+        space = SpaceFactory(login_email="lila.rosemonde@exemple.fr")
+        page.goto("/")
+        field(page, "Adresse électronique").fill("lila.rosemonde@exemple.fr")
+        field(page, "Mot de passe").fill(STRONG_PASSWORD)
+        field(page, "Recopiez les caractères de l'image").fill(captcha_answer(page))
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page).to_have_url(re.compile(r"/espace$"))
+        page.get_by_role("link", name="Gérer les services").click()
+        expect(page.get_by_role("heading", level=1, name="Gérer mon espace")).to_be_visible()
+        shot("gerer-mon-espace")
+
+        page.get_by_role("link", name="Adhérer aux services").click()
+        expect(page.get_by_role("heading", level=1, name="Adhérer aux services")).to_be_visible()
+        shot("j9-formulaire")
+        page.get_by_role("button", name="Continuer").click()
+        expect(page.locator("#form-errors")).to_be_visible()
+        shot("j9-formulaire-erreurs")
+        field(page, "SIREN de l'entreprise").fill(known.MARTIN)
+        tick(page, page.get_by_role("radio", name="Représentant légal"))
+        tick(page, page.get_by_role("checkbox", name="Tout sélectionner (Déclarer)"))
+        tick(page, page.get_by_role("group", name="Payer", exact=True).get_by_role("checkbox", name="TVA", exact=True))
+        page.get_by_role("button", name="Continuer").click()
+        expect(page.get_by_role("heading", name="Récapitulatif de votre demande")).to_be_visible()
+        shot("j9-recapitulatif")
+        page.get_by_role("button", name="Valider").click()
+        expect(page.get_by_role("heading", name="Votre demande d'adhésion est enregistrée")).to_be_visible()
+        shot("j9-courrier-envoye")
+
+        code = last_code(spool)
+        page.get_by_role("link", name="Activer", exact=True).click()
+        field(page, "Saisissez le code d'activation").fill(code)
+        field(page, "Recopiez les caractères de l'image").fill(captcha_answer(page))
+        page.get_by_role("button", name="Continuer").click()
+        field(page, "Saisissez votre adresse électronique de connexion").fill("lila.rosemonde@exemple.fr")
+        page.get_by_role("button", name="Continuer").click()
+        expect(page.get_by_role("heading", name="Vos services ont été activés")).to_be_visible()
+        shot("j2-services-actives")
+
+        page.get_by_role("link", name=re.compile(r"^Accéder à votre espace et au dossier")).click()
+        expect(page.get_by_role("heading", name="Dossier courant", exact=True)).to_be_visible()
+        shot("accueil-un-dossier")
+        page.get_by_role("link", name="Impôt sur les sociétés").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Déclarer › Impôt sur les sociétés")
+        shot("page-du-service")
+
+        # Several dossiers, and a request waiting for its letter (J11).
+        steps.hold(space, steps.dupont(), ["declarer_is", "payer_cfe", "messagerie"])
+        adhesion.request_adhesion(
+            space=space,
+            siren=known.DUPONT,
+            statut="representant_legal",
+            service_codes=["declarer_tva", "payer_tva", "demarches_remboursement_tva_ue"],
+            now=clock.now(),
+        )
+        page.goto("/espace")
+        expect(page.get_by_role("heading", name="Mes dossiers", exact=True)).to_be_visible()
+        shot("accueil-plusieurs-dossiers")
+        field(page, "Choisir un dossier").fill("dupont")
+        page.get_by_role("button", name="Rechercher").click()
+        expect(page.locator("tbody tr")).to_have_count(1)
+        shot("dossiers-recherche")
+        page.get_by_role("button", name=re.compile(r"^Choisir ce dossier : DUPONT ET FILS")).click()
+        expect(page.get_by_role("heading", name="Dossier courant", exact=True)).to_be_visible()
+        shot("accueil-dossier-choisi")
+        page.get_by_role("link", name="Voir tous mes dossiers").first.click()
+        expect(page.locator("tbody tr")).to_have_count(2)
+        shot("dossiers-tous")
+
+        page.goto("/espace/services/habilitations")
+        expect(page.get_by_role("heading", level=1, name="Consulter mes services (habilitations)")).to_be_visible()
+        shot("j11-habilitations-et-demande")
+        page.get_by_role("button", name="Annuler la demande").click()
+        expect(page.get_by_role("heading", level=1, name="Annuler la demande d'adhésion")).to_be_visible()
+        shot("j11-annulation-confirmation")
+
+        # The mode simplifié's step 3: the company's fields under the person's.
+        page.context.clear_cookies()
+        page.goto("/creation")
+        page.get_by_role("link", name="1ère étape : Créez votre espace (mode simplifié)").click()
+        tick(page, field(page, "Je reconnais avoir pris connaissance"))
+        page.get_by_role("button", name="Valider").click()
+        for label in ("Votre adresse électronique", "Confirmer votre adresse électronique"):
+            field(page, label).fill("zoe.simple@exemple.fr")
+        field(page, "Votre mot de passe").fill(STRONG_PASSWORD)
+        field(page, "Confirmer votre mot de passe").fill(STRONG_PASSWORD)
+        page.get_by_role("button", name="Valider").click()
+        expect(field(page, "SIREN de votre entreprise")).to_be_visible()
+        shot("creation-simplifie-formulaire")
+        page.get_by_role("button", name="Valider").click()
+        expect(page.locator("#form-errors")).to_be_visible()
+        shot("creation-simplifie-formulaire-erreurs")
+    finally:
+        known.KNOWN.clear()
