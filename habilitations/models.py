@@ -88,8 +88,18 @@ class AdhesionRequest(models.Model):
     statut = models.CharField(max_length=20, choices=Statut.choices)
     services = models.ManyToManyField("catalogue.Service", related_name="+")
     address = models.JSONField(default=list)  # the lines the letter went to (recipient first)
+    # The code's row, which codes purges once used or dead. DO_NOTHING and no database
+    # constraint: deleting pending requests stays one DELETE, whatever their kind (a
+    # SET_NULL here made Django read the rows first and update this table, so that J5's
+    # request for a known address did two statements more than its decoy for an unknown one,
+    # a timing difference: SPEC §4). The reads join it (select_related): a purged row is None.
     pending = models.OneToOneField(
-        "codes.PendingRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="adhesion"
+        "codes.PendingRequest",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="adhesion",
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     created_at = models.DateTimeField()

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('resends', models.PositiveSmallIntegerField(default=0)),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
                 ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='adhesion_requests', to='dossiers.dossier')),
-                ('pending', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='adhesion', to='codes.pendingrequest')),
+                ('pending', models.OneToOneField(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='adhesion', to='codes.pendingrequest')),
                 ('services', models.ManyToManyField(related_name='+', to='catalogue.service')),
                 ('space', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='adhesion_requests', to=settings.AUTH_USER_MODEL)),
             ],

@@ -383,7 +383,8 @@ def test_r_adh_3_cancel_a_request_whose_code_row_was_purged(spool):
     PendingRequest.objects.all().delete()  # housekeeping (codes.requests.purge) may have run
     adhesion.cancel(adhesion=asked, now=NOW)
     asked.refresh_from_db()
-    assert asked.state == AdhesionRequest.State.CANCELLED and asked.pending is None
+    assert asked.state == AdhesionRequest.State.CANCELLED
+    assert not PendingRequest.objects.filter(pk=asked.pending_id).exists()
 
 
 # resend (R-ADH-3 choice: once, a new code, a new 60 days)
