@@ -31,8 +31,22 @@ CASES = {
 }
 
 
-def start(trusted: str | None, extra: dict, log) -> tuple[subprocess.Popen, int]:
+_GIVEN: set[int] = set()
+
+
+def distinct_port() -> int:
+    """A free port no server of this test was given: the OS may hand a just-probed port out
+    again, and two gunicorns on one port (the second retries its bind) would answer each
+    other's requests with the wrong settings."""
     port = free_port()
+    while port in _GIVEN:
+        port = free_port()
+    _GIVEN.add(port)
+    return port
+
+
+def start(trusted: str | None, extra: dict, log) -> tuple[subprocess.Popen, int]:
+    port = distinct_port()
     environment = {k: v for k, v in os.environ.items() if k not in {"TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS"}}
     environment.update(PORT=str(port), WEB_WORKERS="1", **extra)
     if trusted is not None:
