@@ -132,3 +132,21 @@ def guide_catalogue(request):
 
     if not Service.objects.exists():
         importlib.import_module("catalogue.migrations.0002_guide_001").load(apps, None)
+
+
+@pytest.fixture
+def companies(settings):
+    """The register of tests/companies.py (see its docstring), for SPEC §5's tests."""
+    from tests import companies as known
+
+    settings.COMPANY_REGISTER = "tests.companies.KnownCompanies"
+    known.add_demo_companies()
+    yield known
+    known.KNOWN.clear()
+
+
+@pytest.fixture
+def spool(settings, tmp_path):
+    """The folder the letters worker hands this test's letters over to (LETTER_SPOOL_DIR)."""
+    settings.LETTER_SPOOL_DIR = tmp_path / "courriers"
+    return settings.LETTER_SPOOL_DIR

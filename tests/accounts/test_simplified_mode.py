@@ -41,23 +41,8 @@ from tests.factories import SpaceFactory
 from tests.habilitations.letters import letters_in
 from tests.hostile import FUZZ, HOSTILE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("companies")]
 REFUSED_CODE = "ne permettent pas l'activation"
-
-
-@pytest.fixture(autouse=True)
-def companies(settings):
-    """The register of tests/companies.py (as tests/habilitations/conftest.py gives its tests)."""
-    settings.COMPANY_REGISTER = "tests.companies.KnownCompanies"
-    known.add_demo_companies()
-    yield known
-    known.KNOWN.clear()
-
-
-@pytest.fixture
-def spool(settings, tmp_path):
-    settings.LETTER_SPOOL_DIR = tmp_path / "courriers"
-    return settings.LETTER_SPOOL_DIR
 
 
 def read(response) -> str:

@@ -22,12 +22,6 @@ FORM = "/espace/services/adherer"
 RECAP = "/espace/services/adherer/recapitulatif"
 
 
-@pytest.fixture
-def spool(settings, tmp_path):
-    settings.LETTER_SPOOL_DIR = tmp_path / "courriers"
-    return settings.LETTER_SPOOL_DIR
-
-
 def test_r_adh_3_validate_without_a_draft_is_a_lookup_error():
     request = RequestFactory().post(RECAP)
     request.user, request.session = SpaceFactory(), SessionStore()

@@ -27,12 +27,6 @@ NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 KINDS = ["adhesion"]
 
 
-@pytest.fixture
-def spool(settings, tmp_path):
-    settings.LETTER_SPOOL_DIR = tmp_path / "courriers"
-    return settings.LETTER_SPOOL_DIR
-
-
 @pytest.fixture(autouse=True)
 def frozen(time_machine):
     time_machine.move_to(NOW, tick=False)

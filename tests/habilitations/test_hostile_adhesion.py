@@ -39,12 +39,6 @@ GROUP_INDEXES = st.one_of(HOSTILE, st.sampled_from(["0", "1", "4", "5", "-1", "9
 
 
 @pytest.fixture
-def spool(settings, tmp_path):
-    settings.LETTER_SPOOL_DIR = tmp_path / "courriers"
-    return settings.LETTER_SPOOL_DIR
-
-
-@pytest.fixture
 def space(client):
     space = SpaceFactory(login_email=EMAIL)
     assert journey.login(client, EMAIL).status_code == 302

@@ -24,12 +24,6 @@ SENT = "/espace/services/adherer/courrier"
 
 
 @pytest.fixture
-def spool(settings, tmp_path):
-    settings.LETTER_SPOOL_DIR = tmp_path / "courriers"
-    return settings.LETTER_SPOOL_DIR
-
-
-@pytest.fixture
 def space(client):
     space = SpaceFactory(login_email=EMAIL)
     assert journey.login(client, EMAIL).status_code == 302

@@ -46,12 +46,6 @@ def catalogue():
         import_module("catalogue.migrations.0002_guide_001").load(apps, None)
 
 
-@pytest.fixture
-def spool(settings, tmp_path):
-    settings.LETTER_SPOOL_DIR = tmp_path / "courriers"
-    return settings.LETTER_SPOOL_DIR
-
-
 def past_the_captcha(code: str) -> Client:
     """A browser that passed J2's first step (code + captcha) and is about to submit its email."""
     client = Client()
