@@ -84,6 +84,8 @@ class SecurityEvent:
     ip: str
     browser: str
     subject: str = ""  # what it is about besides the space: "Dossier 732 829 320 SARL MARTIN" (R-AUDIT-2)
+    services: str = ""  # the services it is about, in words
+    party: str = ""  # the other space concerned, by name and subscriber number (R-AUDIT-2)
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,25 @@ def subjects(events) -> dict[tuple[str, str], str]:
     }
 
 
+def _detail(event, key: str, default):
+    """Return one of the two keys of an event's detail a history shows (both public by
+    construction: service codes, and the other party's name as habilitations.services.sharing
+    writes it); the rest of the detail is never shown."""
+    value = event.detail.get(key, default) if isinstance(event.detail, dict) else default
+    return value if isinstance(value, type(default)) else default
+
+
+def service_labels(events) -> dict[str, str]:
+    """Return the label of every service code the events' details name (one query)."""
+    codes = {code for event in events for code in _detail(event, "services", []) if isinstance(code, str)}
+    if not codes:
+        return {}
+    return {
+        service.code: f"{service.family.label} › {service.label}"  # "Déclarer › TVA", "Payer › TVA"
+        for service in Service.objects.select_related("family").filter(code__in=codes)
+    }
+
+
 def security_history(space, *, page=None, now: datetime | None = None) -> SecurityHistoryPage:
     """Return one page of space's security events of the last SECURITY_HISTORY_DAYS days,
     newest first. A bad page number gives the first page, one past the end the last."""
@@ -141,6 +162,7 @@ def security_history(space, *, page=None, now: datetime | None = None) -> Securi
     events = AuditEvent.objects.filter(space=space, at__gte=now - timedelta(days=settings.SECURITY_HISTORY_DAYS))
     shown = Paginator(events.order_by("-at", "-id"), settings.SECURITY_HISTORY_PAGE_SIZE).get_page(page)
     named = subjects(shown.object_list)
+    labels = service_labels(shown.object_list)
     rows = [
         SecurityEvent(
             at=clock.paris(event.at),
@@ -148,6 +170,8 @@ def security_history(space, *, page=None, now: datetime | None = None) -> Securi
             ip=event.ip or "inconnue",
             browser=browser_name(event.user_agent),
             subject=named.get((event.subject_type, event.subject_id), ""),
+            services=", ".join(labels[code] for code in _detail(event, "services", []) if code in labels),
+            party=str(_detail(event, "party", "")),
         )
         for event in shown.object_list
     ]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "catalogue",
     "dossiers",
     "habilitations",
+    "entreprise",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,11 @@ RESET_CODE_TTL = timedelta(hours=1)  # J5: "Mot de passe oublié" codes live one
 ADHESION_CODE_TTL = timedelta(days=60)  # R-ADH-2: the code of a letter posted to the siège
 ADHESION_LETTER_RESENDS = 1  # R-ADH-3 (choice): a pending letter may be sent again once
 COMPANY_EMAIL_CODE_TTL = timedelta(hours=72)  # R-ADH-4: the code sent to the company's email (mode simplifié)
+DOSSIER_EMAIL_CODE_TTL = timedelta(hours=48)  # R-ENT-1: the code sent to a company's new email
+DELEGATION_ANSWER_TTL = timedelta(days=30)  # R-DEL-1 (choice): an offered delegation not answered is void
+# R-BANK-1: the creditor of the SEPA B2B mandates (the State's identifier by default).
+SEPA_CREDITOR_ID = env("SEPA_CREDITOR_ID", default="FR46ZZZ005002")
+SEPA_CREDITOR_NAME = env("SEPA_CREDITOR_NAME", default="Direction générale des Finances publiques")
 # J5: wrong trust answers one reset code survives; the next one voids it (a new code from the
 # mailbox is needed). Answers are short and guessable: the throttle alone would allow ~10 a day.
 RESET_ANSWER_ATTEMPTS = 3
@@ -201,6 +207,11 @@ THROTTLE_POLICIES = {
     "option_recoveries_per_address": {"limit": 10, "window": timedelta(hours=1)},
     # R-ADH-2: each adhesion request posts a letter (paper, stamps): a ceiling per space.
     "adhesion_requests_per_space": {"limit": 10, "window": timedelta(days=1)},
+    # R-SUP-1, R-DEL-1 (choice): a space is designated by its subscriber number AND its
+    # holder's last name; every check is counted (a match too), per acting space and per
+    # client address, so that numbers cannot be walked to harvest names.
+    "designations_per_space": {"limit": 20, "window": timedelta(hours=1)},
+    "designations_per_address": {"limit": 30, "window": timedelta(hours=1)},
 }
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("codes.urls")),
     path("", include("habilitations.urls")),
+    path("", include("entreprise.urls")),
     path("captcha/", include("antirobot.urls")),
     path("sante", health, name="health"),
     # Browsers and other clients ask /favicon.ico without reading the page's <link rel="icon">.

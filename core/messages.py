@@ -162,6 +162,14 @@ MESSAGES = {
         "Un nouveau courrier a été envoyé au siège de %(name)s (SIREN %(siren)s). Le code du courrier précédent "
         "n'est plus valable ; le nouveau code est valable jusqu'au %(until)s."
     ),
+    # R-SUP-1, R-DEL-1: designating another space (one refusal for every mismatch)
+    "designation_unknown": (
+        "Aucun espace professionnel actif ne correspond à ce numéro d'abonné et à ce nom : vérifiez votre "
+        "saisie auprès de la personne que vous voulez désigner."
+    ),
+    "designation_throttled": (
+        "Vous avez fait trop de recherches d'espaces professionnels en peu de temps. Réessayez dans une heure."
+    ),
 }
 
 

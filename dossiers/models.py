@@ -15,6 +15,10 @@ class Dossier(models.Model):
     siren = models.CharField(max_length=9, unique=True)
     name = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField()
+    # R-ENT-1: the company's email, proven by a code sent to it (mode simplifié, R-ADH-4, or
+    # "Modifier l'adresse électronique de l'entreprise"); blank until one is proven.
+    company_email = models.EmailField(max_length=100, blank=True)
+    company_email_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "siren"]

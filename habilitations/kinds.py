@@ -5,3 +5,4 @@ from django.db import models
 
 class Kind(models.TextChoices):
     ADHESION = "adhesion", "Adhésion aux services"
+    SUBSTITUTION = "substitution", "Substitution du titulaire"

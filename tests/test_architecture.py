@@ -30,7 +30,8 @@ MAY_IMPORT = {
     "catalogue": frozenset({"core"}),
     "dossiers": frozenset({"core", "codes", "catalogue"}) | SIDE_APPS,
     "habilitations": frozenset({"core", "codes", "catalogue", "dossiers"}) | SIDE_APPS,
-    "accounts": frozenset({"core", "codes", "catalogue", "dossiers", "habilitations"}) | SIDE_APPS,
+    "entreprise": frozenset({"core", "codes", "catalogue", "dossiers", "habilitations"}) | SIDE_APPS,
+    "accounts": frozenset({"core", "codes", "catalogue", "dossiers", "habilitations", "entreprise"}) | SIDE_APPS,
 }
 MAY_IMPORT["config"] = frozenset(MAY_IMPORT)  # settings and URLs assemble every app
 

@@ -75,12 +75,18 @@ def test_r_audit_2_request_resend_activation_and_cancellation_in_the_owners_hist
     rows = history_rows(client)
     said = [(row["Événement"], row["Adresse IP"]) for row in rows if "Dossier" in row["Événement"]]
     assert said == [  # newest first; same time: the last recorded first
-        ("Services activés (titulaire) Dossier 732 829 320 SARL MARTIN DISTRIBUTION", "198.51.100.23"),
-        ("Demande d'adhésion annulée Dossier 552 081 317 DUPONT ET FILS", "127.0.0.1"),
-        ("Courrier d'activation renvoyé Dossier 732 829 320 SARL MARTIN DISTRIBUTION", "127.0.0.1"),
-        ("Demande d'adhésion aux services (courrier envoyé) Dossier 552 081 317 DUPONT ET FILS", "inconnue"),
-        ("Demande d'adhésion aux services (courrier envoyé) Dossier 732 829 320 SARL MARTIN DISTRIBUTION", "inconnue"),
+        ("Services activés (titulaire) Dossier 732 829 320 SARL MARTIN DISTRIBUTION" + SERVICES, "198.51.100.23"),
+        ("Demande d'adhésion annulée Dossier 552 081 317 DUPONT ET FILS" + SERVICES, "127.0.0.1"),
+        ("Courrier d'activation renvoyé Dossier 732 829 320 SARL MARTIN DISTRIBUTION" + SERVICES, "127.0.0.1"),
+        ("Demande d'adhésion aux services (courrier envoyé) Dossier 552 081 317 DUPONT ET FILS" + SERVICES, "inconnue"),
+        (
+            "Demande d'adhésion aux services (courrier envoyé) Dossier 732 829 320 SARL MARTIN DISTRIBUTION" + SERVICES,
+            "inconnue",
+        ),
     ]
+
+
+SERVICES = " Services : Consulter › Compte fiscal, Déclarer › TVA, Payer › TVA"
 
 
 def test_r_audit_2_another_space_sees_none_of_it(client, space, spool, django_capture_on_commit_callbacks):
