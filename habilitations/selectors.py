@@ -337,3 +337,34 @@ def role_actions(role: str, service: Service) -> list[str]:
     if service.is_payment and role in BANK_ROLES:
         actions.append(BANK_ACTION)
     return actions
+
+
+@dataclass(frozen=True)
+class ServiceRole:
+    """A service held on a dossier and the role the policy gives on it (the dossier page)."""
+
+    service: Service
+    role_label: str
+
+
+def held_roles(access: policy.Access) -> list[ServiceRole]:
+    """Return the services access holds, in catalogue order, each with its role's label."""
+    return [ServiceRole(service, Role(access.role(service)).label) for service in held_services(access)]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A management entry of the dossier page: its label and the URL name it opens for the dossier."""
+
+    label: str
+    url_name: str
+
+
+# The dossier page's management entries, each with the policy's predicate that allows it:
+# a link is shown only to a space the page it opens will not answer 404.
+DOSSIER_ENTRIES: list[tuple[str, str, object]] = []
+
+
+def dossier_entries(access: policy.Access) -> list[Entry]:
+    """Return the management entries of the dossier page that the policy allows access."""
+    return [Entry(label, url_name) for label, url_name, allowed in DOSSIER_ENTRIES if allowed(access)]

@@ -20,6 +20,8 @@ urlpatterns = [
     # R-HOME-1 "Voir tous mes dossiers", "Choisir ce dossier"
     path("espace/dossiers", dossiers.list_view, name="dossiers"),
     path("espace/dossiers/choisir", dossiers.choose_view, name="choose_dossier"),  # POST siren
+    # The dossier page (after "choisir": a SIREN is digits, never that word)
+    path("espace/dossiers/<slug:siren>", dossiers.dossier_view_page, name="dossier"),
     # R-HOME-2 the page of a service held on a dossier
     path("espace/dossiers/<slug:siren>/services/<slug:code>", dossiers.service_view, name="service"),
 ]

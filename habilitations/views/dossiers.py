@@ -1,4 +1,5 @@
-"""R-HOME-1 "Voir tous mes dossiers" and "Choisir ce dossier"; R-HOME-2 the service page of a dossier."""
+"""R-HOME-1 "Voir tous mes dossiers" and "Choisir ce dossier"; the dossier page; R-HOME-2 the
+service page of a dossier."""
 
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -6,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalogue import selectors as catalogue
 from core.decorators import space_required
-from habilitations import selectors
+from habilitations import policy, selectors
 from habilitations.decorators import dossier_view
 from habilitations.flows import dossiers as flow
 from habilitations.forms.dossiers import DossierSearchForm
@@ -52,3 +53,20 @@ def service_view(request, access, code: str):
         "application_url": catalogue.application_url(row.service),
     }
     return render(request, "habilitations/dossiers/service.html", context)
+
+
+@require_GET
+@dossier_view
+def dossier_view_page(request, access):
+    """The dossier page: the company, the services held on it with their role, and the
+    management entries the policy allows this space (R-SUP-1, R-DEL-1, R-ENT-1, R-BANK-1)."""
+    context = {
+        "space": request.user,
+        "access": access,
+        "dossier": access.dossier,
+        "services": selectors.held_roles(access),
+        "entries": selectors.dossier_entries(access),
+        # R-ENT-1: the company's contacts (its managers) see its email; a délégataire does not.
+        "shows_company_email": policy.may_manage_company_email(access),
+    }
+    return render(request, "habilitations/dossiers/dossier.html", context)
