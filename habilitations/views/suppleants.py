@@ -72,10 +72,9 @@ def designate_view(request, access):
     if request.POST.get("confirm") == CONFIRM:
         try:
             made = flow.confirm(request, access)
-        except SuppleanceRefused as refused:
-            form = DesignationForm()
-            form.add_error(None, refused.message())
-            return render(request, "habilitations/suppleants/designate.html", {**context, "form": form}, status=409)
+        except SuppleanceRefused as refused:  # the form again, empty, with why
+            context.update(form=DesignationForm(), error=refused.message())
+            return render(request, "habilitations/suppleants/designate.html", context, status=409)
         messages.success(request, message("suppleant_designated", **_names(access, made)))
         return redirect(LIST)
     form = DesignationForm(request.POST)
