@@ -41,11 +41,8 @@ def _designation(access, pk):
     return found
 
 
-def _names(access, suppleance=None) -> dict:
-    names = {"siren": format_siren(access.dossier.siren), "name": access.dossier.name}
-    if suppleance is not None:
-        names["person"] = person(suppleance.suppleant)
-    return names
+def _names(access, suppleance) -> dict:
+    return {"siren": format_siren(access.dossier.siren), "name": access.dossier.name, "person": person(suppleance.suppleant)}
 
 
 @require_GET
