@@ -23,9 +23,12 @@ FOUND_TTL = timedelta(minutes=15)
 
 
 def look_up(request, access, *, number: str, last_name: str):
-    """Return the space of number and last_name (raise sharing.DesignationRefused), remembered
-    for the confirmation of a designation on access's dossier."""
+    """Return the space of number and last_name, remembered for the confirmation of a designation
+    on access's dossier; raise sharing.DesignationRefused, or SuppleanceRefused when it is a
+    live suppléant of the titulaire there already."""
     found = sharing.find_space(request, actor=request.user, number=number, last_name=last_name)
+    if suppleants.is_suppleant(access, found):  # said now rather than after "Confirmer"
+        raise SuppleanceRefused("suppleant_already")
     request.session[FOUND_KEY] = {"siren": access.dossier.siren, "space": found.pk, "at": clock.now().timestamp()}
     return found
 

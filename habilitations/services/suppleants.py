@@ -109,6 +109,11 @@ def extend(*, titulaire, dossier, services: Sequence[Service], now: datetime) ->
                 continue
 
 
+def is_suppleant(access, space) -> bool:
+    """Return whether space is already a live suppléant of access's space on its dossier."""
+    return _live(access.dossier, access.space, space).exists()
+
+
 def _live(dossier, titulaire, suppleant):
     return Suppleance.objects.filter(dossier=dossier, titulaire=titulaire, suppleant=suppleant, ended_at__isnull=True)
 

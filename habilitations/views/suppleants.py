@@ -81,9 +81,9 @@ def designate_view(request, access):
             found = flow.look_up(
                 request, access, number=form.cleaned_data["subscriber_number"], last_name=form.cleaned_data["last_name"]
             )
-        except DesignationRefused as refused:
+        except (DesignationRefused, SuppleanceRefused) as refused:
             form.add_error(None, message(refused.code))
-            status = 429 if refused.code == "designation_throttled" else 400
+            status = {"designation_throttled": 429, "suppleant_already": 409}.get(refused.code, 400)
         else:
             return render(
                 request,

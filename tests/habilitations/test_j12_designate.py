@@ -187,9 +187,18 @@ def test_r_sup_1_a_malformed_number_is_said_by_the_field(client, titulaire):
     assert not AuditEvent.objects.filter(kind="habilitations.designation_refused").exists()
 
 
-def test_r_sup_1_an_existing_suppleant_is_refused_at_confirmation(client, titulaire, other):
+def test_r_sup_1_an_existing_suppleant_is_refused_at_the_look_up_and_at_confirmation(client, titulaire, other):
+    assert look_up(client, other.subscriber_number).status_code == 200  # found: kept for "Confirmer"
     designate(client, other)
-    again = designate(client, other)
+    again = look_up(client, other.subscriber_number)
+    assert again.status_code == 409 and said("suppleant_already") in again.content.decode()
+    assert Suppleance.objects.count() == 1 and Habilitation.objects.filter(space=other).count() == 2
+
+
+def test_r_sup_1_designated_in_another_tab_meanwhile_is_refused_at_confirmation(client, titulaire, other):
+    assert look_up(client, other.subscriber_number).status_code == 200
+    builders.suppleance(titulaire, MARTIN, other)  # the other tab confirmed first
+    again = client.post(DESIGNATE, {"confirm": "oui"})
     assert again.status_code == 409 and said("suppleant_already") in again.content.decode()
     assert Suppleance.objects.count() == 1 and Habilitation.objects.filter(space=other).count() == 2
 
