@@ -377,7 +377,8 @@ class SuppleantsPage:
 def suppleants_page(space, *, page=None, now: datetime | None = None) -> SuppleantsPage:
     """Return one page of the dossiers where space may designate suppléants, each with its live
     designations (oldest first): three queries whatever the numbers (count, dossiers, designations)."""
-    shown = Paginator(policy.designating_dossiers(space, now).only("siren", "name"), settings.DOSSIERS_PAGE_SIZE).get_page(page)
+    titled = policy.designating_dossiers(space, now).only("siren", "name")
+    shown = Paginator(titled, settings.DOSSIERS_PAGE_SIZE).get_page(page)
     dossiers = list(shown.object_list)
     by_dossier: dict[int, list[SuppleantRow]] = {}
     live = (

@@ -100,7 +100,8 @@ def extend(*, titulaire, dossier, services: Sequence[Service], now: datetime) ->
     """
     if not services:
         return
-    for suppleance in Suppleance.objects.select_for_update().filter(dossier=dossier, titulaire=titulaire, ended_at__isnull=True):
+    live = Suppleance.objects.select_for_update().filter(dossier=dossier, titulaire=titulaire, ended_at__isnull=True)
+    for suppleance in live:
         for service in services:
             try:
                 with transaction.atomic():
@@ -143,7 +144,9 @@ def _change(suppleance, now, request, *, allowed, state, rows, event, email, end
             raise SuppleanceRefused("suppleant_state_changed")
         held = locked.habilitations.filter(ended_at__isnull=True)
         services = list(
-            Service.objects.filter(pk__in=held.values("service_id")).select_related("family").order_by("family__position", "position")
+            Service.objects.filter(pk__in=held.values("service_id"))
+            .select_related("family")
+            .order_by("family__position", "position")
         )
         held.update(**rows)
         locked.state = state

@@ -42,7 +42,8 @@ def _designation(access, pk):
 
 
 def _names(access, suppleance) -> dict:
-    return {"siren": format_siren(access.dossier.siren), "name": access.dossier.name, "person": person(suppleance.suppleant)}
+    dossier = access.dossier
+    return {"siren": format_siren(dossier.siren), "name": dossier.name, "person": person(suppleance.suppleant)}
 
 
 @require_GET
@@ -54,7 +55,8 @@ def list_view(request):
         "previous": f"?page={shown.page.previous_page_number()}" if shown.page.has_previous() else None,
         "next": f"?page={shown.page.next_page_number()}" if shown.page.has_next() else None,
     }
-    return render(request, "habilitations/suppleants/list.html", {"space": request.user, "shown": shown, "pages": pages})
+    context = {"space": request.user, "shown": shown, "pages": pages}
+    return render(request, "habilitations/suppleants/list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

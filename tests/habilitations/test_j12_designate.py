@@ -279,3 +279,16 @@ def test_r_sup_1_the_list_pages_many_dossiers(client, titulaire, settings):
     second = client.get(LIST + "?page=2").content.decode()
     assert "SARL MARTIN" in second and "?page=1" in second
     assert client.get(LIST + "?page=abc").status_code == 200
+
+
+def test_r_sup_1_the_list_costs_three_queries_whatever_the_numbers(titulaire, django_assert_num_queries):
+    from habilitations import selectors
+
+    steps.hold(titulaire, steps.dupont(), ["declarer_is"])
+    for siren in (MARTIN, DUPONT, MARTIN):
+        builders.suppleance(titulaire, siren)
+    with django_assert_num_queries(3):  # the count, the page of dossiers, their designations
+        shown = selectors.suppleants_page(titulaire)
+    assert [(dossier.name, len(dossier.suppleants)) for dossier in shown.dossiers] == [
+        ("DUPONT ET FILS", 1), ("SARL MARTIN DISTRIBUTION", 2)
+    ]
