@@ -170,6 +170,25 @@ MESSAGES = {
     "designation_throttled": (
         "Vous avez fait trop de recherches d'espaces professionnels en peu de temps. Réessayez dans une heure."
     ),
+    # R-SUP-1 "Gérer mes administrateurs suppléants"
+    "suppleant_self": "Vous ne pouvez pas vous désigner vous-même comme administrateur suppléant.",
+    "suppleant_already": (
+        "Cet espace professionnel est déjà votre administrateur suppléant pour ce dossier : retrouvez-le dans "
+        "la liste de vos administrateurs suppléants."
+    ),
+    "suppleant_not_titulaire": "Vous n'êtes titulaire d'aucun service de ce dossier.",
+    "suppleant_state_changed": (
+        "Cet administrateur suppléant a changé d'état entre-temps : la liste ci-dessous est à jour, "
+        "vérifiez-la avant de recommencer."
+    ),
+    "suppleant_expired": (
+        "La confirmation a expiré ou ne correspond plus à ce dossier : saisissez de nouveau le numéro d'abonné "
+        "et le nom."
+    ),
+    "suppleant_designated": "%(person)s est désormais votre administrateur suppléant pour %(name)s (SIREN %(siren)s).",
+    "suppleant_on_hold": "%(person)s est mis en veille pour %(name)s (SIREN %(siren)s) : il n'a plus accès au dossier.",
+    "suppleant_reactivated": "%(person)s est réactivé pour %(name)s (SIREN %(siren)s) : il a de nouveau accès au dossier.",
+    "suppleant_removed": "%(person)s n'est plus votre administrateur suppléant pour %(name)s (SIREN %(siren)s).",
 }
 
 

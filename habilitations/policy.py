@@ -98,6 +98,16 @@ def may_designate_suppleants(allowed: Access | None) -> bool:
     return allowed is not None and allowed.is_titulaire
 
 
+def designating_dossiers(space, now: datetime | None = None) -> QuerySet[Dossier]:
+    """Return the dossiers where may_designate_suppleants holds for space, by name, in one query.
+
+    A live titulaire row is what makes Access.is_titulaire true: "Gérer mes administrateurs
+    suppléants" lists these dossiers (R-SUP-1) without an Access for each.
+    """
+    held = live_habilitations(space, now).filter(role=Role.TITULAIRE).values("dossier_id")
+    return Dossier.objects.filter(pk__in=held).order_by("name", "siren")
+
+
 def may_delegate(allowed: Access | None) -> bool:
     """R-DEL-1: the titulaire or an active suppléant (a délégataire never delegates further)."""
     return allowed is not None and any(role in MANAGERS for role in allowed.roles.values())

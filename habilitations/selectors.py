@@ -18,7 +18,8 @@ from catalogue.models import Family, Service
 from core import clock
 from core.identity import format_siren
 from habilitations import policy
-from habilitations.models import AdhesionRequest, Habilitation, Role
+from habilitations.models import AdhesionRequest, Habilitation, Role, Suppleance
+from habilitations.services.sharing import person
 
 ADMINISTRATION = "l'administration (courrier)"  # granted_by None: a letter's code (R-ADH-2)
 GONE_SPACE = "un espace qui n'existe plus"  # a grantor whose space was deleted (SET_NULL)
@@ -54,6 +55,8 @@ def granted_by(habilitation: Habilitation) -> str:
 def _state(habilitation: Habilitation, today: date) -> str:
     if habilitation.ended_at is not None:
         return f"Terminée le {clock.long_date(habilitation.ended_at)}"
+    if habilitation.on_hold:
+        return "En veille"
     if habilitation.ends_on is not None and habilitation.ends_on < today:
         return f"Arrivée à échéance le {clock.long_date(habilitation.ends_on)}"
     if habilitation.ends_on is not None:
@@ -95,11 +98,14 @@ def _page(rows: QuerySet[Habilitation], number, today: date, live: bool) -> Habi
 def live_rows(space, *, page=None, now: datetime | None = None) -> HabilitationsPage:
     """Return one page of space's live habilitations, by dossier name then catalogue order.
 
-    Live as the policy says (R-HAB-2). A bad page number gives the first page, one past the
-    end the last (as the security history).
+    Live as the policy says (R-HAB-2), and a suppléant's rows while "en veille" (R-SUP-1):
+    held but giving no access, said so by their state rather than hidden (they come back on
+    reactivation). A bad page number gives the first page, one past the end the last (as
+    the security history).
     """
     now = now or clock.now()
-    return _page(policy.live_habilitations(space, now), page, clock.paris(now).date(), live=True)
+    held = Habilitation.objects.filter(policy.live(now) | Q(on_hold=True, ended_at__isnull=True), space=space)
+    return _page(held, page, clock.paris(now).date(), live=True)
 
 
 def ended_rows(space, *, page=None, now: datetime | None = None) -> HabilitationsPage:
@@ -368,3 +374,67 @@ DOSSIER_ENTRIES: list[tuple[str, str, object]] = []
 def dossier_entries(access: policy.Access) -> list[Entry]:
     """Return the management entries of the dossier page that the policy allows access."""
     return [Entry(label, url_name) for label, url_name, allowed in DOSSIER_ENTRIES if allowed(access)]
+
+
+# R-SUP-1 "Gérer mes administrateurs suppléants"
+
+
+@dataclass(frozen=True)
+class SuppleantRow:
+    """One live designation, as its titulaire's list shows it."""
+
+    pk: int
+    person: str  # "M. DUPONT Jean": the suppléant's holder (never an email address)
+    number: str  # the suppléant's subscriber number
+    state: str  # "Actif", "En veille"
+    on_hold: bool
+    since: datetime  # Paris time of the state's start (designation, hold or reactivation)
+
+
+@dataclass(frozen=True)
+class DossierSuppleants:
+    siren: str  # as in URLs
+    shown_siren: str  # "732 829 320"
+    name: str
+    suppleants: list[SuppleantRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SuppleantsPage:
+    page: Page
+    dossiers: list[DossierSuppleants]
+
+
+def suppleants_page(space, *, page=None, now: datetime | None = None) -> SuppleantsPage:
+    """Return one page of the dossiers where space may designate suppléants, each with its live
+    designations (oldest first): three queries whatever the numbers (count, dossiers, designations)."""
+    titled = policy.designating_dossiers(space, now).only("siren", "name")
+    shown = Paginator(titled, settings.DOSSIERS_PAGE_SIZE).get_page(page)
+    dossiers = list(shown.object_list)
+    by_dossier: dict[int, list[SuppleantRow]] = {}
+    live = (
+        Suppleance.objects.filter(titulaire=space, dossier__in=dossiers, ended_at__isnull=True)
+        .select_related("suppleant")
+        .order_by("created_at", "pk")
+    )
+    for made in live:
+        by_dossier.setdefault(made.dossier_id, []).append(
+            SuppleantRow(
+                pk=made.pk,
+                person=person(made.suppleant),
+                number=made.suppleant.subscriber_number,
+                state=made.get_state_display(),
+                on_hold=made.state == Suppleance.State.ON_HOLD,
+                since=clock.paris(made.changed_at),
+            )
+        )
+    return SuppleantsPage(
+        page=shown,
+        dossiers=[
+            DossierSuppleants(
+                siren=dossier.siren, shown_siren=format_siren(dossier.siren), name=dossier.name,
+                suppleants=by_dossier.get(dossier.pk, []),
+            )
+            for dossier in dossiers
+        ],
+    )

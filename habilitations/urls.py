@@ -1,6 +1,6 @@
 from django.urls import path
 
-from habilitations.views import adhesion, dossiers, habilitations
+from habilitations.views import adhesion, dossiers, habilitations, suppleants
 
 app_name = "habilitations"
 
@@ -24,4 +24,10 @@ urlpatterns = [
     path("espace/dossiers/<slug:siren>", dossiers.dossier_view_page, name="dossier"),
     # R-HOME-2 the page of a service held on a dossier
     path("espace/dossiers/<slug:siren>/services/<slug:code>", dossiers.service_view, name="service"),
+    # J12 "Gérer mes administrateurs suppléants" (R-SUP-1)
+    path("espace/partage/suppleants", suppleants.list_view, name="suppleants"),
+    path("espace/dossiers/<slug:siren>/suppleants/designer", suppleants.designate_view, name="suppleant_designate"),
+    path("espace/dossiers/<slug:siren>/suppleants/<int:pk>/veille", suppleants.hold_view, name="suppleant_hold"),
+    path("espace/dossiers/<slug:siren>/suppleants/<int:pk>/reactiver", suppleants.reactivate_view, name="suppleant_reactivate"),
+    path("espace/dossiers/<slug:siren>/suppleants/<int:pk>/supprimer", suppleants.remove_view, name="suppleant_remove"),
 ]

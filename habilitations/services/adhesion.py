@@ -21,6 +21,7 @@ from dossiers.services.dossiers import open_dossier
 from habilitations.events import Kind as Event
 from habilitations.kinds import Kind
 from habilitations.models import AdhesionRequest, Habilitation, Role
+from habilitations.services import suppleants
 from registre import selectors as register
 
 
@@ -187,6 +188,8 @@ def activate(pending, payload: dict, now: datetime):
             taken.append(service)
         else:
             granted.append(service)
+    # R-SUP-1: a suppléant holds all its titulaire's services of the dossier, those gained later too.
+    suppleants.extend(titulaire=adhesion.space, dossier=adhesion.dossier, services=granted, now=now)
     adhesion.state = AdhesionRequest.State.ACTIVATED
     adhesion.closed_at = now
     adhesion.save(update_fields=["state", "closed_at"])

@@ -7,6 +7,11 @@ contact email receives it. Templates: habilitations/emails/<kind>.txt.
 from mailer import templated
 
 SUBJECTS = {
+    # R-SUP-1: the suppléant is told of each change its titulaire makes
+    "suppleant_designated": "Vous êtes désigné administrateur suppléant",
+    "suppleant_on_hold": "Votre rôle d'administrateur suppléant est mis en veille",
+    "suppleant_reactivated": "Votre rôle d'administrateur suppléant est réactivé",
+    "suppleant_removed": "Vous n'êtes plus administrateur suppléant",
 }
 
 

@@ -55,3 +55,17 @@ def resend_with_code(asked: AdhesionRequest, spool, now: datetime | None = None)
     with TestCase.captureOnCommitCallbacks(execute=True):
         adhesion.resend(adhesion=asked, now=now or clock.now())
     return new_letter_code(spool, before)
+
+
+def suppleance(titulaire, siren: str, suppleant=None, now: datetime | None = None, on_hold: bool = False):
+    """Designate suppleant (a new space if None) as titulaire's administrateur suppléant on siren,
+    through the service (R-SUP-1: its rows, audit and email); put on hold if asked."""
+    from habilitations import policy
+    from habilitations.services import suppleants
+    from tests.factories import SpaceFactory
+
+    now = now or clock.now()
+    made = suppleants.designate(access=policy.access(titulaire, siren), suppleant=suppleant or SpaceFactory(), now=now)
+    if on_hold:
+        made = suppleants.put_on_hold(suppleance=made, now=now)
+    return made

@@ -21,7 +21,7 @@ from django.urls.resolvers import RoutePattern
 
 from codes.models import PendingRequest
 from dossiers.models import Dossier
-from habilitations.models import AdhesionRequest, Habilitation, Role
+from habilitations.models import AdhesionRequest, Habilitation, Role, Suppleance
 from tests.companies import DUPONT, MARTIN
 from tests.factories import SpaceFactory
 from tests.habilitations import builders
@@ -50,6 +50,10 @@ FILL: dict[str, Callable[[World], object]] = {
     "pk": lambda world: world.their_request.pk,
     "request_pk": lambda world: world.their_request.pk,
     "adhesion": lambda world: world.their_request.pk,
+    # J12: B's designation of a suppléant on its dossier (R-SUP-1)
+    "habilitations:suppleant_hold:pk": lambda world: world.extra["suppleance"].pk,
+    "habilitations:suppleant_reactivate:pk": lambda world: world.extra["suppleance"].pk,
+    "habilitations:suppleant_remove:pk": lambda world: world.extra["suppleance"].pk,
 }
 
 
@@ -131,6 +135,8 @@ def snapshot() -> tuple:
         list(Habilitation.objects.order_by("pk").values_list("pk", "space_id", "role", "ended_at", "ends_on")),
         list(AdhesionRequest.objects.order_by("pk").values_list("pk", "state", "resends", "closed_at", "expires_at", "pending_id")),
         list(PendingRequest.objects.order_by("pk").values_list("pk", "used_at", "expires_at", "code_hash")),
+        list(Habilitation.objects.order_by("pk").values_list("pk", "on_hold")),
+        list(Suppleance.objects.order_by("pk").values_list("pk", "state", "changed_at", "ended_at")),
     )
 
 
@@ -141,10 +147,12 @@ def build_world(mine, theirs=None) -> World:
     builders.grant(theirs, DUPONT, "declarer_tva", name="DUPONT ET FILS")
     builders.grant(theirs, DUPONT, "consulter_compte_fiscal", Role.DELEGATAIRE)
     request = builders.request(theirs, DUPONT, ["payer_tva"])
-    return World(
+    world = World(
         mine=mine, theirs=theirs, their_dossier=Dossier.objects.get(siren=DUPONT), their_service_code="declarer_tva",
         their_request=request,
     )
+    world.extra["suppleance"] = builders.suppleance(theirs, DUPONT)  # J12
+    return world
 
 
 @dataclass
