@@ -170,6 +170,13 @@ MESSAGES = {
     "designation_throttled": (
         "Vous avez fait trop de recherches d'espaces professionnels en peu de temps. Réessayez dans une heure."
     ),
+    # R-COORD-1 (J15)
+    "coordinates_nothing": "Vous n'avez modifié aucune de vos coordonnées.",
+    # R-DEL-SPACE-1 (J16)
+    "deletion_titulaire": (
+        "Votre espace ne peut pas être supprimé : il est titulaire des services ci-dessous. Un autre espace "
+        "doit d'abord en devenir titulaire (substitution du titulaire)."
+    ),
 }
 
 

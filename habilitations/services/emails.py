@@ -7,6 +7,7 @@ contact email receives it. Templates: habilitations/emails/<kind>.txt.
 from mailer import templated
 
 SUBJECTS = {
+    "space_departed": "Espace professionnel - Fin d'habilitations (espace supprimé)",
 }
 
 
