@@ -152,7 +152,7 @@ def test_r_del_space_1_warning_lists_what_will_be_lost(logged, space):
     assert page.status_code == 200
     body = text(page)
     for words in ("La suppression est définitive", space.subscriber_number, "il ne sera plus jamais attribué",
-                  "vos 1 habilitation", "Administrateur suppléant", "BERTHIER Paul", "MARTIN SA",
+                  "les habilitations ci-dessous (1, comme suppléant ou délégataire)", "Administrateur suppléant", "BERTHIER Paul", "MARTIN SA",
                   "aucune demande en cours", "Les délégations que vous avez accordées restent en place",
                   "Votre adresse électronique pourra servir à créer un nouvel espace professionnel"):
         assert words in body, words
@@ -420,3 +420,15 @@ def test_r_del_space_1_deletion_leaves_no_personal_datum_in_any_table(logged, sp
     [last] = [mail for mail in OutboxEmail.objects.all() if "quatrebarbes" in mail.to]
     assert last.to == EMAIL and last.subject.endswith("Suppression de votre espace")
     assert {(model, field) for model, field, _ in left if model != "mailer.OutboxEmail"} <= ALLOWED
+
+
+def test_r_del_space_1_warning_counts_beyond_one_page_and_names_pending_requests(logged, space, settings):
+    settings.HABILITATIONS_PAGE_SIZE = 1
+    grantor = SpaceFactory()
+    delegation_rows(grantor, space, companies.DUPONT, ("declarer_tva", "declarer_is"))
+    adhesion.request_adhesion(space=space, siren=companies.MARTIN, statut="representant_legal",
+                              service_codes=["declarer_tva"], now=clock.now())
+    body = text(logged.get(DELETE_URL))
+    assert "les habilitations ci-dessous (2, comme suppléant ou délégataire)" in body
+    assert "Les 1 premières sur 2 : consulter mes services" in re.sub(r"<[^>]+>", "", body)
+    assert "les demandes d'adhésion en cours (1) : elles sont annulées" in body
