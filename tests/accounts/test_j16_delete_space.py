@@ -432,3 +432,46 @@ def test_r_del_space_1_warning_counts_beyond_one_page_and_names_pending_requests
     assert "les habilitations ci-dessous (2, comme suppléant ou délégataire)" in body
     assert "Les 1 premières sur 2 : consulter mes services" in re.sub(r"<[^>]+>", "", body)
     assert "les demandes d'adhésion en cours (1) : elles sont annulées" in body
+
+
+# --- unit proofs of the branches the journeys do not take ---------------------------------------
+
+
+def test_r_coord_1_service_with_nothing_changed_writes_nothing(space):
+    """Two pages posted at once: the second finds nothing left to change (the form checked before)."""
+    from accounts.services import coordinates
+
+    values = {name: getattr(space, name) for name in coordinates.FIELDS}
+    assert coordinates.change(space=space, values=values, now=clock.now()) == []
+    assert not OutboxEmail.objects.exists() and not AuditEvent.objects.filter(kind="accounts.coordinates_changed").exists()
+
+
+def test_r_del_space_1_an_address_another_space_uses_keeps_its_outbox_rows(space):
+    SpaceFactory(access_mode="certificate", login_email=None, contact_email=EMAIL)
+    OutboxEmail.objects.create(to=EMAIL, subject="Un courriel d'avant", next_attempt_at=clock.now(), created_at=clock.now())
+    deletion.delete(space=space, now=clock.now())
+    assert OutboxEmail.objects.filter(to=EMAIL, subject="Un courriel d'avant").exists()
+
+
+def test_r_del_space_1_end_all_ends_a_titulaire_row_and_a_purged_request_without_email(space):
+    """end_all alone (the deletion refuses a titulaire first): a row granted by the administration
+    names no one to tell; a request whose code was purged is cancelled all the same."""
+    from habilitations.services import departure
+
+    grant(space, companies.MARTIN, "declarer_tva")
+    asked = adhesion.request_adhesion(space=space, siren=companies.DUPONT, statut="representant_legal",
+                                      service_codes=["declarer_tva"], now=clock.now())
+    PendingRequest.objects.filter(pk=asked.pending_id).delete()
+    OutboxEmail.objects.all().delete()
+    ended = departure.end_all(space=space, now=clock.now())
+    assert (ended.habilitations, ended.requests, ended.parties) == (1, 1, [])
+    assert AdhesionRequest.objects.get(pk=asked.pk).state == AdhesionRequest.State.CANCELLED
+    assert not OutboxEmail.objects.exists()
+    assert not AuditEvent.objects.filter(kind="habilitations.habilitations_ended").exists()
+
+
+def test_r_del_space_1_a_tombstone_is_named_as_a_deleted_space(space):
+    deletion.delete(space=space, now=clock.now())
+    tombstone = Space.objects.get(pk=space.pk)
+    assert sharing.person(tombstone) == sharing.party(tombstone) == "un espace supprimé"
+    assert sharing.party(SpaceFactory(last_name="NOËL")).startswith("Madame NOËL Lila (n° d'abonné ")
