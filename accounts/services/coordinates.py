@@ -37,8 +37,9 @@ def change(*, space: Space, values: dict, now: datetime, request=None) -> list[s
     mailbox); the audit event names the fields only.
     """
     with transaction.atomic():
-        locked = Space.objects.select_for_update().get(pk=space.pk)
-        changed = [field for field in FIELDS if getattr(locked, field) != values[field]]
+        locked = Space.objects.select_for_update().filter(pk=space.pk, is_active=True).first()
+        # Deleted meanwhile (J16 in another tab), or nothing left to change (two pages posted at once).
+        changed = [field for field in FIELDS if getattr(locked, field) != values[field]] if locked else []
         if not changed:
             return []
         for field in changed:

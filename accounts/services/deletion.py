@@ -71,14 +71,20 @@ class StillTitulaire(Exception):
         self.services = services
 
 
-def delete(*, space: Space, now: datetime, request=None) -> None:
-    """Delete space as R-DEL-SPACE-1 says; raise StillTitulaire (nothing written) while it is titulaire."""
+def delete(*, space: Space, now: datetime, request=None) -> bool:
+    """Delete space as R-DEL-SPACE-1 says; return False if it was deleted already (two pages posted
+    at once: the second finds a tombstone and does nothing). Raise StillTitulaire (nothing
+    written) while it is titulaire."""
     with transaction.atomic():
-        locked = Space.objects.select_for_update().get(pk=space.pk, deleted_at__isnull=True)
+        locked = Space.objects.select_for_update().filter(pk=space.pk, deleted_at__isnull=True).first()
+        if locked is None:
+            return False
         titled = habilitations.titled_services(locked, now=now)
         if titled:
             raise StillTitulaire(titled)
-        address = locked.login_email or locked.contact_email
+        # The last email goes to the contact address, as every notice of the space does.
+        address = locked.contact_email or locked.login_email
+        addresses = {email for email in (locked.contact_email, locked.login_email) if email}
         number = locked.subscriber_number
         ended = departure.end_all(space=locked, now=now, request=request)
 
@@ -89,8 +95,9 @@ def delete(*, space: Space, now: datetime, request=None) -> None:
         # The outbox's earlier emails to the address (their bodies are wiped once sent): they
         # name the space's address and tell of it. An address another space still uses is
         # that space's mailbox too (a certificate space may share its contact address): kept.
-        if address and not Space.objects.filter(contact_email=address).exclude(pk=locked.pk).exists():
-            OutboxEmail.objects.filter(to=address).delete()
+        for email in addresses:
+            if not Space.objects.filter(contact_email=email).exclude(pk=locked.pk).exists():
+                OutboxEmail.objects.filter(to=email).delete()
 
         locked.certificates.all().delete()
         locked.password_history.all().delete()
@@ -119,3 +126,4 @@ def delete(*, space: Space, now: datetime, request=None) -> None:
             requests=ended.requests + voided,
             letters=withdrawn,
         )
+    return True

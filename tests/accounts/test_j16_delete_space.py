@@ -348,9 +348,29 @@ def test_r_del_space_1_r_num_1_the_number_is_never_allocated_again(space):
 
 
 def test_r_del_space_1_a_deleted_space_cannot_be_deleted_twice(space):
+    """Two pages posted at once: the second finds the tombstone, writes and sends nothing."""
+    assert deletion.delete(space=space, now=clock.now()) is True
+    emails, events = OutboxEmail.objects.count(), AuditEvent.objects.count()
+    assert deletion.delete(space=space, now=clock.now()) is False
+    assert (OutboxEmail.objects.count(), AuditEvent.objects.count()) == (emails, events)
+
+
+def test_r_coord_1_a_space_deleted_meanwhile_gets_no_change(space):
+    from accounts.services import coordinates
+
     deletion.delete(space=space, now=clock.now())
-    with pytest.raises(Space.DoesNotExist):
-        deletion.delete(space=space, now=clock.now())
+    values = {name: "X" if name != "foreign_company" else True for name in coordinates.FIELDS}
+    assert coordinates.change(space=space, values=values, now=clock.now()) == []
+    assert Space.objects.get(pk=space.pk).last_name == ""
+
+
+def test_r_del_space_1_the_last_email_goes_to_the_contact_address(space):
+    Space.objects.filter(pk=space.pk).update(contact_email="contact.zephyrine@exemple.fr")
+    space.refresh_from_db()
+    OutboxEmail.objects.create(to=EMAIL, subject="Un courriel d'avant", next_attempt_at=clock.now(), created_at=clock.now())
+    deletion.delete(space=space, now=clock.now())
+    assert mails_to("contact.zephyrine@exemple.fr", "Suppression de votre espace")
+    assert not OutboxEmail.objects.filter(to=EMAIL).exists()
 
 
 def test_r_del_space_1_live_designations_it_made_end_with_their_rows(space):
