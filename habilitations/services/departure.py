@@ -29,6 +29,7 @@ from django.db import transaction
 
 from codes.process import CodeProcess
 from core import audit
+from core.identity import format_siren
 from habilitations.events import Kind as Event
 from habilitations.models import AdhesionRequest, Delegation, Habilitation, Role, Suppleance
 from habilitations.services import emails, sharing
@@ -169,7 +170,7 @@ def _tell(space, entries: list[_Ended], request) -> None:
         by_party.setdefault(entry.other.pk, []).append(entry)
     for party_entries in by_party.values():
         lines = [
-            f"{entry.dossier.name or 'Dossier'} (SIREN {entry.dossier.siren}) : {entry.what}"
+            f"{entry.dossier.name or 'Dossier'} (SIREN {format_siren(entry.dossier.siren)}) : {entry.what}"
             + (f" — {', '.join(str(service) for service in entry.services)}" if entry.services else "")
             for entry in party_entries
         ]

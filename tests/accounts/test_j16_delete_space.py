@@ -299,6 +299,8 @@ def test_r_del_space_1_journey_ends_everything_and_leaves_a_tombstone(logged, sp
         [body] = mails_to(other.contact_email, "espace supprimé")
         assert "Madame QUATREBARBES Zéphyrine a supprimé son espace professionnel" in body and words in body
         assert EMAIL not in body
+    [to_titulaire] = mails_to(world["titulaire"].contact_email, "espace supprimé")
+    assert "- MARTIN SA (SIREN 732 829 320) : administrateur suppléant — Déclarer › TVA" in to_titulaire
     assert not mails_to(world["delegate"].contact_email, "espace supprimé")
     [last] = mails_to(EMAIL, "Suppression de votre espace")
     assert number in last and "ne sera jamais attribué" in last and "peut servir à créer un nouvel espace" in last
