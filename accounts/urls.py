@@ -1,6 +1,19 @@
 from django.urls import path
 
-from accounts.views import certificate, coordinates, credentials, deletion, expiry, home, login, option, pages, recap, recovery, registration
+from accounts.views import (
+    certificate,
+    coordinates,
+    credentials,
+    deletion,
+    expiry,
+    home,
+    login,
+    option,
+    pages,
+    recap,
+    recovery,
+    registration,
+)
 
 app_name = "espace"
 

@@ -359,4 +359,7 @@ def titled_services(space, *, now: datetime | None = None) -> list[TitledService
         .select_related("dossier", "service__family")
         .order_by("dossier__name", "dossier__siren", "service__family__position", "service__position")
     )
-    return [TitledService(siren=format_siren(row.dossier.siren), name=row.dossier.name, service=str(row.service)) for row in rows]
+    return [
+        TitledService(siren=format_siren(row.dossier.siren), name=row.dossier.name, service=str(row.service))
+        for row in rows
+    ]

@@ -103,7 +103,8 @@ def end_all(*, space, now: datetime, request=None) -> Departure:
             theirs = Habilitation.objects.filter(suppleance=suppleance, ended_at__isnull=True).select_related(
                 "service__family"
             )
-            note(suppleance.dossier, suppleance.suppleant, "titulaire qui vous avait désigné suppléant", [row.service for row in theirs])
+            services = [row.service for row in theirs]
+            note(suppleance.dossier, suppleance.suppleant, "titulaire qui vous avait désigné suppléant", services)
             theirs.update(ended_at=now)
             _remove(suppleance, now)
             departure.suppleances += 1
@@ -117,7 +118,8 @@ def end_all(*, space, now: datetime, request=None) -> Departure:
                 delegation.state = Delegation.State.RENOUNCED
             delegation.ended_at = now
             delegation.save(update_fields=["state", "decided_at", "ended_at"])
-            note(delegation.dossier, delegation.grantor, WHAT[Role.DELEGATAIRE], list(delegation.services.select_related("family")))
+            services = list(delegation.services.select_related("family"))
+            note(delegation.dossier, delegation.grantor, WHAT[Role.DELEGATAIRE], services)
             departure.delegations += 1
 
         for adhesion in AdhesionRequest.objects.select_for_update(of=("self",)).filter(
