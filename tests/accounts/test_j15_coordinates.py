@@ -85,7 +85,7 @@ def test_r_coord_1_journey_email_audit_header_and_recap(logged, space):
     assert space.country == "FRANCE"
     done = logged.get(response["Location"]).content.decode()
     assert "Enregistrement effectué." in done
-    assert "Ont été modifiés : la civilité, le nom, le prénom, le numéro de téléphone, l&#x27;adresse." in done
+    assert "Modifications enregistrées : la civilité, le nom, le prénom, le numéro de téléphone, l&#x27;adresse." in done
     [body] = mails_to(EMAIL, "Modification de vos coordonnées")
     assert "la civilité, le nom, le prénom, le numéro de téléphone, l'adresse" in body
     assert "Gérer mon espace > Modifier mes coordonnées" in body
