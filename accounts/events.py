@@ -35,4 +35,10 @@ Kind = audit.EventKinds(
     RENEWAL_REFUSED="Renouvellement du mot de passe expiré refusé",
     COMPANY_EMAIL_REQUESTED="Mode simplifié : code envoyé à l'adresse électronique de l'entreprise",
     COMPANY_EMAIL_CONFIRMED="Mode simplifié : adresse électronique de l'entreprise confirmée",
+    # R-COORD-1 (J15)
+    COORDINATES_CHANGED="Coordonnées modifiées",
+    COORDINATES_REFUSED="Modification des coordonnées refusée",
+    # R-DEL-SPACE-1 (J16)
+    DELETION_REFUSED="Suppression de l'espace refusée",
+    SPACE_DELETED="Espace professionnel supprimé",
 )

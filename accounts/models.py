@@ -67,6 +67,10 @@ class Space(AbstractBaseUser):
 
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField()
+    # R-DEL-SPACE-1: a deleted space is a tombstone (accounts.services.deletion): the row stays,
+    # so that its subscriber number is never given again and the audit log's rows and the
+    # habilitations it held keep their space; every personal datum is blanked.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "subscriber_number"
     EMAIL_FIELD = "contact_email"
@@ -76,7 +80,7 @@ class Space(AbstractBaseUser):
         constraints = [
             models.CheckConstraint(
                 name="password_space_has_login_email",
-                condition=~Q(access_mode="password") | Q(login_email__isnull=False),
+                condition=~Q(access_mode="password") | Q(login_email__isnull=False) | Q(deleted_at__isnull=False),
             ),
         ]
 

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from accounts.views import certificate, credentials, expiry, home, login, option, pages, recap, recovery, registration
+from accounts.views import (
+    certificate,
+    coordinates,
+    credentials,
+    deletion,
+    expiry,
+    home,
+    login,
+    option,
+    pages,
+    recap,
+    recovery,
+    registration,
+)
 
 app_name = "espace"
 
@@ -56,4 +69,12 @@ urlpatterns = [
     path("option-sans-certificat/question", option.recovery_trust_view, name="option_recovery_trust"),
     path("option-sans-certificat/code-envoye", option.recovery_sent_view, name="option_recovery_sent"),
     path("option-sans-certificat/recapitulatif", option.recovery_done_view, name="option_recovery_done"),
+    #
+    # J15 "Modifier mes coordonnées" (R-COORD-1)
+    path("espace/coordonnees", coordinates.change_view, name="coordinates"),
+    path("espace/coordonnees/enregistrement", coordinates.done_view, name="coordinates_done"),
+    # J16 "Supprimer mon espace professionnel" (R-DEL-SPACE-1); the last page is outside the space
+    path("espace/supprimer", deletion.warning_view, name="delete"),
+    path("espace/supprimer/confirmation", deletion.confirm_view, name="delete_confirm"),
+    path("espace-supprime", deletion.done_view, name="deleted"),
 ]

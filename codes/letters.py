@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import get_template
 from django.utils.module_loading import import_string
 
+from codes import tokens
 from codes.models import OutboxLetter
 from core import clock, crypto
 
@@ -142,3 +143,29 @@ def _backend(path: str) -> Letters:
 def backend() -> Letters:
     """Return the letters implementation settings.LETTERS_BACKEND names."""
     return _backend(settings.LETTERS_BACKEND)
+
+
+def void_pending(digests) -> int:
+    """Withdraw the letters not yet handed over whose code has one of digests; return how many.
+
+    The requests they carry a code for are void already (CodeProcess.abort): the letter would
+    bring the siège a dead code. A letter has no link to its request (its context, code included,
+    is sealed), so the pending ones are unsealed and their code's digest compared: the outbox
+    holds only the letters of the last minutes. A letter the worker holds under lease is left
+    to it (written to the spool meanwhile: its code is dead all the same). A withdrawn letter
+    becomes "failed" with its context wiped.
+    """
+    wanted = set(digests)
+    if not wanted:
+        return 0
+    withdrawn = 0
+    now = clock.now()
+    for letter in OutboxLetter.objects.filter(status=OutboxLetter.Status.PENDING):
+        code = unseal(letter).get("code")
+        if code and tokens.digest(code) in wanted:
+            withdrawn += (
+                OutboxLetter.objects.filter(pk=letter.pk, status=OutboxLetter.Status.PENDING)
+                .exclude(claimed_until__gt=now)
+                .update(status=OutboxLetter.Status.FAILED, context_encrypted="", last_error="withdrawn: request void")
+            )
+    return withdrawn

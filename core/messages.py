@@ -189,6 +189,13 @@ MESSAGES = {
     "suppleant_on_hold": "%(person)s est mis en veille pour %(name)s (SIREN %(siren)s) : il n'a plus accès au dossier.",
     "suppleant_reactivated": "%(person)s est réactivé pour %(name)s (SIREN %(siren)s) : il a de nouveau accès au dossier.",
     "suppleant_removed": "%(person)s n'est plus votre administrateur suppléant pour %(name)s (SIREN %(siren)s).",
+    # R-COORD-1 (J15)
+    "coordinates_nothing": "Vous n'avez modifié aucune de vos coordonnées.",
+    # R-DEL-SPACE-1 (J16)
+    "deletion_titulaire": (
+        "Votre espace ne peut pas être supprimé : il est titulaire des services ci-dessous. Un autre espace "
+        "doit d'abord en devenir titulaire (substitution du titulaire)."
+    ),
 }
 
 

@@ -438,3 +438,29 @@ def suppleants_page(space, *, page=None, now: datetime | None = None) -> Supplea
             for dossier in dossiers
         ],
     )
+
+
+@dataclass(frozen=True)
+class TitledService:
+    """A service a space is the live titulaire of: what must be substituted before it leaves."""
+
+    siren: str  # "732 829 320"
+    name: str  # the dossier's raison sociale ("" when the register gave none)
+    service: str  # "Déclarer › TVA"
+
+
+def titled_services(space, *, now: datetime | None = None) -> list[TitledService]:
+    """Return every service space is the live titulaire of, by dossier (R-DEL-SPACE-1, R-SUB-1).
+
+    One query, whatever the number of dossiers.
+    """
+    rows = (
+        policy.live_habilitations(space, now)
+        .filter(role=Role.TITULAIRE)
+        .select_related("dossier", "service__family")
+        .order_by("dossier__name", "dossier__siren", "service__family__position", "service__position")
+    )
+    return [
+        TitledService(siren=format_siren(row.dossier.siren), name=row.dossier.name, service=str(row.service))
+        for row in rows
+    ]

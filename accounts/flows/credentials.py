@@ -54,11 +54,12 @@ class Change:
     trust_answer: str | None = None
 
 
-def check_current_password(request, space: Space, password: str) -> None:
+def check_current_password(request, space: Space, password: str, *, refused=Event.CREDENTIALS_REFUSED) -> None:
     """Check the current password through the one guarded check (R-THROTTLE-1).
 
     It counts against the space's login email, like a wrong password at login: a stolen
-    session cannot try passwords faster than the login page allows.
+    session cannot try passwords faster than the login page allows. ``refused`` is the audit
+    kind of a refusal (J4's by default; J15 and J16 name their own).
     """
     checked = guard.check_secret(
         account=space.login_email,
@@ -67,7 +68,7 @@ def check_current_password(request, space: Space, password: str) -> None:
     )
     if not checked.ok:
         reason = "throttled" if checked.verdict is guard.Verdict.THROTTLED else "wrong_password"
-        audit.record(request, Event.CREDENTIALS_REFUSED, space=space, email=space.login_email, reason=reason)
+        audit.record(request, refused, space=space, email=space.login_email, reason=reason)
         raise CurrentPasswordRefused(checked.until)
 
 

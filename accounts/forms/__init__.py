@@ -3,6 +3,7 @@
 Every form is importable from here (`accounts.forms.LoginForm`), as views always did.
 """
 
+from accounts.forms.coordinates import CoordinatesForm
 from accounts.forms.credentials import BOXES, CredentialsChangeForm
 from accounts.forms.expiry import ExpiredEmailForm, ExpiredPasswordForm
 from accounts.forms.login import LoginForm
@@ -13,6 +14,7 @@ from accounts.forms.option import (
     OptionTrustForm,
     SubscriberNumberField,
 )
+from accounts.forms.deletion import DeletionForm
 from accounts.forms.recovery import ForgotForm, ResetCodeForm, ResetPasswordForm
 from accounts.forms.registration import (
     CguForm,
@@ -25,8 +27,10 @@ from accounts.forms.registration import (
 __all__ = [
     "BOXES",
     "CguForm",
+    "CoordinatesForm",
     "CredentialsChangeForm",
     "CredentialsForm",
+    "DeletionForm",
     "ExpiredEmailForm",
     "ExpiredPasswordForm",
     "ForgotForm",

@@ -15,6 +15,8 @@ SUBJECTS = {
     "option_recovery": "Espace professionnel - Option pour l'accès sans certificat",
     "email_changed_notice": "Espace professionnel - Modification de l'adresse électronique de connexion",
     "company_email": "Espace professionnel - Confirmation de l'adresse électronique de l'entreprise",
+    "coordinates_changed": "Espace professionnel - Modification de vos coordonnées",
+    "space_deleted": "Espace professionnel - Suppression de votre espace",
 }
 
 

@@ -8,10 +8,11 @@ from mailer import templated
 
 SUBJECTS = {
     # R-SUP-1: the suppléant is told of each change its titulaire makes
-    "suppleant_designated": "Vous êtes désigné administrateur suppléant",
-    "suppleant_on_hold": "Votre rôle d'administrateur suppléant est mis en veille",
-    "suppleant_reactivated": "Votre rôle d'administrateur suppléant est réactivé",
-    "suppleant_removed": "Vous n'êtes plus administrateur suppléant",
+    "suppleant_designated": "Espace professionnel - Vous êtes désigné administrateur suppléant",
+    "suppleant_on_hold": "Espace professionnel - Votre rôle d'administrateur suppléant est mis en veille",
+    "suppleant_reactivated": "Espace professionnel - Votre rôle d'administrateur suppléant est réactivé",
+    "suppleant_removed": "Espace professionnel - Vous n'êtes plus administrateur suppléant",
+    "space_departed": "Espace professionnel - Fin d'habilitations (espace supprimé)",
 }
 
 

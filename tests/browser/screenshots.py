@@ -1,6 +1,7 @@
 """`make screenshots`: every J1–J3 page, the static pages and the error pages, the pages of J4–J8,
 the login lock and J8's lost-certificate path, and issue 14's pages (J9, J2 for services, the
 home with one and several dossiers, the dossiers list, a service page, J11, the mode simplifié),
+J15's and J16's pages (issue 16),
 at 1280 and 375 px, into var/screenshots/ (or
 $SCREENSHOTS_DIR), for a person to look at.
 
@@ -35,6 +36,7 @@ def shot_page(request, chromium, live_server):
     # and the files sort in the tests' order (001…, 050…, 080…, 100…).
     name = request.node.name
     start = 100 if "issue_14" in name else 80 if "lock_and_j8" in name else 50 if "j5_to_j8" in name else 1
+    start = 170 if "j15_j16" in name else start  # issue 16: J15 and J16
     counter = iter(range(start, 200))
 
     def shot(name: str) -> None:
@@ -337,5 +339,72 @@ def test_screenshots_of_issue_14(shot_page, settings, tmp_path):
         page.get_by_role("button", name="Valider").click()
         expect(page.locator("#form-errors")).to_be_visible()
         shot("creation-simplifie-formulaire-erreurs")
+    finally:
+        known.KNOWN.clear()
+
+
+def test_screenshots_of_j15_j16(shot_page, settings):
+    """J15 "Modifier mes coordonnées" (form, refusal, done) and J16's pages: refused, warning, confirmation, done."""
+    import importlib
+
+    from django.apps import apps
+
+    from catalogue.models import Service
+    from core import clock
+    from dossiers.services.dossiers import open_dossier
+    from habilitations.models import Habilitation, Role
+    from tests import companies as known
+    from tests.factories import SpaceFactory
+
+    page, shot = shot_page, shot_page.shot
+    if not Service.objects.exists():
+        importlib.import_module("catalogue.migrations.0002_guide_001").load(apps, None)
+    settings.COMPANY_REGISTER = "tests.companies.KnownCompanies"
+    known.add_demo_companies()
+    try:
+        now = clock.now()
+        space = SpaceFactory(login_email="lila.rosemonde@exemple.fr")
+        titulaire = SpaceFactory(civility="M", last_name="DUPONT", first_name="Jean-Édouard")
+        martin = open_dossier(siren=known.MARTIN, name="SARL MARTIN DISTRIBUTION", now=now)
+        dupont = open_dossier(siren=known.DUPONT, name="DUPONT ET FILS", now=now)
+        for code in ("consulter_compte_fiscal", "declarer_tva"):
+            Habilitation.objects.create(
+                space=space, dossier=martin, service=Service.objects.get(code=code), role=Role.TITULAIRE, started_at=now
+            )
+        Habilitation.objects.create(
+            space=space, dossier=dupont, service=Service.objects.get(code="declarer_is"), role=Role.SUPPLEANT,
+            granted_by=titulaire, started_at=now,
+        )
+        page.goto("/")
+        field(page, "Adresse électronique").fill("lila.rosemonde@exemple.fr")
+        field(page, "Mot de passe").fill(STRONG_PASSWORD)
+        field(page, "Recopiez les caractères de l'image").fill(captcha_answer(page))
+        page.get_by_role("button", name="Se connecter").click()
+
+        page.goto("/espace/coordonnees")
+        shot("j15-coordonnees")
+        field(page, "Code postal").fill("7500")
+        field(page, "Mot de passe actuel").fill(STRONG_PASSWORD)
+        page.get_by_role("button", name="Valider").click()
+        shot("j15-coordonnees-erreurs")
+        field(page, "Code postal").fill("69002")
+        field(page, "Ville").fill("Lyon")
+        field(page, "Mot de passe actuel").fill(STRONG_PASSWORD)
+        page.get_by_role("button", name="Valider").click()
+        expect(page.get_by_text("Enregistrement effectué.")).to_be_visible()
+        shot("j15-coordonnees-enregistrement")
+
+        page.goto("/espace/supprimer")
+        shot("j16-suppression-refusee-titulaire")
+        Habilitation.objects.filter(space=space, role=Role.TITULAIRE).update(ended_at=clock.now())
+        page.goto("/espace/supprimer")
+        shot("j16-suppression-avertissement")
+        page.get_by_role("link", name="Continuer vers la suppression").click()
+        shot("j16-suppression-confirmation")
+        field(page, "Mot de passe actuel").fill(STRONG_PASSWORD)
+        field(page, "Recopiez les caractères de l'image").fill(captcha_answer(page))
+        page.get_by_role("button", name="Supprimer définitivement mon espace").click()
+        expect(page.get_by_role("heading", level=1, name="Espace professionnel supprimé")).to_be_visible()
+        shot("j16-espace-supprime")
     finally:
         known.KNOWN.clear()

@@ -69,3 +69,40 @@ def suppleance(titulaire, siren: str, suppleant=None, now: datetime | None = Non
     if on_hold:
         made = suppleants.put_on_hold(suppleance=made, now=now)
     return made
+# J16 (R-DEL-SPACE-1): the rows a departing space may hold, built as the sharing journeys leave them.
+
+
+def suppleance_rows(titulaire, suppleant, siren: str, codes=("declarer_tva",), name: str = ""):
+    """Make suppleant the active suppléant of titulaire on the dossier of siren: the designation and one row per service."""
+    from habilitations.models import Suppleance
+
+    now = clock.now()
+    designation = Suppleance.objects.create(
+        dossier=dossier(siren, name), titulaire=titulaire, suppleant=suppleant, created_at=now, changed_at=now
+    )
+    for code in codes:
+        grant(suppleant, siren, code, Role.SUPPLEANT, name, granted_by=titulaire, suppleance=designation)
+    return designation
+
+
+def delegation_rows(grantor, delegate, siren: str, codes=("declarer_tva",), accepted: bool = True, name: str = ""):
+    """Offer a delegation of codes from grantor to delegate; accepted, with the délégataire's rows."""
+    from django.conf import settings
+
+    from habilitations.models import Delegation
+
+    now = clock.now()
+    offer = Delegation.objects.create(
+        dossier=dossier(siren, name),
+        grantor=grantor,
+        delegate=delegate,
+        state=Delegation.State.ACCEPTED if accepted else Delegation.State.OFFERED,
+        created_at=now,
+        answer_by=now + settings.DELEGATION_ANSWER_TTL,
+        decided_at=now if accepted else None,
+    )
+    offer.services.set([service(code) for code in codes])
+    if accepted:
+        for code in codes:
+            grant(delegate, siren, code, Role.DELEGATAIRE, name, granted_by=grantor, delegation=offer)
+    return offer

@@ -95,7 +95,7 @@ def test_r_sup_1_on_hold_keeps_the_rows_and_gives_nothing(client, titulaire, sup
     table = journeys.table(theirs.get("/espace/services/habilitations").content.decode(), "Mes habilitations")
     assert {(row["Rôle"], row["État"]) for row in table} == {("Administrateur suppléant", "En veille")}
     subject, body = last_email(suppleant)
-    assert subject == "Votre rôle d'administrateur suppléant est mis en veille"
+    assert subject == "Espace professionnel - Votre rôle d'administrateur suppléant est mis en veille"
     assert "Monsieur MARTIN Paul" in body and "SIREN 732 829 320" in body and titulaire.contact_email not in body
 
 
@@ -124,7 +124,7 @@ def test_r_sup_1_remove_asks_first_then_ends(client, titulaire, suppleant, made,
     assert theirs.get(TVA).status_code == 404
     ended = journeys.table(theirs.get("/espace/services/habilitations").content.decode(), "Habilitations terminées")
     assert {row["Rôle"] for row in ended} == {"Administrateur suppléant"}
-    assert last_email(suppleant)[0] == "Vous n'êtes plus administrateur suppléant"
+    assert last_email(suppleant)[0] == "Espace professionnel - Vous n'êtes plus administrateur suppléant"
     # Removed, it is nobody's any more: every action on it is not found; designated again, a new one.
     assert client.post(url(made.pk, "veille")).status_code == 404
     assert client.get(url(made.pk, "supprimer")).status_code == 404

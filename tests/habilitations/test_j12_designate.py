@@ -115,7 +115,7 @@ def test_r_sup_1_designate_by_number_and_name_confirm_then_done(client, titulair
 def test_r_sup_1_the_suppleant_is_emailed_with_the_titulaire_s_name_never_an_address(client, titulaire, other):
     designate(client, other)
     [(subject, body)] = emails_to(other)
-    assert subject == "Vous êtes désigné administrateur suppléant"
+    assert subject == "Espace professionnel - Vous êtes désigné administrateur suppléant"
     assert "Monsieur MARTIN Paul" in body and "SARL MARTIN DISTRIBUTION (SIREN 732 829 320)" in body
     assert "Déclarer › TVA" in body or "TVA" in body
     assert "@" not in body.split("Pour votre sécurité")[0]  # no email address of anyone
