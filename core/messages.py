@@ -170,6 +170,12 @@ MESSAGES = {
     "designation_throttled": (
         "Vous avez fait trop de recherches d'espaces professionnels en peu de temps. Réessayez dans une heure."
     ),
+    # R-ENT-1: "Modifier l'adresse électronique de l'entreprise"
+    "company_email_unchanged": "Cette adresse est déjà l'adresse électronique de l'entreprise.",
+    "company_email_throttled": (
+        "Vous avez fait trop de demandes de modification de l'adresse électronique de l'entreprise en peu de "
+        "temps : chacune envoie un code. Réessayez dans une heure."
+    ),
 }
 
 

@@ -15,6 +15,8 @@ SUBJECTS = {
     "option_recovery": "Espace professionnel - Option pour l'accès sans certificat",
     "email_changed_notice": "Espace professionnel - Modification de l'adresse électronique de connexion",
     "company_email": "Espace professionnel - Confirmation de l'adresse électronique de l'entreprise",
+    # R-ENT-1: entreprise's code (entreprise/templates/espace/emails/dossier_email.txt)
+    "dossier_email": "Espace professionnel - Modification de l'adresse électronique de l'entreprise",
 }
 
 
