@@ -124,6 +124,9 @@ def test_r_ent_1_an_active_suppleant_changes_it_and_the_titulaire_sees_it(client
     sign_in(owner_client, owner)
     history = read(owner_client.get("/espace/historique"))
     assert "Adresse électronique de l'entreprise modifiée" in history and "ROSEMONDE Lila" in history
+    assert "Dossier 732 829 320 SARL MARTIN DISTRIBUTION" in history
+    # The requester's history shows the request too.
+    assert "Changement de l'adresse électronique de l'entreprise demandé" in read(client.get("/espace/historique"))
 
 
 def test_r_ent_1_a_delegataire_an_on_hold_suppleant_and_another_space_get_404(client, space):

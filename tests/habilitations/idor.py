@@ -26,7 +26,7 @@ from tests.companies import DUPONT, MARTIN
 from tests.factories import SpaceFactory
 from tests.habilitations import builders
 
-NAMESPACES = ("habilitations",)
+NAMESPACES = ("habilitations", "entreprise")
 METHODS = ("get", "post")
 
 
@@ -131,6 +131,7 @@ def snapshot() -> tuple:
         list(Habilitation.objects.order_by("pk").values_list("pk", "space_id", "role", "ended_at", "ends_on")),
         list(AdhesionRequest.objects.order_by("pk").values_list("pk", "state", "resends", "closed_at", "expires_at", "pending_id")),
         list(PendingRequest.objects.order_by("pk").values_list("pk", "used_at", "expires_at", "code_hash")),
+        list(Dossier.objects.order_by("pk").values_list("pk", "company_email", "company_email_changed_at")),
     )
 
 
