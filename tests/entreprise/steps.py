@@ -9,7 +9,6 @@ from mailer.outbox import decrypt_body
 from tests.accounts import journey
 from tests.companies import MARTIN
 from tests.habilitations import builders
-from tests.habilitations.holdings import sign_in
 
 NAME = "SARL MARTIN DISTRIBUTION"
 FORM = f"/espace/dossiers/{MARTIN}/adresse-entreprise"
@@ -63,5 +62,3 @@ def mails_to(email, subject=None):
 def code_sent_to(email=NEW) -> str:
     return journey.last_code(email)
 
-
-__all__ = ["sign_in"]
