@@ -212,6 +212,9 @@ THROTTLE_POLICIES = {
     # client address, so that numbers cannot be walked to harvest names.
     "designations_per_space": {"limit": 20, "window": timedelta(hours=1)},
     "designations_per_address": {"limit": 30, "window": timedelta(hours=1)},
+    # R-ENT-1: each request for a new company email sends a code to the address typed: a
+    # ceiling per space keeps it from being used to flood a mailbox.
+    "company_email_requests_per_space": {"limit": 10, "window": timedelta(hours=1)},
 }
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"

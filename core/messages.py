@@ -195,6 +195,11 @@ MESSAGES = {
     "deletion_titulaire": (
         "Votre espace ne peut pas être supprimé : il est titulaire des services ci-dessous. Un autre espace "
         "doit d'abord en devenir titulaire (substitution du titulaire)."
+    # R-ENT-1: "Modifier l'adresse électronique de l'entreprise"
+    "company_email_unchanged": "Cette adresse est déjà l'adresse électronique de l'entreprise.",
+    "company_email_throttled": (
+        "Vous avez fait trop de demandes de modification de l'adresse électronique de l'entreprise en peu de "
+        "temps : chacune envoie un code. Réessayez dans une heure."
     ),
 }
 

@@ -118,6 +118,16 @@ def may_manage_company_email(allowed: Access | None) -> bool:
     return may_delegate(allowed)
 
 
+def company_email_dossiers(space, now: datetime | None = None) -> QuerySet[Dossier]:
+    """Return the dossiers whose company email space may manage (R-ENT-1), by name.
+
+    The same rule as may_manage_company_email, for every dossier at once: a live
+    titulaire or suppléant habilitation on one of its services.
+    """
+    held = live_habilitations(space, now).filter(role__in=MANAGERS).values("dossier_id")
+    return Dossier.objects.filter(pk__in=held).order_by("name", "siren")
+
+
 def may_manage_bank_accounts(allowed: Access | None) -> bool:
     """R-BANK-1: the titulaire or an active suppléant of a *Payer* service of the dossier."""
     return allowed is not None and any(service.is_payment for service in allowed.managed())

@@ -17,6 +17,8 @@ SUBJECTS = {
     "company_email": "Espace professionnel - Confirmation de l'adresse électronique de l'entreprise",
     "coordinates_changed": "Espace professionnel - Modification de vos coordonnées",
     "space_deleted": "Espace professionnel - Suppression de votre espace",
+    # R-ENT-1: entreprise's code (entreprise/templates/espace/emails/dossier_email.txt)
+    "dossier_email": "Espace professionnel - Modification de l'adresse électronique de l'entreprise",
 }
 
 

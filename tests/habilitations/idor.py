@@ -26,7 +26,7 @@ from tests.companies import DUPONT, MARTIN
 from tests.factories import SpaceFactory
 from tests.habilitations import builders
 
-NAMESPACES = ("habilitations",)
+NAMESPACES = ("habilitations", "entreprise")
 METHODS = ("get", "post")
 
 
@@ -137,6 +137,7 @@ def snapshot() -> tuple:
         list(PendingRequest.objects.order_by("pk").values_list("pk", "used_at", "expires_at", "code_hash")),
         list(Habilitation.objects.order_by("pk").values_list("pk", "on_hold")),
         list(Suppleance.objects.order_by("pk").values_list("pk", "state", "changed_at", "ended_at")),
+        list(Dossier.objects.order_by("pk").values_list("pk", "company_email", "company_email_changed_at")),
     )
 
 
