@@ -36,6 +36,8 @@ def bank_account(access: policy.Access | None, pk) -> BankAccount | None:
         pk = int(pk)
     except (TypeError, ValueError):
         return None
+    if not 0 < pk < 2**63:  # beyond a bigint: PostgreSQL would refuse the query (a 500), SQLite too
+        return None
     return BankAccount.objects.select_related("dossier").filter(
         pk=pk, dossier=access.dossier, removed_at__isnull=True
     ).first()
