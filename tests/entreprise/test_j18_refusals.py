@@ -168,3 +168,29 @@ def test_r_hab_2_idor_walker_covers_every_entreprise_url_with_an_id(settings, tm
     # The owner's GETs (the walker's proof that each URL is real) audit one mandate edited; A wrote nothing.
     assert banked[0] == before[0] and banked[2] == before[2]
     assert not AuditEvent.objects.filter(kind__startswith="entreprise.", space=mine).exists()
+
+
+def test_r_bank_1_selectors_answer_nothing_without_the_right(owner, account):
+    from entreprise import selectors
+    from habilitations import policy
+
+    assert list(selectors.bank_accounts(None)) == []
+    assert selectors.bank_account(None, account.pk) is None
+    allowed = policy.access(owner, MARTIN)
+    assert list(selectors.bank_accounts(allowed)) == [account]
+    for pk in ("abc", None, "1.5", 0, -1, 2**63):
+        assert selectors.bank_account(allowed, pk) is None
+    assert selectors.bank_account(allowed, str(account.pk)) == account
+    assert str(account) == f"{account.iban_masked} ({account.rum})"
+
+
+def test_r_bank_1_confirmer_without_a_draft_is_refused(rf, owner):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from entreprise.flows import bank_accounts as flow
+    from habilitations import policy
+
+    request = rf.post("/")
+    request.user, request.session = owner, SessionStore()
+    with pytest.raises(LookupError):
+        flow.confirm(request, policy.access(owner, MARTIN))
