@@ -16,7 +16,11 @@ urlpatterns = [
         bank_accounts.recap_view,
         name="bank_account_recap",
     ),
-    path("espace/dossiers/<slug:siren>/comptes-bancaires/<int:pk>/mandat.pdf", bank_accounts.mandate_view, name="bank_mandate"),
+    path(
+        "espace/dossiers/<slug:siren>/comptes-bancaires/<int:pk>/mandat.pdf",
+        bank_accounts.mandate_view,
+        name="bank_mandate",
+    ),
     path(
         "espace/dossiers/<slug:siren>/comptes-bancaires/<int:pk>/supprimer",
         bank_accounts.remove_view,

@@ -13,7 +13,8 @@ class BankAccountForm(Form):
     iban = TextField(
         sepa.IBAN_MAX_INPUT,
         label="IBAN",
-        help_text="Code pays, clé et numéro de compte ; les espaces sont acceptés. Exemple : FR76 3000 6000 0112 3456 7890 189",
+        help_text="Code pays, clé et numéro de compte ; les espaces sont acceptés. "
+        "Exemple : FR76 3000 6000 0112 3456 7890 189",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )
     bic = TextField(
@@ -23,7 +24,11 @@ class BankAccountForm(Form):
         help_text="8 ou 11 caractères. Obligatoire pour un compte tenu hors de l'Espace économique européen.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )
-    holder = TextField(70, label="Titulaire du compte", help_text="Nom ou raison sociale, tel qu'il figure sur le relevé d'identité bancaire")
+    holder = TextField(
+        70,
+        label="Titulaire du compte",
+        help_text="Nom ou raison sociale, tel qu'il figure sur le relevé d'identité bancaire",
+    )
     street = TextField(70, label="Adresse du titulaire", help_text="Numéro et libellé de la voie")
     complement = TextField(70, label="Complément d'adresse", required=False)
     city = TextField(70, label="Code postal et ville", help_text="Exemple : 75012 PARIS")

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 
 from core.clock import paris
+from core.identity import format_siren
 from dossiers.models import Dossier
 from entreprise import sepa, selectors
 from entreprise.events import Kind as Event
@@ -163,6 +164,7 @@ def _notify(kind: str, account: BankAccount, *, spaces, actor, now: datetime) ->
             space=space,
             account=account,
             dossier=account.dossier,
+            siren=format_siren(account.dossier.siren),
             actor=sharing.person(actor) if actor is not None else "",
             by_self=actor is not None and actor.pk == space.pk,
             when=paris(now),

@@ -57,7 +57,8 @@ def dossiers_view(request):
 @dossier_view
 def list_view(request, access):
     _managed(access)
-    return render(request, "entreprise/bank/list.html", _context(request, access, accounts=selectors.bank_accounts(access)))
+    context = _context(request, access, accounts=selectors.bank_accounts(access))
+    return render(request, "entreprise/bank/list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,7 +72,8 @@ def add_view(request, access):
     if not form.is_valid():
         return _form_page(request, access, form, status=400)
     data = form.cleaned_data
-    flow.start(request, access, NewAccount(iban=data["iban"], bic=data["bic"], holder=data["holder"], address=form.address()))
+    account = NewAccount(iban=data["iban"], bic=data["bic"], holder=data["holder"], address=form.address())
+    flow.start(request, access, account)
     return redirect("entreprise:bank_account_recap", siren=access.dossier.siren)
 
 

@@ -66,7 +66,9 @@ def add_by_keyboard(page, visits) -> None:
     tab_to(page, page.get_by_role("button", name="Continuer"))
     press_and_wait(page)
     expect(page.locator("#form-errors")).to_be_visible()
-    expect(page.locator("#id_iban-desc-error")).to_have_text("L'IBAN saisi est erroné (sa clé de contrôle ne correspond pas) : vérifiez votre saisie.")
+    expect(page.locator("#id_iban-desc-error")).to_have_text(
+        "L'IBAN saisi est erroné (sa clé de contrôle ne correspond pas) : vérifiez votre saisie."
+    )
     # The refused form answers 400 (SPEC §4), which Chromium logs: that one is the point here.
     assert all(" 400 " in problem for problem in page.watch.new_problems())
     visits.check("ajouter un compte, IBAN refusé")

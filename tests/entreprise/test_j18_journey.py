@@ -224,7 +224,9 @@ def test_r_bank_1_remove_twice_at_once_is_done_once(space, now):
 
 # --- Audit (R-AUDIT-2) and emails ---
 
-def test_r_audit_2_add_and_remove_audited_for_every_manager_and_emailed(logged, space, now, django_capture_on_commit_callbacks):
+def test_r_audit_2_add_and_remove_audited_for_every_manager_and_emailed(
+    logged, space, now, django_capture_on_commit_callbacks
+):
     suppleant = SpaceFactory(contact_email="suppleant@exemple.fr", last_name="DURAND", first_name="Paul")
     bank.payer(suppleant, role=Role.SUPPLEANT, granted_by=space)
     delegate = SpaceFactory(contact_email="delegataire@exemple.fr")
@@ -244,6 +246,7 @@ def test_r_audit_2_add_and_remove_audited_for_every_manager_and_emailed(logged, 
     [(subject, body)] = bank.emails_to(EMAIL)
     assert subject == "Un compte bancaire a été ajouté à votre espace professionnel"
     assert "Vous avez ajouté le compte bancaire FR** **** **** **** **** ***0 189" in body and account.rum in body
+    assert "SARL MARTIN DISTRIBUTION (SIREN 732 829 320)" in body
     [(_, told)] = bank.emails_to("suppleant@exemple.fr")
     assert "ROSEMONDE Lila a ajouté" in told and EMAIL not in told
     assert bank.emails_to("delegataire@exemple.fr") == []  # a délégataire is not concerned

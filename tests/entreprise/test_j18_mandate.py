@@ -163,7 +163,9 @@ def test_r_bank_1_no_free_rum_after_three_draws_fails_whole(space, monkeypatch):
 
 # --- confirm_mandate ---
 
-def test_r_bank_1_confirm_mandate_command_b2b_valid_audited_and_emailed(space, now, capsys, django_capture_on_commit_callbacks):
+def test_r_bank_1_confirm_mandate_command_b2b_valid_audited_and_emailed(
+    space, now, capsys, django_capture_on_commit_callbacks
+):
     adder = SpaceFactory(contact_email="ajout@exemple.fr")
     bank.payer(adder, role=Role.SUPPLEANT, granted_by=space)
     account = bank.add_account(adder)

@@ -25,4 +25,6 @@ class Command(BaseCommand):
             account = confirm_mandate(rum=rum, now=clock.now())
         except BankAccountRefused as refused:
             raise CommandError(REFUSALS[refused.code] % printable(rum)[:40]) from None
-        self.stdout.write(f"Mandat {account.rum} confirmé : compte {account.iban_masked}, SIREN {account.dossier.siren}.")
+        self.stdout.write(
+            f"Mandat {account.rum} confirmé : compte {account.iban_masked}, SIREN {account.dossier.siren}."
+        )
