@@ -205,3 +205,27 @@ def test_r_bank_1_confirmed_shows_valid_in_the_list(client, space):
     steps.enter(client, space)
     page = client.get(bank.accounts_url(MARTIN)).content.decode()
     assert "En attente du mandat signé" not in page and page.count(">Valide<") == 2
+
+
+def test_r_bank_1_mandate_stays_one_page_at_the_form_s_longest_values(space):
+    from entreprise import mandate
+    from entreprise.services.bank_accounts import NewAccount
+
+    dossier = bank.builders.dossier(MARTIN, "W" * 255)
+    iban, bic = OUTSIDE_EEA_IBANS["MC"]
+    with_long = NewAccount(iban=iban, bic=bic, holder="W" * 70, address=["W" * 70] * 4)
+    account = bank_accounts.add(request=None, actor=space, dossier=dossier, account=with_long, now=NOW)
+    pdf = mandate.render(account, now=NOW)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert len(document.pages) == 1
+    assert "Signature et cachet" in text_of(pdf)
+
+
+def test_r_bank_1_mandate_when_no_attempt_fits_the_last_is_given(space, monkeypatch):
+    from entreprise import mandate
+
+    account = bank.add_account(space)
+    monkeypatch.setattr(mandate, "ATTEMPTS", ((None, 40),))  # a size no page holds
+    pdf = mandate.render(account, now=NOW)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert len(document.pages) > 1
