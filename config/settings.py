@@ -142,6 +142,12 @@ DELEGATION_ANSWER_TTL = timedelta(days=30)  # R-DEL-1 (choice): an offered deleg
 # R-BANK-1: the creditor of the SEPA B2B mandates (the State's identifier by default).
 SEPA_CREDITOR_ID = env("SEPA_CREDITOR_ID", default="FR46ZZZ005002")
 SEPA_CREDITOR_NAME = env("SEPA_CREDITOR_NAME", default="Direction générale des Finances publiques")
+# The creditor's postal address printed on the mandate, its lines separated by "|".
+SEPA_CREDITOR_ADDRESS = [
+    line.strip()
+    for line in env.str("SEPA_CREDITOR_ADDRESS", default="139 rue de Bercy|75572 PARIS CEDEX 12").split("|")
+    if line.strip()
+]
 # J5: wrong trust answers one reset code survives; the next one voids it (a new code from the
 # mailbox is needed). Answers are short and guessable: the throttle alone would allow ~10 a day.
 RESET_ANSWER_ATTEMPTS = 3

@@ -201,6 +201,28 @@ MESSAGES = {
         "Vous avez fait trop de demandes de modification de l'adresse électronique de l'entreprise en peu de "
         "temps : chacune envoie un code. Réessayez dans une heure."
     ),
+    # R-BANK-1: a bank account and its SEPA B2B mandate (entreprise.sepa)
+    "iban_invalid": (
+        "L'IBAN doit commencer par le code du pays (2 lettres) et la clé (2 chiffres), suivis du numéro de "
+        "compte, par exemple FR76 3000 6000 0112 3456 7890 189."
+    ),
+    "iban_outside_sepa": (
+        "Ce compte n'est pas tenu dans la zone SEPA : seul un compte de la zone SEPA peut être prélevé."
+    ),
+    "iban_length": "L'IBAN d'un compte de ce pays comporte %(length)s caractères : vérifiez votre saisie.",
+    "iban_checksum": "L'IBAN saisi est erroné (sa clé de contrôle ne correspond pas) : vérifiez votre saisie.",
+    "iban_format": "L'IBAN ne respecte pas le format des comptes de ce pays : vérifiez votre saisie.",
+    "bic_invalid": (
+        "Le BIC comporte 8 ou 11 caractères : 4 lettres (banque), 2 lettres (pays), 2 lettres ou chiffres "
+        "(emplacement), éventuellement 3 lettres ou chiffres (agence)."
+    ),
+    "bic_required": "Le BIC est obligatoire pour un compte tenu hors de l'Espace économique européen.",
+    "bank_account_duplicate": "Ce compte bancaire est déjà enregistré pour cette entreprise.",
+    "bank_account_added": (
+        "Le compte bancaire a été ajouté. Éditez le mandat, signez-le et remettez-le à votre banque : le "
+        "statut « Interentreprises/B2B » deviendra « Valide » quand votre banque l'aura enregistré."
+    ),
+    "bank_account_removed": "Le compte bancaire %(iban)s a été supprimé.",
 }
 
 

@@ -1,7 +1,7 @@
 """`make screenshots`: every J1–J3 page, the static pages and the error pages, the pages of J4–J8,
 the login lock and J8's lost-certificate path, and issue 14's pages (J9, J2 for services, the
 home with one and several dossiers, the dossiers list, a service page, J11, the mode simplifié),
-J15's and J16's pages (issue 16),
+J15's and J16's pages (issue 16), J18's bank accounts (list, form, recap, pending account, removal),
 at 1280 and 375 px, into var/screenshots/ (or
 $SCREENSHOTS_DIR), for a person to look at.
 
@@ -37,6 +37,7 @@ def shot_page(request, chromium, live_server):
     name = request.node.name
     start = 100 if "issue_14" in name else 80 if "lock_and_j8" in name else 50 if "j5_to_j8" in name else 1
     start = 170 if "j15_j16" in name else start  # issue 16: J15 and J16
+    start = 160 if "j18" in name else start
     counter = iter(range(start, 200))
 
     def shot(name: str) -> None:
@@ -406,5 +407,59 @@ def test_screenshots_of_j15_j16(shot_page, settings):
         page.get_by_role("button", name="Supprimer définitivement mon espace").click()
         expect(page.get_by_role("heading", level=1, name="Espace professionnel supprimé")).to_be_visible()
         shot("j16-espace-supprime")
+    finally:
+        known.KNOWN.clear()
+
+
+def test_screenshots_of_j18(shot_page, settings, tmp_path):
+    """J18 "Gérer les comptes bancaires": the empty list, the form (empty, refused), the recap,
+    the list with an account waiting for its signed mandate, then valid, the removal's
+    confirmation."""
+    from core import clock
+    from entreprise.services import bank_accounts
+    from tests import companies as known
+    from tests.factories import SpaceFactory
+    from tests.habilitations import builders
+
+    page, shot = shot_page, shot_page.shot
+    settings.COMPANY_REGISTER = "tests.companies.KnownCompanies"
+    settings.LETTER_SPOOL_DIR = tmp_path / "courriers"
+    known.add_demo_companies()
+    try:
+        space = SpaceFactory(login_email="lila.rosemonde@exemple.fr")
+        builders.grant(space, known.MARTIN, "payer_tva", name="SARL MARTIN DISTRIBUTION")
+        page.goto("/")
+        field(page, "Adresse électronique").fill("lila.rosemonde@exemple.fr")
+        field(page, "Mot de passe").fill(STRONG_PASSWORD)
+        field(page, "Recopiez les caractères de l'image").fill(captcha_answer(page))
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page).to_have_url(re.compile(r"/espace$"))
+        page.goto("/espace/gerer")
+        page.get_by_role("link", name="Gérer les comptes bancaires").click()
+        expect(page.get_by_role("heading", level=1, name="Gérer les comptes bancaires")).to_be_visible()
+        shot("j18-comptes-vide")
+        page.get_by_role("link", name="Ajouter un compte").click()
+        shot("j18-ajout-formulaire")
+        field(page, "IBAN").fill("CH93 0076 2011 6238 5295 7")
+        page.get_by_role("button", name="Continuer").click()
+        expect(page.locator("#form-errors")).to_be_visible()
+        shot("j18-ajout-erreurs")
+        field(page, "BIC").fill("UBSWCHZH80A")
+        field(page, "Titulaire du compte").fill("SARL MARTIN DISTRIBUTION")
+        field(page, "Adresse du titulaire").fill("10 RUE DE L'ÉGLISE")
+        field(page, "Complément d'adresse").fill("Bâtiment B")
+        field(page, "Code postal et ville").fill("25000 BESANÇON")
+        page.get_by_role("button", name="Continuer").click()
+        expect(page.get_by_role("heading", name="Récapitulatif du compte")).to_be_visible()
+        shot("j18-ajout-recapitulatif")
+        page.get_by_role("button", name="Confirmer").click()
+        expect(page.locator(".fr-alert--success")).to_be_visible()
+        shot("j18-compte-en-attente")
+        [account] = bank_accounts.BankAccount.objects.all()
+        bank_accounts.confirm_mandate(rum=account.rum, now=clock.now())
+        page.reload()
+        shot("j18-compte-valide")
+        page.get_by_role("link", name=re.compile(r"^Supprimer le compte")).click()
+        shot("j18-suppression-confirmation")
     finally:
         known.KNOWN.clear()

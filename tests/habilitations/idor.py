@@ -23,6 +23,7 @@ from codes.models import PendingRequest
 from dossiers.models import Dossier
 from habilitations.models import AdhesionRequest, Habilitation, Role, Suppleance
 from tests.companies import DUPONT, MARTIN
+from tests.entreprise import bank as entreprise_bank
 from tests.factories import SpaceFactory
 from tests.habilitations import builders
 
@@ -184,3 +185,23 @@ def walk(client, world: World, found: list[Route], owner_client=None, fillers=No
             result.problems.append(f"{route.name} {url} : les données de l'autre espace ont changé")
         result.checked.append(route.name)
     return result
+
+
+# J18 (R-BANK-1): B manages the bank accounts of DUPONT (a *Payer* service) and has one there.
+def their_bank_account(world: World):
+    """Return B's bank account on DUPONT, made at the first call (B then holds payer_tva there)."""
+    if "bank_account" not in world.extra:
+        entreprise_bank.payer(world.theirs, DUPONT)
+        world.extra["bank_account"] = entreprise_bank.add_account(world.theirs, DUPONT)
+    return world.extra["bank_account"]
+
+
+def their_bank_siren(world: World) -> str:
+    their_bank_account(world)
+    return world.their_dossier.siren
+
+
+for _name in ("bank_accounts", "bank_account_add", "bank_account_recap", "bank_mandate", "bank_account_remove"):
+    FILL[f"entreprise:{_name}:siren"] = their_bank_siren
+for _name in ("bank_mandate", "bank_account_remove"):
+    FILL[f"entreprise:{_name}:pk"] = lambda world: their_bank_account(world).pk
