@@ -1,6 +1,6 @@
 from django.urls import path
 
-from habilitations.views import adhesion, dossiers, habilitations
+from habilitations.views import adhesion, delegations, dossiers, habilitations
 
 app_name = "habilitations"
 
@@ -22,4 +22,12 @@ urlpatterns = [
     path("espace/dossiers/choisir", dossiers.choose_view, name="choose_dossier"),  # POST siren
     # R-HOME-2 the page of a service held on a dossier
     path("espace/dossiers/<slug:siren>/services/<slug:code>", dossiers.service_view, name="service"),
+    # J13 "Gérer mes délégations" (R-DEL-1)
+    path("espace/partage/delegations", delegations.list_view, name="delegations"),
+    path("espace/dossiers/<slug:siren>/delegations/deleguer", delegations.new_view, name="delegation_new"),
+    path("espace/dossiers/<slug:siren>/delegations/recapitulatif", delegations.recap_view, name="delegation_recap"),
+    path("espace/dossiers/<slug:siren>/delegations/<int:pk>/revoquer", delegations.revoke_view, name="delegation_revoke"),
+    path("espace/delegations/<int:pk>/accepter", delegations.accept_view, name="delegation_accept"),
+    path("espace/delegations/<int:pk>/refuser", delegations.refuse_view, name="delegation_refuse"),
+    path("espace/delegations/<int:pk>/renoncer", delegations.renounce_view, name="delegation_renounce"),
 ]

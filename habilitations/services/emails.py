@@ -7,6 +7,13 @@ contact email receives it. Templates: habilitations/emails/<kind>.txt.
 from mailer import templated
 
 SUBJECTS = {
+    # R-DEL-1
+    "delegation_offered": "Une délégation vous est proposée",
+    "delegation_accepted": "Votre délégation a été acceptée",
+    "delegation_refused": "Votre délégation a été refusée",
+    "delegation_revoked": "Une délégation a été révoquée",
+    "delegation_revoked_grantor": "Une délégation que vous avez donnée a été révoquée",
+    "delegation_renounced": "Le délégataire a renoncé à votre délégation",
 }
 
 

@@ -55,3 +55,26 @@ def resend_with_code(asked: AdhesionRequest, spool, now: datetime | None = None)
     with TestCase.captureOnCommitCallbacks(execute=True):
         adhesion.resend(adhesion=asked, now=now or clock.now())
     return new_letter_code(spool, before)
+
+
+# J13 délégations (R-DEL-1)
+
+def delegate(grantor, delegate_space, siren: str, codes=("declarer_tva",), ends_on=None, now: datetime | None = None):
+    """Return a delegation of codes on siren's dossier offered by grantor (who must manage them) to delegate_space."""
+    from habilitations import policy
+    from habilitations.services import delegations
+
+    now = now or clock.now()
+    return delegations.offer(
+        grantor=grantor, access=policy.access(grantor, siren, now), delegate=delegate_space, services=list(codes),
+        ends_on=ends_on, now=now,
+    )
+
+
+def accepted_delegation(grantor, delegate_space, siren: str, codes=("declarer_tva",), ends_on=None, now: datetime | None = None):
+    """Return a delegation offered by grantor and accepted by delegate_space (its habilitation rows created)."""
+    from habilitations.services import delegations
+
+    now = now or clock.now()
+    offered = delegate(grantor, delegate_space, siren, codes, ends_on=ends_on, now=now)
+    return delegations.accept(delegation=offered, now=now)
