@@ -107,11 +107,12 @@ def recap_view(request, access):
     except DelegationRefused as refused:
         # The rules changed since the form (a service lost, the delegate's space closed): the
         # form again, with why; the person is typed again (its check is the throttled one).
-        kept = flow.draft(request, access)
-        form = DelegationForm(
-            {"services": kept.services, "ends_on": kept.ends_on or ""}, managed=access.managed()
-        )
+        kept, managed = flow.draft(request, access), access.managed()
+        codes = {service.code for service in managed}
+        still = [code for code in kept.services if code in codes]
+        form = DelegationForm({"services": still, "ends_on": kept.ends_on or ""}, managed=managed)
         form.is_valid()
+        form.errors.pop("services", None)
         for name in ("subscriber_number", "last_name"):
             form.errors.pop(name, None)
         form.add_error(FIELD_OF.get(refused.code, "services"), refused.message())
