@@ -122,7 +122,8 @@ def test_r_del_1_back_to_the_form_keeps_the_services_and_date(grantor, delegate_
     client = session(grantor)
     client.post(new_url(), form_data(services=["payer_tva"], ends_on="2027-01-15"))
     html = client.get(new_url()).content.decode()
-    assert 'value="payer_tva" checked' in html or 'checked value="payer_tva"' in html or "checked" in html
+    assert 'value="payer_tva" id="id_services-payer_tva" checked' in html
+    assert 'value="declarer_tva" id="id_services_0">' in html
     assert 'value="2027-01-15"' in html
 
 
