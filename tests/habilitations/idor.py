@@ -21,8 +21,8 @@ from django.urls.resolvers import RoutePattern
 
 from codes.models import PendingRequest
 from dossiers.models import Dossier
-from habilitations.models import AdhesionRequest, Habilitation, Role
-from tests.companies import DUPONT, MARTIN
+from habilitations.models import AdhesionRequest, Delegation, Habilitation, Role
+from tests.companies import DUPONT, MARTIN, SANS_SIEGE
 from tests.factories import SpaceFactory
 from tests.habilitations import builders
 
@@ -50,6 +50,11 @@ FILL: dict[str, Callable[[World], object]] = {
     "pk": lambda world: world.their_request.pk,
     "request_pk": lambda world: world.their_request.pk,
     "adhesion": lambda world: world.their_request.pk,
+    # J13 (R-DEL-1): a delegation B gave (B revokes it), one B received (B answers it).
+    "habilitations:delegation_revoke:pk": lambda world: world.extra["delegation_given"].pk,
+    "habilitations:delegation_accept:pk": lambda world: world.extra["delegation_received"].pk,
+    "habilitations:delegation_refuse:pk": lambda world: world.extra["delegation_received"].pk,
+    "habilitations:delegation_renounce:pk": lambda world: world.extra["delegation_received"].pk,
 }
 
 
@@ -131,6 +136,7 @@ def snapshot() -> tuple:
         list(Habilitation.objects.order_by("pk").values_list("pk", "space_id", "role", "ended_at", "ends_on")),
         list(AdhesionRequest.objects.order_by("pk").values_list("pk", "state", "resends", "closed_at", "expires_at", "pending_id")),
         list(PendingRequest.objects.order_by("pk").values_list("pk", "used_at", "expires_at", "code_hash")),
+        list(Delegation.objects.order_by("pk").values_list("pk", "state", "decided_at", "ended_at")),
     )
 
 
@@ -141,10 +147,16 @@ def build_world(mine, theirs=None) -> World:
     builders.grant(theirs, DUPONT, "declarer_tva", name="DUPONT ET FILS")
     builders.grant(theirs, DUPONT, "consulter_compte_fiscal", Role.DELEGATAIRE)
     request = builders.request(theirs, DUPONT, ["payer_tva"])
-    return World(
+    world = World(
         mine=mine, theirs=theirs, their_dossier=Dossier.objects.get(siren=DUPONT), their_service_code="declarer_tva",
         their_request=request,
     )
+    # J13: B delegates DUPONT's TVA to a third space; a fourth, titulaire on SANS_SIEGE, delegates to B.
+    world.extra["delegation_given"] = builders.delegate(theirs, SpaceFactory(), DUPONT)
+    grantor = SpaceFactory()
+    builders.grant(grantor, SANS_SIEGE, "declarer_tva", name="SANS SIEGE")
+    world.extra["delegation_received"] = builders.delegate(grantor, theirs, SANS_SIEGE)
+    return world
 
 
 @dataclass
