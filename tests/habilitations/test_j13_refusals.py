@@ -310,3 +310,48 @@ def test_r_del_1_another_space_s_delegation_is_a_404(grantor, delegate_space):
     assert session(delegate_space).post(f"/espace/dossiers/{MARTIN}/delegations/{offered.pk}/revoquer", {"confirm": "oui"}).status_code == 404
     offered.refresh_from_db()
     assert offered.state == Delegation.State.OFFERED
+
+
+def test_r_del_1_a_delegation_of_another_dossier_through_one_s_own_siren_is_a_404(grantor, delegate_space):
+    """The pk is looked up on the URL's dossier only: a manager of MARTIN cannot reach DUPONT's."""
+    other = SpaceFactory(subscriber_number="20260540000888")
+    builders.grant(other, DUPONT, "declarer_tva", name="DUPONT ET FILS")
+    theirs = builders.accepted_delegation(other, delegate_space, DUPONT)
+    mine = session(grantor)
+    assert mine.post(f"/espace/dossiers/{MARTIN}/delegations/{theirs.pk}/revoquer", {"confirm": "oui"}).status_code == 404
+    assert mine.post(f"/espace/dossiers/{DUPONT}/delegations/{theirs.pk}/revoquer", {"confirm": "oui"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.state == Delegation.State.ACCEPTED
+    assert "DUPONT ET FILS" not in mine.get(LIST).content.decode()
+
+
+def test_r_del_1_a_manager_of_another_service_of_the_dossier_does_not_see_it(grantor, delegate_space):
+    """delegation_given: only managers of one of the delegation's services see and revoke it."""
+    other = SpaceFactory(subscriber_number="20260540000777")
+    builders.grant(other, MARTIN, "consulter_compte_fiscal")
+    given = builders.delegate(grantor, delegate_space, MARTIN)
+    client = session(other)
+    assert "LEFÈVRE" not in client.get(LIST).content.decode()
+    assert client.post(f"/espace/dossiers/{MARTIN}/delegations/{given.pk}/revoquer", {"confirm": "oui"}).status_code == 404
+
+
+def test_r_del_1_policy_lists_nothing_for_an_anonymous_or_closed_space(grantor, delegate_space):
+    from django.contrib.auth.models import AnonymousUser
+
+    builders.delegate(grantor, delegate_space, MARTIN)
+    assert policy.delegations_received(delegate_space).count() == 1
+    assert not policy.delegations_received(AnonymousUser()).exists()
+    delegate_space.is_active = False
+    assert not policy.delegations_received(delegate_space).exists()
+    assert policy.delegations_given(grantor).count() == 1 and not policy.delegations_given(AnonymousUser()).exists()
+
+
+def test_r_del_1_validate_without_a_draft_is_a_lookup_error(grantor, rf):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from habilitations.flows import delegations as flow
+
+    request = rf.post(recap_url())
+    request.user, request.session = grantor, SessionStore()
+    with pytest.raises(LookupError):
+        flow.validate(request, policy.access(grantor, MARTIN))

@@ -15,6 +15,7 @@ from habilitations import selectors
 from habilitations.models import Habilitation, Role
 from tests.companies import DUPONT, MARTIN
 from tests.factories import SpaceFactory
+from tests.habilitations import builders
 from tests.habilitations import holdings as steps
 
 pytestmark = pytest.mark.django_db
@@ -174,9 +175,11 @@ def test_r_hab_2_every_dossier_route_answers_404_for_another_spaces_dossier(clie
     space's dossier and a service that space holds there, is not found, by GET and by POST."""
     steps.hold(space, steps.martin(), ["declarer_tva"])
     steps.hold(SpaceFactory(), steps.dupont(), ["declarer_tva"])
+    given = builders.delegate(space, SpaceFactory(), MARTIN)  # J13's routes with an id: the space's own delegation
     routes = list(dossier_routes())
     assert routes  # the service page; "Choisir ce dossier" posts its SIREN (test_dossiers_list)
     for route in routes:
+        route = route.replace("<int:pk>", str(given.pk))
         path = "/" + route.replace("<slug:siren>", DUPONT).replace("<slug:code>", "declarer_tva")
         own = "/" + route.replace("<slug:siren>", MARTIN).replace("<slug:code>", "declarer_tva")
         answers = {client.get(path).status_code, client.post(path).status_code}
