@@ -417,7 +417,8 @@ def delegations_given(space, now: datetime) -> list[DossierDelegations]:
     given = _with_services(policy.delegations_given(space, now).filter(dossier__in=dossiers))
     by_dossier: dict[int, list[DelegationRow]] = {dossier.pk: [] for dossier in dossiers}
     for delegation in given:
-        by_dossier[delegation.dossier_id].append(_delegation_row(delegation, now, other=sharing.party(delegation.delegate)))
+        row = _delegation_row(delegation, now, other=sharing.party(delegation.delegate))
+        by_dossier[delegation.dossier_id].append(row)
     return [DossierDelegations(dossier, format_siren(dossier.siren), by_dossier[dossier.pk]) for dossier in dossiers]
 
 

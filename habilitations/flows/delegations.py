@@ -30,7 +30,9 @@ class Draft:
     ends_on: str | None  # ISO date
 
 
-def start(request, access: policy.Access, *, number: str, last_name: str, services: list[str], ends_on: date | None) -> Plan:
+def start(
+    request, access: policy.Access, *, number: str, last_name: str, services: list[str], ends_on: date | None
+) -> Plan:
     """Find the délégataire and check the offer; keep it for the recap.
 
     Raise sharing.DesignationRefused (number + name, throttled) or delegations.DelegationRefused.

@@ -56,7 +56,9 @@ class Plan:
     ends_on: date | None
 
 
-def check(*, grantor, access: policy.Access | None, delegate, service_codes, ends_on: date | None, now: datetime) -> Plan:
+def check(
+    *, grantor, access: policy.Access | None, delegate, service_codes, ends_on: date | None, now: datetime
+) -> Plan:
     """Return the offer of service_codes to delegate, checked now; raise DelegationRefused.
 
     Checked at the form and again at "Valider" (the grantor may have lost a service, the
@@ -70,7 +72,8 @@ def check(*, grantor, access: policy.Access | None, delegate, service_codes, end
         raise DelegationRefused("delegation_no_service")
     foreign = [code for code in wanted if code not in managed]
     if foreign:
-        raise DelegationRefused("delegation_services_not_managed", Service.objects.filter(code__in=foreign).select_related("family"))
+        named = Service.objects.filter(code__in=foreign).select_related("family")
+        raise DelegationRefused("delegation_services_not_managed", named)
     if ends_on is not None and ends_on < clock.paris(now).date():
         raise DelegationRefused("delegation_end_past")
     if delegate is None or not delegate.is_active or delegate.pk == grantor.pk:
@@ -199,9 +202,12 @@ def revoke(*, delegation: Delegation, actor, now: datetime, request=None) -> Del
         locked = _lock(delegation)
         if not _open(locked, now):
             raise DelegationRefused("delegation_not_active")
+        offered = locked.state == Delegation.State.OFFERED
         services = _end(locked, Delegation.State.REVOKED, now)
         _record(request, Event.DELEGATION_REVOKED, locked, actor=actor, services=services)
-        emails.send("delegation_revoked", space=locked.delegate, **_context(locked, services, other=actor))
+        emails.send(
+            "delegation_revoked", space=locked.delegate, **_context(locked, services, other=actor, offered=offered)
+        )
         if locked.grantor is not None and locked.grantor.pk != actor.pk:
             emails.send(
                 "delegation_revoked_grantor",

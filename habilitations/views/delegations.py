@@ -101,7 +101,9 @@ def recap_view(request, access):
             created = flow.validate(request, access)
             messages.success(
                 request,
-                message("delegation_offered_done", person=person(created.delegate), until=clock.long_date(created.answer_by)),
+                message(
+                    "delegation_offered_done", person=person(created.delegate), until=clock.long_date(created.answer_by)
+                ),
             )
             return redirect("habilitations:delegations")
     except DelegationRefused as refused:
@@ -150,7 +152,8 @@ def revoke_view(request, access, pk: int):
     except DelegationRefused as refused:
         messages.error(request, refused.message())
     else:
-        messages.success(request, message("delegation_revoked_done", person=person(delegation.delegate), **_names(delegation)))
+        done = message("delegation_revoked_done", person=person(delegation.delegate), **_names(delegation))
+        messages.success(request, done)
     return redirect("habilitations:delegations")
 
 

@@ -145,6 +145,7 @@ def test_r_del_1_the_grantor_revokes_after_a_confirmation(grantor, delegate_spac
     assert session(delegate_space).get(service_url()).status_code == 404
     subject, body = mails(delegate_space)[-1]
     assert subject == "Une délégation a été révoquée" and "Monsieur MARTIN Paul" in body
+    assert "dont vous disposiez" in body and "Vous n'avez plus accès" in body
     assert kinds(delegate_space)[-1] == kinds(grantor)[-1] == Event.DELEGATION_REVOKED
     page = client.get(LIST).content.decode()
     assert "Révoquée" in page and revoke_url(delegation.pk) not in page
@@ -160,6 +161,8 @@ def test_r_del_1_an_offer_can_be_revoked_before_its_answer(grantor, delegate_spa
     assert session(grantor).post(revoke_url(delegation.pk), {"confirm": "oui"}).status_code == 302
     delegation.refresh_from_db()
     assert delegation.state == Delegation.State.REVOKED
+    _subject, body = mails(delegate_space)[-1]
+    assert "qui vous était proposée" in body and "Cette proposition n'est plus valable." in body
     theirs = session(delegate_space)
     assert answer_url(delegation.pk, "accepter") not in theirs.get(LIST).content.decode()
     theirs.post(answer_url(delegation.pk, "accepter"))
