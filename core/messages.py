@@ -223,6 +223,34 @@ MESSAGES = {
         "statut « Interentreprises/B2B » deviendra « Valide » quand votre banque l'aura enregistré."
     ),
     "bank_account_removed": "Le compte bancaire %(iban)s a été supprimé.",
+    # R-DEL-1 "Gérer mes délégations"
+    "delegation_not_allowed": "Vous ne pouvez pas déléguer les services de cette entreprise.",
+    "delegation_no_service": "Cochez au moins un service à déléguer.",
+    "delegation_services_not_managed": (
+        "Vous ne pouvez déléguer que les services dont vous êtes titulaire ou administrateur suppléant : "
+        "%(services)s ne peuvent pas être délégués."
+    ),
+    "delegation_date_invalid": "Saisissez une date de fin valide, par exemple 31/12/2027.",
+    "delegation_end_past": "La date de fin ne peut pas être passée : choisissez aujourd'hui ou une date ultérieure.",
+    "delegation_delegate_holds": "Cette personne dispose déjà de ces services pour cette entreprise : %(services)s.",
+    "delegation_not_offered": "Cette délégation n'est plus en attente de réponse : elle ne peut plus être acceptée ni refusée.",
+    "delegation_expired": "Le délai de réponse de cette délégation est dépassé : elle n'est plus valable.",
+    "delegation_nothing_left": (
+        "Les services de cette délégation ne peuvent plus vous être délégués par la personne qui vous l'a "
+        "proposée : elle ne peut pas être acceptée."
+    ),
+    "delegation_not_active": "Cette délégation n'est plus en cours.",
+    "delegation_changed": (
+        "Votre délégation ne peut plus être proposée telle quelle : la situation a changé. Vérifiez votre saisie."
+    ),
+    "delegation_offered_done": (
+        "Votre délégation a été proposée à %(person)s. Elle ne sera effective qu'après son acceptation, "
+        "au plus tard le %(until)s."
+    ),
+    "delegation_accepted_done": "Vous avez accepté la délégation pour %(name)s (SIREN %(siren)s) : ses services figurent dans votre espace.",
+    "delegation_refused_done": "Vous avez refusé la délégation pour %(name)s (SIREN %(siren)s).",
+    "delegation_revoked_done": "La délégation donnée à %(person)s pour %(name)s (SIREN %(siren)s) est révoquée.",
+    "delegation_renounced_done": "Vous avez renoncé à la délégation pour %(name)s (SIREN %(siren)s).",
 }
 
 
@@ -240,6 +268,7 @@ def rule_values() -> dict:
         "audit_retention_days": settings.AUDIT_RETENTION.days,
         "adhesion_code_days": settings.ADHESION_CODE_TTL.days,
         "habilitations_ended_days": settings.HABILITATIONS_ENDED_DAYS,
+        "delegation_answer_days": settings.DELEGATION_ANSWER_TTL.days,
     }
 
 

@@ -22,7 +22,7 @@ What each role may do on a dossier (SPEC §5):
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from catalogue.models import Service
 from core import clock
@@ -210,3 +210,29 @@ def own_request(space, pk: int | str) -> AdhesionRequest | None:
     if not getattr(space, "is_authenticated", False) or pk is None:
         return None
     return AdhesionRequest.objects.select_related("dossier").filter(pk=pk, space=space).first()
+
+
+def delegations_given(space, now: datetime | None = None) -> QuerySet[Delegation]:
+    """Return the delegations space sees as grantor side: those of a service it manages now.
+
+    The list's counterpart of delegation_given (R-DEL-1): a service of the delegation held
+    live by space as titulaire or suppléant, on the delegation's dossier.
+    """
+    managed = live_habilitations(space, now).filter(role__in=MANAGERS)
+    links = Delegation.services.through.objects.filter(
+        Exists(managed.filter(dossier_id=OuterRef("delegation__dossier_id"), service_id=OuterRef("service_id")))
+    )
+    return Delegation.objects.filter(pk__in=links.values("delegation_id"))
+
+
+def delegations_received(space) -> QuerySet[Delegation]:
+    """Return the delegations offered to space (R-DEL-1 "Délégations reçues")."""
+    if not getattr(space, "is_authenticated", False) or not space.is_active:
+        return Delegation.objects.none()
+    return Delegation.objects.filter(delegate=space)
+
+
+def managed_dossiers(space, now: datetime | None = None) -> QuerySet[Dossier]:
+    """Return the dossiers where space may delegate (titulaire or active suppléant of a service), by name."""
+    managed = live_habilitations(space, now).filter(role__in=MANAGERS).values("dossier_id")
+    return Dossier.objects.filter(pk__in=managed).order_by("name", "siren")

@@ -18,7 +18,8 @@ from catalogue.models import Family, Service
 from core import clock
 from core.identity import format_siren
 from habilitations import policy
-from habilitations.models import AdhesionRequest, Habilitation, Role, Suppleance
+from habilitations.models import AdhesionRequest, Delegation, Habilitation, Role, Suppleance
+from habilitations.services import sharing
 from habilitations.services.sharing import person
 
 ADMINISTRATION = "l'administration (courrier)"  # granted_by None: a letter's code (R-ADH-2)
@@ -464,3 +465,101 @@ def titled_services(space, *, now: datetime | None = None) -> list[TitledService
         TitledService(siren=format_siren(row.dossier.siren), name=row.dossier.name, service=str(row.service))
         for row in rows
     ]
+# J13 "Gérer mes délégations" (R-DEL-1): the delegations given (per dossier the space
+# manages) and received, in words. The policy chose which (policy.delegations_given,
+# delegations_received); these rows only say what each is and which buttons it gets.
+
+@dataclass(frozen=True)
+class DelegationRow:
+    pk: int
+    siren: str  # "732 829 320"
+    raw_siren: str  # for URLs
+    name: str
+    other: str  # the other party: "M. DUPONT Jean" (+ its number on the grantor's side)
+    grantor: str  # who granted it (the grantor side may hold several managers)
+    services: list[str]
+    state: str
+    ends_on: date | None
+    answer_by: datetime | None  # while offered
+    offered: bool  # "Accepter" / "Refuser"
+    accepted: bool  # "Renoncer"
+    revocable: bool  # "Révoquer"
+
+
+@dataclass(frozen=True)
+class DossierDelegations:
+    dossier: object
+    siren: str
+    rows: list[DelegationRow]
+
+
+def delegation_state(delegation: Delegation, now: datetime) -> str:
+    """Return the state as a person reads it: an unanswered offer past its deadline is "Expirée"."""
+    today = clock.paris(now).date()
+    if delegation.state == Delegation.State.OFFERED and now >= delegation.answer_by:
+        return "Expirée"
+    if delegation.state == Delegation.State.ACCEPTED and delegation.ends_on is not None and delegation.ends_on < today:
+        return f"Arrivée à échéance le {clock.long_date(delegation.ends_on)}"
+    return Delegation.State(delegation.state).label
+
+
+def _delegation_row(delegation: Delegation, now: datetime, *, other: str) -> DelegationRow:
+    today = clock.paris(now).date()
+    in_time = now < delegation.answer_by
+    before_end = delegation.ends_on is None or delegation.ends_on >= today
+    offered = delegation.state == Delegation.State.OFFERED and in_time
+    accepted = delegation.state == Delegation.State.ACCEPTED and before_end
+    granted = [row.service for row in delegation.habilitations.all()]
+    services = granted if delegation.state != Delegation.State.OFFERED and granted else list(delegation.services.all())
+    services.sort(key=lambda service: (service.family.position, service.position))
+    return DelegationRow(
+        pk=delegation.pk,
+        siren=format_siren(delegation.dossier.siren),
+        raw_siren=delegation.dossier.siren,
+        name=delegation.dossier.name,
+        other=other,
+        grantor=sharing.person(delegation.grantor),
+        services=[str(service) for service in services],  # "Déclarer › TVA"
+        state=delegation_state(delegation, now),
+        ends_on=delegation.ends_on,
+        answer_by=delegation.answer_by if delegation.state == Delegation.State.OFFERED else None,
+        offered=offered,
+        accepted=accepted,
+        revocable=offered or accepted,
+    )
+
+
+def _with_services(delegations: QuerySet[Delegation]) -> QuerySet[Delegation]:
+    return delegations.select_related("dossier", "grantor", "delegate").prefetch_related(
+        Prefetch("services", queryset=Service.objects.select_related("family")),
+        Prefetch("habilitations", queryset=Habilitation.objects.select_related("service__family")),
+    )
+
+
+def delegations_given(space, now: datetime) -> list[DossierDelegations]:
+    """Return, for each dossier space manages (by name), the delegations of its services, newest first."""
+    dossiers = list(policy.managed_dossiers(space, now))
+    given = _with_services(policy.delegations_given(space, now).filter(dossier__in=dossiers))
+    by_dossier: dict[int, list[DelegationRow]] = {dossier.pk: [] for dossier in dossiers}
+    for delegation in given:
+        row = _delegation_row(delegation, now, other=sharing.party(delegation.delegate))
+        by_dossier[delegation.dossier_id].append(row)
+    return [DossierDelegations(dossier, format_siren(dossier.siren), by_dossier[dossier.pk]) for dossier in dossiers]
+
+
+def delegations_received(space, now: datetime) -> list[DelegationRow]:
+    """Return the delegations offered to space, newest first."""
+    received = _with_services(policy.delegations_received(space))
+    return [_delegation_row(delegation, now, other=sharing.person(delegation.grantor)) for delegation in received]
+
+
+def delegation_given_row(delegation: Delegation, now: datetime) -> DelegationRow:
+    """Return delegation as the grantor side reads it (the revocation's confirmation page)."""
+    [shown] = _with_services(Delegation.objects.filter(pk=delegation.pk))
+    return _delegation_row(shown, now, other=sharing.party(shown.delegate))
+
+
+def delegation_received_row(delegation: Delegation, now: datetime) -> DelegationRow:
+    """Return delegation as its delegate reads it (the renunciation's confirmation page)."""
+    [shown] = _with_services(Delegation.objects.filter(pk=delegation.pk))
+    return _delegation_row(shown, now, other=sharing.person(shown.grantor))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from habilitations.views import adhesion, dossiers, habilitations, suppleants
+from habilitations.views import adhesion, delegations, dossiers, habilitations, suppleants
 
 app_name = "habilitations"
 
@@ -30,4 +30,12 @@ urlpatterns = [
     path("espace/dossiers/<slug:siren>/suppleants/<int:pk>/veille", suppleants.hold_view, name="suppleant_hold"),
     path("espace/dossiers/<slug:siren>/suppleants/<int:pk>/reactiver", suppleants.reactivate_view, name="suppleant_reactivate"),
     path("espace/dossiers/<slug:siren>/suppleants/<int:pk>/supprimer", suppleants.remove_view, name="suppleant_remove"),
+    # J13 "Gérer mes délégations" (R-DEL-1)
+    path("espace/partage/delegations", delegations.list_view, name="delegations"),
+    path("espace/dossiers/<slug:siren>/delegations/deleguer", delegations.new_view, name="delegation_new"),
+    path("espace/dossiers/<slug:siren>/delegations/recapitulatif", delegations.recap_view, name="delegation_recap"),
+    path("espace/dossiers/<slug:siren>/delegations/<int:pk>/revoquer", delegations.revoke_view, name="delegation_revoke"),
+    path("espace/delegations/<int:pk>/accepter", delegations.accept_view, name="delegation_accept"),
+    path("espace/delegations/<int:pk>/refuser", delegations.refuse_view, name="delegation_refuse"),
+    path("espace/delegations/<int:pk>/renoncer", delegations.renounce_view, name="delegation_renounce"),
 ]

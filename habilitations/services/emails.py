@@ -13,6 +13,13 @@ SUBJECTS = {
     "suppleant_reactivated": "Espace professionnel - Votre rôle d'administrateur suppléant est réactivé",
     "suppleant_removed": "Espace professionnel - Vous n'êtes plus administrateur suppléant",
     "space_departed": "Espace professionnel - Fin d'habilitations (espace supprimé)",
+    # R-DEL-1
+    "delegation_offered": "Espace professionnel - Une délégation vous est proposée",
+    "delegation_accepted": "Espace professionnel - Votre délégation a été acceptée",
+    "delegation_refused": "Espace professionnel - Votre délégation a été refusée",
+    "delegation_revoked": "Espace professionnel - Une délégation a été révoquée",
+    "delegation_revoked_grantor": "Espace professionnel - Une délégation que vous avez donnée a été révoquée",
+    "delegation_renounced": "Espace professionnel - Le délégataire a renoncé à votre délégation",
 }
 
 

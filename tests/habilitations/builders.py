@@ -106,3 +106,24 @@ def delegation_rows(grantor, delegate, siren: str, codes=("declarer_tva",), acce
         for code in codes:
             grant(delegate, siren, code, Role.DELEGATAIRE, name, granted_by=grantor, delegation=offer)
     return offer
+# J13 délégations (R-DEL-1)
+
+def delegate(grantor, delegate_space, siren: str, codes=("declarer_tva",), ends_on=None, now: datetime | None = None):
+    """Return a delegation of codes on siren's dossier offered by grantor (who must manage them) to delegate_space."""
+    from habilitations import policy
+    from habilitations.services import delegations
+
+    now = now or clock.now()
+    return delegations.offer(
+        grantor=grantor, access=policy.access(grantor, siren, now), delegate=delegate_space, services=list(codes),
+        ends_on=ends_on, now=now,
+    )
+
+
+def accepted_delegation(grantor, delegate_space, siren: str, codes=("declarer_tva",), ends_on=None, now: datetime | None = None):
+    """Return a delegation offered by grantor and accepted by delegate_space (its habilitation rows created)."""
+    from habilitations.services import delegations
+
+    now = now or clock.now()
+    offered = delegate(grantor, delegate_space, siren, codes, ends_on=ends_on, now=now)
+    return delegations.accept(delegation=offered, now=now)

@@ -21,8 +21,8 @@ from django.urls.resolvers import RoutePattern
 
 from codes.models import PendingRequest
 from dossiers.models import Dossier
-from habilitations.models import AdhesionRequest, Habilitation, Role, Suppleance
-from tests.companies import DUPONT, MARTIN
+from habilitations.models import AdhesionRequest, Delegation, Habilitation, Role, Suppleance
+from tests.companies import DUPONT, MARTIN, SANS_SIEGE
 from tests.entreprise import bank as entreprise_bank
 from tests.factories import SpaceFactory
 from tests.habilitations import builders
@@ -55,6 +55,11 @@ FILL: dict[str, Callable[[World], object]] = {
     "habilitations:suppleant_hold:pk": lambda world: world.extra["suppleance"].pk,
     "habilitations:suppleant_reactivate:pk": lambda world: world.extra["suppleance"].pk,
     "habilitations:suppleant_remove:pk": lambda world: world.extra["suppleance"].pk,
+    # J13 (R-DEL-1): a delegation B gave (B revokes it), one B received (B answers it).
+    "habilitations:delegation_revoke:pk": lambda world: world.extra["delegation_given"].pk,
+    "habilitations:delegation_accept:pk": lambda world: world.extra["delegation_received"].pk,
+    "habilitations:delegation_refuse:pk": lambda world: world.extra["delegation_received"].pk,
+    "habilitations:delegation_renounce:pk": lambda world: world.extra["delegation_received"].pk,
 }
 
 
@@ -139,6 +144,7 @@ def snapshot() -> tuple:
         list(Habilitation.objects.order_by("pk").values_list("pk", "on_hold")),
         list(Suppleance.objects.order_by("pk").values_list("pk", "state", "changed_at", "ended_at")),
         list(Dossier.objects.order_by("pk").values_list("pk", "company_email", "company_email_changed_at")),
+        list(Delegation.objects.order_by("pk").values_list("pk", "state", "decided_at", "ended_at")),
     )
 
 
@@ -154,6 +160,11 @@ def build_world(mine, theirs=None) -> World:
         their_request=request,
     )
     world.extra["suppleance"] = builders.suppleance(theirs, DUPONT)  # J12
+    # J13: B delegates DUPONT's TVA to a third space; a fourth, titulaire on SANS_SIEGE, delegates to B.
+    world.extra["delegation_given"] = builders.delegate(theirs, SpaceFactory(), DUPONT)
+    grantor = SpaceFactory()
+    builders.grant(grantor, SANS_SIEGE, "declarer_tva", name="SANS SIEGE")
+    world.extra["delegation_received"] = builders.delegate(grantor, theirs, SANS_SIEGE)
     return world
 
 

@@ -175,12 +175,14 @@ def test_r_hab_2_every_dossier_route_answers_404_for_another_spaces_dossier(clie
     space's dossier and a service that space holds there, is not found, by GET and by POST."""
     steps.hold(space, steps.martin(), ["declarer_tva"])
     steps.hold(SpaceFactory(), steps.dupont(), ["declarer_tva"])
-    own_suppleance = builders.suppleance(space, MARTIN).pk  # J12's routes take a designation's id too
+    own_suppleance = builders.suppleance(space, MARTIN).pk  # J12's routes take a designation's id
+    given = builders.delegate(space, SpaceFactory(), MARTIN).pk  # J13's: the space's own delegation
     routes = list(dossier_routes())
     assert routes  # the service page; "Choisir ce dossier" posts its SIREN (test_dossiers_list)
     for route in routes:
-        path = "/" + route.replace("<slug:siren>", DUPONT).replace("<slug:code>", "declarer_tva").replace("<int:pk>", str(own_suppleance))
-        own = "/" + route.replace("<slug:siren>", MARTIN).replace("<slug:code>", "declarer_tva").replace("<int:pk>", str(own_suppleance))
+        route = route.replace("<int:pk>", str(own_suppleance if "/suppleants/" in route else given))
+        path = "/" + route.replace("<slug:siren>", DUPONT).replace("<slug:code>", "declarer_tva")
+        own = "/" + route.replace("<slug:siren>", MARTIN).replace("<slug:code>", "declarer_tva")
         answers = {client.get(path).status_code, client.post(path).status_code}
         assert answers <= {404, 405} and 404 in answers, (path, answers)
         assert {client.get(own).status_code, client.post(own).status_code} & {200, 302}, own
