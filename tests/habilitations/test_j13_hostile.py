@@ -47,7 +47,7 @@ def whole_or_nothing():
     count = Delegation.objects.count()
     assert Delegation.objects.filter(services__isnull=True).count() == 0
     assert AuditEvent.objects.filter(kind=Event.DELEGATION_OFFERED).count() == 2 * count
-    assert OutboxEmail.objects.filter(subject="Une délégation vous est proposée").count() == count
+    assert OutboxEmail.objects.filter(subject="Espace professionnel - Une délégation vous est proposée").count() == count
     assert not Habilitation.objects.filter(role="delegataire").exists()
 
 
