@@ -195,6 +195,7 @@ MESSAGES = {
     "deletion_titulaire": (
         "Votre espace ne peut pas être supprimé : il est titulaire des services ci-dessous. Un autre espace "
         "doit d'abord en devenir titulaire (substitution du titulaire)."
+    ),
     # R-ENT-1: "Modifier l'adresse électronique de l'entreprise"
     "company_email_unchanged": "Cette adresse est déjà l'adresse électronique de l'entreprise.",
     "company_email_throttled": (
