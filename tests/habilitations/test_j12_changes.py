@@ -107,7 +107,7 @@ def test_r_sup_1_reactivate_restores_access(client, titulaire, suppleant, made, 
     assert made.state == "active" and not Habilitation.objects.filter(space=suppleant, on_hold=True).exists()
     assert policy.access(suppleant, MARTIN).roles == {"declarer_tva": Role.SUPPLEANT, "payer_tva": Role.SUPPLEANT}
     assert theirs.get(TVA).status_code == 200
-    assert last_email(suppleant)[0] == "Votre rôle d'administrateur suppléant est réactivé"
+    assert last_email(suppleant)[0] == "Espace professionnel - Votre rôle d'administrateur suppléant est réactivé"
 
 
 def test_r_sup_1_remove_asks_first_then_ends(client, titulaire, suppleant, made, theirs):
