@@ -369,7 +369,13 @@ class Entry:
 
 # The dossier page's management entries, each with the policy's predicate that allows it:
 # a link is shown only to a space the page it opens will not answer 404.
-DOSSIER_ENTRIES: list[tuple[str, str, object]] = []
+# entreprise's pages are named, not imported (habilitations stands below entreprise).
+DOSSIER_ENTRIES: list[tuple[str, str, object]] = [
+    ("Désigner un administrateur suppléant", "habilitations:suppleant_designate", policy.may_designate_suppleants),
+    ("Déléguer des services", "habilitations:delegation_new", policy.may_delegate),
+    ("Modifier l'adresse électronique de l'entreprise", "entreprise:company_email", policy.may_manage_company_email),
+    ("Gérer les comptes bancaires", "entreprise:bank_accounts", policy.may_manage_bank_accounts),
+]
 
 
 def dossier_entries(access: policy.Access) -> list[Entry]:

@@ -1,6 +1,7 @@
 """The dossier page: the company, the services held with their role, the company email for its
 managers only (R-ENT-1), and nothing for a space that holds nothing there now (R-HAB-2: 404)."""
 
+import html
 import re
 
 import pytest
@@ -89,3 +90,37 @@ def test_dossier_entries_keep_only_what_the_policy_allows(monkeypatch, space):
     )
 
     assert selectors.dossier_entries(access) == [selectors.Entry("Permis", "habilitations:dossier")]
+
+
+MANAGEMENT = {
+    "Désigner un administrateur suppléant": f"/espace/dossiers/{MARTIN}/suppleants/designer",
+    "Déléguer des services": f"/espace/dossiers/{MARTIN}/delegations/deleguer",
+    "Modifier l'adresse électronique de l'entreprise": f"/espace/dossiers/{MARTIN}/adresse-entreprise",
+    "Gérer les comptes bancaires": f"/espace/dossiers/{MARTIN}/comptes-bancaires",
+}
+
+
+def entries(page: str) -> dict[str, str]:
+    section = page.partition('id="gestion-titre"')[2]
+    return {html.unescape(label): href for href, label in re.findall(r'<a class="fr-link" href="([^"]+)">([^<]+)</a>', section)}
+
+
+@pytest.mark.parametrize(
+    ("role", "codes", "shown"),
+    [
+        (Role.TITULAIRE, ["declarer_tva", "payer_tva"], set(MANAGEMENT)),
+        (Role.TITULAIRE, ["declarer_tva"], set(MANAGEMENT) - {"Gérer les comptes bancaires"}),
+        (Role.SUPPLEANT, ["declarer_tva", "payer_tva"], set(MANAGEMENT) - {"Désigner un administrateur suppléant"}),
+        (Role.DELEGATAIRE, ["declarer_tva", "payer_tva"], set()),
+    ],
+)
+def test_the_dossier_page_links_what_the_policy_allows_and_each_link_opens(client, space, role, codes, shown):
+    granted_by = None if role == Role.TITULAIRE else SpaceFactory()
+    for code in codes:
+        builders.grant(space, MARTIN, code, role=role, granted_by=granted_by, name="SARL MARTIN DISTRIBUTION")
+
+    listed = entries(client.get(PAGE).content.decode())
+
+    assert listed == {label: MANAGEMENT[label] for label in shown}
+    for href in listed.values():  # no link to a page that would answer 404
+        assert client.get(href).status_code == 200, href
