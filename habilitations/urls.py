@@ -1,6 +1,6 @@
 from django.urls import path
 
-from habilitations.views import adhesion, dossiers, habilitations
+from habilitations.views import adhesion, dossiers, habilitations, substitution
 
 app_name = "habilitations"
 
@@ -22,4 +22,8 @@ urlpatterns = [
     path("espace/dossiers/choisir", dossiers.choose_view, name="choose_dossier"),  # POST siren
     # R-HOME-2 the page of a service held on a dossier
     path("espace/dossiers/<slug:siren>/services/<slug:code>", dossiers.service_view, name="service"),
+    # J14 "Remplacer le titulaire (substitution)" (R-SUB-1): J9's pages for services that have a titulaire
+    path("espace/services/substitution", substitution.form_view, name="substitution"),
+    path("espace/services/substitution/recapitulatif", substitution.recap_view, name="substitution_recap"),
+    path("espace/services/substitution/courrier", substitution.sent_view, name="substitution_sent"),
 ]

@@ -7,6 +7,10 @@ contact email receives it. Templates: habilitations/emails/<kind>.txt.
 from mailer import templated
 
 SUBJECTS = {
+    # R-SUB-1: what a substitution ends, told to each holder
+    "titulaire_substituted": "Vous n'êtes plus titulaire de services d'une entreprise",
+    "suppleant_ended": "Votre rôle d'administrateur suppléant a pris fin",
+    "delegation_ended": "Une délégation de services a pris fin",
 }
 
 
