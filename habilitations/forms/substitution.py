@@ -17,16 +17,14 @@ def siren_of(raw) -> str:
 
 
 class OfferedServicesField(GroupedChoicesField):
-    """Shows the services offered (its choices) and accepts any service of the catalogue.
+    """Shows the services offered (its choices) and accepts any service of the catalogue (``accepted``).
 
     A service the page did not offer (an old page, a hand-made post) is then judged by the
     request's rules (habilitations.services.substitution.check_services), which say in French
     why it may not be asked, rather than a bare "choix impossible".
     """
 
-    def __init__(self, *, accepted: set[str], **kwargs):
-        super().__init__(**kwargs)
-        self.accepted = accepted
+    accepted: frozenset[str] = frozenset()
 
     def valid_value(self, value):
         return str(value) in self.accepted
@@ -39,16 +37,16 @@ class SubstitutionForm(AdhesionForm):
     (``shown``, the SIREN they were listed for, sent back by the page), none is asked.
     """
 
+    services = OfferedServicesField(label="Services dont vous souhaitez devenir titulaire", choices=())
+
     def __init__(self, data=None, *, offered=(), shown: str = "", **kwargs):
         super().__init__(data, **kwargs)
         self.shown = shown
-        accepted = {code for _family, options in service_choices() for code, _label in options}
-        self.fields["services"] = OfferedServicesField(
-            label="Services dont vous souhaitez devenir titulaire",
-            choices=[
-                (group.family.label, [(service.code, service.label) for service in group.services])
-                for group in catalogue.by_family(offered)
-            ],
-            accepted=accepted,
-            required=bool(shown),
-        )
+        # In place: the base form has bound its fields already (DsfrBaseForm's classes).
+        field = self.fields["services"]
+        field.accepted = frozenset(code for _family, options in service_choices() for code, _label in options)
+        field.choices = [
+            (group.family.label, [(service.code, service.label) for service in group.services])
+            for group in catalogue.by_family(offered)
+        ]
+        field.required = bool(shown)
