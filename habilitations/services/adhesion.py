@@ -243,12 +243,18 @@ def become_titulaire(adhesion: AdhesionRequest, service: Service, now: datetime)
     titulaire exists (the one-live-titulaire constraint says so: it decides races)."""
     try:
         with transaction.atomic():
-            Habilitation.objects.create(
-                space=adhesion.space, dossier=adhesion.dossier, service=service, role=Role.TITULAIRE, started_at=now
-            )
+            titulaire_row(adhesion, service, now)
     except IntegrityError:
         return False
     return True
+
+
+def titulaire_row(adhesion: AdhesionRequest, service: Service, now: datetime) -> Habilitation:
+    """Create adhesion's space's titulaire row on service from now: the one place an adhesion
+    or a substitution makes a titulaire (what a titulaire gaining a service brings goes here)."""
+    return Habilitation.objects.create(
+        space=adhesion.space, dossier=adhesion.dossier, service=service, role=Role.TITULAIRE, started_at=now
+    )
 
 
 def close(adhesion: AdhesionRequest, now: datetime) -> None:

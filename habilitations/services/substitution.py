@@ -168,9 +168,7 @@ def _substitute(asked: AdhesionRequest, service: Service, now: datetime, outcome
             return
         current.ended_at = now
         current.save(update_fields=["ended_at"])
-        Habilitation.objects.create(
-            space=requester, dossier=asked.dossier, service=service, role=Role.TITULAIRE, started_at=now
-        )
+        adhesion.titulaire_row(asked, service, now)  # current's row, locked and ended, was the only live one
         outcome.granted.append(service)
         outcome.formers.setdefault(current.space_id, (current.space, []))[1].append(service)
         return
@@ -192,6 +190,15 @@ def _end_titulaire(request, requester, former, dossier, services) -> None:
     )
 
 
+def _end_rows(rows, services, now) -> tuple[list[Service], bool]:
+    """End the live rows among rows (one designation's or delegation's) on services; return
+    (the services ended, in services' order; whether no live row is left)."""
+    on_services = rows.filter(service__in=services, ended_at__isnull=True)
+    held = set(on_services.values_list("service_id", flat=True))
+    on_services.update(ended_at=now)
+    return [service for service in services if service.pk in held], not rows.filter(ended_at__isnull=True).exists()
+
+
 def _end_suppleants(request, requester, former, dossier, services, now) -> None:
     """End the rows on services of the suppléants former designated; a designation with no
     row left ends (state "ended"). Each suppléant is emailed; it and former see it in history."""
@@ -199,12 +206,9 @@ def _end_suppleants(request, requester, former, dossier, services, now) -> None:
         dossier=dossier, titulaire=former, ended_at__isnull=True
     ).select_related("suppleant").order_by("pk")
     for designation in designations:
-        rows = Habilitation.objects.filter(suppleance=designation, service__in=services, ended_at__isnull=True)
-        ended = [service for service in services if rows.filter(service=service).exists()]
+        ended, whole = _end_rows(designation.habilitations.all(), services, now)
         if not ended:
             continue
-        rows.update(ended_at=now)
-        whole = not designation.habilitations.filter(ended_at__isnull=True).exists()
         if whole:
             designation.state = Suppleance.State.ENDED
             designation.ended_at = designation.changed_at = now
@@ -244,12 +248,9 @@ def _end_delegations(request, requester, dossier, services, now) -> None:
         else:
             if delegation.ends_on is not None and delegation.ends_on < today:
                 continue
-            rows = Habilitation.objects.filter(delegation=delegation, service__in=services, ended_at__isnull=True)
-            ended = [service for service in services if rows.filter(service=service).exists()]
+            ended, whole = _end_rows(delegation.habilitations.all(), services, now)
             if not ended:
                 continue
-            rows.update(ended_at=now)
-            whole = not delegation.habilitations.filter(ended_at__isnull=True).exists()
         if whole:
             delegation.state = Delegation.State.ENDED
             delegation.ended_at = now

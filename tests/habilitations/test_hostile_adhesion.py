@@ -22,7 +22,7 @@ from tests.accounts import journey
 from tests.companies import DUPONT, MARTIN, SANS_SIEGE
 from tests.factories import SpaceFactory
 from tests.habilitations.letters import letters_in
-from tests.hostile import FUZZ, HOSTILE
+from tests.hostile import FUZZ, HOSTILE, MALFORMED_FORM_BODIES
 
 pytestmark = pytest.mark.django_db
 EMAIL = "lila.rosemonde@exemple.fr"
@@ -108,17 +108,7 @@ def test_j9_recap_ignores_what_is_posted_with_valider(client, space, spool, extr
 
 
 @pytest.mark.parametrize("url", [FORM, RECAP, SENT])
-@pytest.mark.parametrize(
-    ("body", "content_type"),
-    [
-        (b"siren=\xff\xfe\x00&statut=representant_legal&services=declarer_tva", "application/x-www-form-urlencoded"),
-        (b"\xff\xfe\x00garbage", "application/x-www-form-urlencoded"),
-        ("siren=732829320&statut=representant_legal&services=d\xe9clarer_tva".encode("latin-1"), "application/x-www-form-urlencoded"),
-        (b'--x\r\nContent-Disposition: form-data; name="siren"\r\n\r\ntrunc', "multipart/form-data; boundary=x"),
-        (b'{"siren": "732829320", "services": ["declarer_tva"]}', "application/json"),
-        (b"siren=732829320&" + b"services=declarer_tva&" * 1200, "application/x-www-form-urlencoded"),
-    ],
-)
+@pytest.mark.parametrize(("body", "content_type"), MALFORMED_FORM_BODIES)
 def test_j9_malformed_bodies(client, space, spool, url, body, content_type):
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.generic("POST", url, body, content_type=content_type)
