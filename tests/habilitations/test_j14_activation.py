@@ -232,3 +232,82 @@ def test_r_sub_1_the_letter_names_the_substitution_and_not_the_titulaire(request
     assert "Objet : substitution du titulaire" in letter and "à la place de leur titulaire actuel" in letter
     assert "DURAND" not in letter and "ROSEMONDE" not in letter
     assert "le titulaire actuel de ces services le reste" in letter
+
+
+def test_r_hab_2_another_space_cannot_cancel_or_resend_a_substitution(requester, former, asked, spool):
+    made, code = asked
+    before = len(steps.letters(spool))
+    intruder = logged(former)  # the titulaire itself, who must not even learn the id exists
+    for url, data in (("annuler", {}), ("annuler", {"confirm": "oui"}), ("renvoyer", {})):
+        assert intruder.post(f"/espace/services/demandes/{made.pk}/{url}", data).status_code == 404
+    made.refresh_from_db()
+    assert made.state == AdhesionRequest.State.PENDING and made.resends == 0
+    assert len(steps.letters(spool)) == before
+    assert "Vous êtes désormais titulaire de ces services" in done_page(code)
+
+
+def test_r_sub_1_nothing_asked_is_refused_by_the_service(requester, former):
+    from habilitations.services.adhesion import AdhesionRefused
+
+    with pytest.raises(AdhesionRefused) as refused:
+        substitution.plan(space=requester, siren=MARTIN, service_codes=[], now=NOW)
+    assert refused.value.code == "adhesion_no_service"
+
+
+def test_r_sub_1_a_titulaire_made_by_another_activation_meanwhile_is_substituted_in_turn(requester, former, asked, monkeypatch):
+    """What PostgreSQL's race gives (tests/habilitations/test_j14_races.py), played in one thread:
+    the row looked for is gone, the insert meets another activation's new titulaire, the next
+    look finds that one and substitutes it."""
+    from habilitations.services import adhesion
+
+    _made, code = asked
+    Habilitation.objects.filter(space=former).update(ended_at=NOW)  # the first activation ended it...
+    rival = SpaceFactory(last_name="RIVAL")
+    real = adhesion.become_titulaire
+
+    def another_came_first(made, service, now):
+        if not Habilitation.objects.filter(service=service, role=Role.TITULAIRE, ended_at__isnull=True).exists():
+            builders.grant(rival, MARTIN, service.code)  # ...and made its own titulaire
+            return False
+        return real(made, service, now)
+
+    monkeypatch.setattr(adhesion, "become_titulaire", another_came_first)
+    assert "Vous êtes désormais titulaire de ces services" in done_page(code)
+    assert titulaire_of("declarer_tva") == titulaire_of("payer_tva") == [requester.pk]
+    assert len(mails_to(rival)) == 1 and mails_to(former) == []
+
+
+def test_r_sub_1_a_service_still_contended_after_three_looks_is_left(requester, former, asked, monkeypatch):
+    from habilitations.services import adhesion
+
+    _made, code = asked
+    Habilitation.objects.filter(space=former).update(ended_at=NOW)
+    monkeypatch.setattr(adhesion, "become_titulaire", lambda made, service, now: False)
+    assert "Aucun service n'a été substitué" in done_page(code)
+    assert titulaire_of("declarer_tva") == [] and AuditEvent.objects.get(
+        kind="habilitations.substitution_activated"
+    ).detail["kept"] == ["declarer_tva", "payer_tva"]
+
+
+def test_r_sub_1_suppleants_and_delegations_without_rows_on_those_services_are_left(requester, former, asked):
+    _made, code = asked
+    builders.grant(former, MARTIN, "declarer_is")
+    elsewhere = builders.suppleance(former, SpaceFactory(last_name="AILLEURS"), MARTIN, codes=["declarer_is"])
+    partly = builders.delegation(former, SpaceFactory(last_name="PARTIEL"), MARTIN, ["declarer_tva", "declarer_is"])
+    partly.habilitations.filter(service__code="declarer_tva").update(ended_at=NOW)  # that part ended before
+    done_page(code)
+    elsewhere.refresh_from_db()
+    partly.refresh_from_db()
+    assert elsewhere.state == Suppleance.State.ACTIVE and partly.state == Delegation.State.ACCEPTED
+    assert mails_to(elsewhere.suppleant) == [] and mails_to(partly.delegate) == []
+    assert partly.habilitations.get(service__code="declarer_is").ended_at is None
+
+
+def test_r_sub_1_a_closed_former_titulaire_is_substituted_without_an_email(requester, former, asked):
+    _made, code = asked
+    former.is_active = False
+    former.save()
+    done_page(code)
+    assert titulaire_of("declarer_tva") == [requester.pk]
+    assert mails_to(former) == []
+    assert AuditEvent.objects.filter(space=former, kind="habilitations.titulaire_substituted").exists()
