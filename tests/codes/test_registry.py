@@ -53,7 +53,7 @@ def test_accounts_kinds_keep_their_stored_names_and_rules():
         "option_recovery",
     }
     # J2 applies these only (accounts' first, R-ADH-4's company email among them)
-    assert registry.activatable() == ["creation", "email_change", "option", "company_email", "adhesion"]
+    assert registry.activatable() == ["creation", "email_change", "option", "company_email", "adhesion", "substitution"]
     company = registry.get(Kind.COMPANY_EMAIL)
     assert company.ttl == timedelta(hours=72) and company.channel == "email" and not company.holds_email
     # Sent elsewhere than the login, matched with it: it moves with the login, as a letter does.
