@@ -20,8 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
-
 from catalogue.models import Service
 from core import audit, clock
 from core.site import current_request

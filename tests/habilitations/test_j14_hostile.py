@@ -14,15 +14,13 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from catalogue.models import Service
-from codes.models import PendingRequest
-from core.models import AuditEvent
 from habilitations.flows.substitution import SUBSTITUTION
 from habilitations.models import AdhesionRequest, Statut
 from tests.accounts import journey
 from tests.companies import DUPONT, MARTIN, SANS_SIEGE
 from tests.factories import SpaceFactory
 from tests.habilitations import builders
-from tests.habilitations.letters import letters_in
+from tests.habilitations import requests_written as written
 from tests.hostile import FUZZ, HOSTILE, MALFORMED_FORM_BODIES
 
 pytestmark = pytest.mark.django_db
@@ -51,18 +49,11 @@ def space(client):
 
 
 def nothing_written(spool):
-    assert not AdhesionRequest.objects.exists()
-    assert not PendingRequest.objects.filter(kind="substitution").exists()
-    assert letters_in(spool) == []
-    assert not AuditEvent.objects.filter(kind="habilitations.substitution_requested").exists()
+    written.nothing_written(spool, "substitution")
 
 
 def all_or_nothing(spool):
-    requests = AdhesionRequest.objects.count()
-    assert PendingRequest.objects.filter(kind="substitution").count() == requests
-    assert AdhesionRequest.objects.filter(pending__isnull=True).count() == 0
-    assert len(letters_in(spool)) == requests
-    assert AuditEvent.objects.filter(kind="habilitations.substitution_requested").count() == requests
+    written.all_or_nothing(spool, "substitution")
 
 
 def draft_is_clean(client):
