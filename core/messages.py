@@ -138,7 +138,7 @@ MESSAGES = {
     "adhesion_already_held": "Vous êtes déjà titulaire de ces services pour cette entreprise : %(services)s.",
     "adhesion_has_titulaire": (
         "Ces services ont déjà un titulaire pour cette entreprise : %(services)s. Pour les obtenir, "
-        "demandez une délégation à leur titulaire, ou remplacez-le (substitution)."
+        "demandez une délégation à leur titulaire, ou remplacez-le par « Remplacer le titulaire (substitution) »."
     ),
     "adhesion_pending": (
         "Une demande d'adhésion est déjà en attente de son code pour ces services : %(services)s. "
@@ -161,6 +161,27 @@ MESSAGES = {
     "adhesion_resent": (
         "Un nouveau courrier a été envoyé au siège de %(name)s (SIREN %(siren)s). Le code du courrier précédent "
         "n'est plus valable ; le nouveau code est valable jusqu'au %(until)s."
+    ),
+    # J14 "Remplacer le titulaire (substitution)" (R-SUB-1)
+    "substitution_own": (
+        "Vous êtes déjà titulaire de ces services pour cette entreprise : %(services)s. "
+        "Un titulaire ne peut pas se remplacer lui-même."
+    ),
+    "substitution_no_titulaire": (
+        "Ces services n'ont pas de titulaire pour cette entreprise : %(services)s. "
+        "Demandez-les par « Adhérer aux services »."
+    ),
+    "substitution_suppleant": (
+        "Vous êtes administrateur suppléant du titulaire de ces services : %(services)s. "
+        "Un administrateur suppléant ne peut pas remplacer le titulaire qui l'a désigné."
+    ),
+    "substitution_nothing": (
+        "Aucun service de cette entreprise n'a de titulaire que vous pourriez remplacer. Pour les services "
+        "sans titulaire, utilisez « Adhérer aux services »."
+    ),
+    "substitution_cancelled": (
+        "Votre demande de substitution pour %(name)s (SIREN %(siren)s) est annulée : le code du courrier "
+        "n'est plus valable."
     ),
     # R-SUP-1, R-DEL-1: designating another space (one refusal for every mismatch)
     "designation_unknown": (

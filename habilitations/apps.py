@@ -4,8 +4,8 @@ from django.apps import AppConfig
 class HabilitationsConfig(AppConfig):
     """Who holds which service of which dossier, and the one policy that decides (R-HAB-2).
 
-    Adhesion (R-ADH-1..4) declares its request kind to codes at start-up: the post channel,
-    60 days, applied by J2.
+    Adhesion (R-ADH-1..4) and substitution (R-SUB-1) declare their request kinds to codes at
+    start-up: the post channel, 60 days, applied by J2.
     """
 
     name = "habilitations"

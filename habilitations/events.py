@@ -36,4 +36,6 @@ Kind = audit.EventKinds(
     TITULAIRE_SUBSTITUTED="Habilitation de titulaire terminée (substitution)",
     # R-DEL-SPACE-1: a space deleted ends its habilitations
     HABILITATIONS_ENDED="Habilitations terminées (espace supprimé)",
+    # R-SUB-1: a substitution refused at "Valider" (as ADHESION_REFUSED for an adhesion)
+    SUBSTITUTION_REFUSED="Demande de substitution refusée",
 )

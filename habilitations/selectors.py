@@ -134,6 +134,7 @@ class PendingAdhesion:
     expires_at: datetime  # Paris time: "Code valable jusqu'au …"
     may_resend: bool
     resent_at: datetime | None  # Paris time of the letter sent again, if it was
+    substitution: bool = False  # R-SUB-1: a substitution of the titulaire, not an adhesion
 
 
 def pending_adhesions(space, *, now: datetime | None = None, pk: int | None = None) -> list[PendingAdhesion]:
@@ -163,6 +164,7 @@ def pending_adhesions(space, *, now: datetime | None = None, pk: int | None = No
             may_resend=request.resends < settings.ADHESION_LETTER_RESENDS,
             # The letter sent last is the request's code now: its row was made when it was sent.
             resent_at=clock.paris(request.pending.created_at) if request.resends and request.pending else None,
+            substitution=request.purpose == AdhesionRequest.Purpose.SUBSTITUTION,
         )
         for request in requests
     ]

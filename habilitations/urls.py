@@ -1,6 +1,6 @@
 from django.urls import path
 
-from habilitations.views import adhesion, delegations, dossiers, habilitations, suppleants
+from habilitations.views import adhesion, delegations, dossiers, habilitations, substitution, suppleants
 
 app_name = "habilitations"
 
@@ -38,4 +38,8 @@ urlpatterns = [
     path("espace/delegations/<int:pk>/accepter", delegations.accept_view, name="delegation_accept"),
     path("espace/delegations/<int:pk>/refuser", delegations.refuse_view, name="delegation_refuse"),
     path("espace/delegations/<int:pk>/renoncer", delegations.renounce_view, name="delegation_renounce"),
+    # J14 "Remplacer le titulaire (substitution)" (R-SUB-1): J9's pages for services that have a titulaire
+    path("espace/services/substitution", substitution.form_view, name="substitution"),
+    path("espace/services/substitution/recapitulatif", substitution.recap_view, name="substitution_recap"),
+    path("espace/services/substitution/courrier", substitution.sent_view, name="substitution_sent"),
 ]

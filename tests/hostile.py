@@ -37,3 +37,14 @@ KNOWN_EMAIL = "lila.rosemonde@exemple.fr"
 ACCEPTED_EMAILS = st.sampled_from([KNOWN_EMAIL, " Lila.Rosemonde@Exemple.FR ", "inconnu@exemple.fr", "x@y.fr"])
 EMAILS = st.one_of(HOSTILE, ACCEPTED_EMAILS, st.emails())
 WELL_FORMED_CODES = st.from_regex(r"\A[A-Za-z0-9]{12}\Z")
+
+# Bodies a form's POST may come with that are not what a browser sends (J9, J14): not UTF-8,
+# truncated multipart, JSON, a thousand values of one field. Each answer must be a page.
+MALFORMED_FORM_BODIES = [
+    (b"siren=\xff\xfe\x00&statut=representant_legal&services=declarer_tva", "application/x-www-form-urlencoded"),
+    (b"\xff\xfe\x00garbage", "application/x-www-form-urlencoded"),
+    ("siren=732829320&statut=representant_legal&services=d\xe9clarer_tva".encode("latin-1"), "application/x-www-form-urlencoded"),
+    (b'--x\r\nContent-Disposition: form-data; name="siren"\r\n\r\ntrunc', "multipart/form-data; boundary=x"),
+    (b'{"siren": "732829320", "services": ["declarer_tva"]}', "application/json"),
+    (b"siren=732829320&shown=732829320&" + b"services=declarer_tva&" * 1200, "application/x-www-form-urlencoded"),
+]

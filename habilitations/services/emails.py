@@ -20,6 +20,10 @@ SUBJECTS = {
     "delegation_revoked": "Espace professionnel - Une délégation a été révoquée",
     "delegation_revoked_grantor": "Espace professionnel - Une délégation que vous avez donnée a été révoquée",
     "delegation_renounced": "Espace professionnel - Le délégataire a renoncé à votre délégation",
+    # R-SUB-1: what a substitution ends, told to each holder
+    "titulaire_substituted": "Espace professionnel - Vous n'êtes plus titulaire de services d'une entreprise",
+    "suppleant_ended": "Espace professionnel - Votre rôle d'administrateur suppléant a pris fin",
+    "delegation_ended": "Espace professionnel - Une délégation de services a pris fin",
 }
 
 

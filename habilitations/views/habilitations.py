@@ -85,7 +85,8 @@ def cancel_view(request, pk: int):
     except AdhesionRefused as refused:
         messages.error(request, refused.message())
     else:
-        messages.success(request, message("adhesion_cancelled", **_names(adhesion)))
+        cancelled = "substitution_cancelled" if adhesion.purpose == AdhesionRequest.Purpose.SUBSTITUTION else "adhesion_cancelled"
+        messages.success(request, message(cancelled, **_names(adhesion)))
     return redirect("habilitations:list")
 
 

@@ -53,7 +53,7 @@ def test_accounts_kinds_keep_their_stored_names_and_rules():
         "option_recovery",
     }
     # J2 applies these only (accounts' first, R-ADH-4's company email among them)
-    assert registry.activatable() == ["creation", "email_change", "option", "company_email", "adhesion", "dossier_email"]
+    assert registry.activatable() == ["creation", "email_change", "option", "company_email", "adhesion", "substitution", "dossier_email"]
     # R-ENT-1: the company's new address, 48 h, matched with the requester's login
     dossier_email = registry.get("dossier_email")
     assert dossier_email.ttl == timedelta(hours=48) and dossier_email.matched_with_login

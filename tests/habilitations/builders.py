@@ -69,6 +69,8 @@ def suppleance(titulaire, siren: str, suppleant=None, now: datetime | None = Non
     if on_hold:
         made = suppleants.put_on_hold(suppleance=made, now=now)
     return made
+
+
 # J16 (R-DEL-SPACE-1): the rows a departing space may hold, built as the sharing journeys leave them.
 
 
@@ -106,7 +108,10 @@ def delegation_rows(grantor, delegate, siren: str, codes=("declarer_tva",), acce
         for code in codes:
             grant(delegate, siren, code, Role.DELEGATAIRE, name, granted_by=grantor, delegation=offer)
     return offer
+
+
 # J13 délégations (R-DEL-1)
+
 
 def delegate(grantor, delegate_space, siren: str, codes=("declarer_tva",), ends_on=None, now: datetime | None = None):
     """Return a delegation of codes on siren's dossier offered by grantor (who must manage them) to delegate_space."""
@@ -127,3 +132,62 @@ def accepted_delegation(grantor, delegate_space, siren: str, codes=("declarer_tv
     now = now or clock.now()
     offered = delegate(grantor, delegate_space, siren, codes, ends_on=ends_on, now=now)
     return delegations.accept(delegation=offered, now=now)
+
+
+# J14 substitution (R-SUB-1): the suppléants and delegations it ends, built with the models
+# as SPEC §5's base describes them (J12 and J13 write the journeys that make them).
+
+
+def suppleance_with_rows(titulaire, suppleant, siren: str, codes=None, state=None):
+    """Designate suppleant for titulaire on the dossier of siren: one suppléant row per live
+    titulaire service of titulaire there (``codes``: these only), on hold when ``state`` says so."""
+    from habilitations.models import Suppleance
+
+    state = state or Suppleance.State.ACTIVE
+    now, folder = clock.now(), dossier(siren)
+    designation = Suppleance.objects.create(
+        dossier=folder, titulaire=titulaire, suppleant=suppleant, state=state, created_at=now, changed_at=now
+    )
+    held = Habilitation.objects.filter(space=titulaire, dossier=folder, role=Role.TITULAIRE, ended_at__isnull=True)
+    for row in held.filter(service__code__in=codes) if codes else held:
+        Habilitation.objects.create(
+            space=suppleant, dossier=folder, service=row.service, role=Role.SUPPLEANT, granted_by=titulaire,
+            started_at=now, suppleance=designation, on_hold=state == Suppleance.State.ON_HOLD,
+        )
+    return designation
+
+
+def delegation(grantor, delegate, siren: str, codes, state=None, ends_on=None, created_at=None):
+    """Delegate the services of codes of the dossier of siren from grantor to delegate; accepted
+    (the default) it holds one délégataire row per service, offered none."""
+    from django.conf import settings
+
+    from habilitations.models import Delegation
+
+    state = state or Delegation.State.ACCEPTED
+    now = created_at or clock.now()
+    accepted = state == Delegation.State.ACCEPTED
+    made = Delegation.objects.create(
+        dossier=dossier(siren), grantor=grantor, delegate=delegate, ends_on=ends_on, state=state, created_at=now,
+        answer_by=now + settings.DELEGATION_ANSWER_TTL, decided_at=now if accepted else None,
+    )
+    services = [service(code) for code in codes]
+    made.services.set(services)
+    for one in services if accepted else []:
+        Habilitation.objects.create(
+            space=delegate, dossier=made.dossier, service=one, role=Role.DELEGATAIRE, granted_by=grantor,
+            started_at=now, ends_on=ends_on, delegation=made,
+        )
+    return made
+
+
+def substitution_with_code(space, siren: str, spool, codes=("declarer_tva",), now: datetime | None = None):
+    """Open a substitution request of space as J14 does; return (request, the code of its letter)."""
+    from habilitations.services import substitution
+
+    before = set(letters_in(spool))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        asked = substitution.request_substitution(
+            space=space, siren=siren, statut="representant_legal", service_codes=list(codes), now=now or clock.now()
+        )
+    return asked, new_letter_code(spool, before)

@@ -37,8 +37,8 @@ def test_r_adh_2_a_letter_that_came_first_between_recap_and_valider(client, spoo
     client.post(FORM, {"siren": MARTIN, "statut": "representant_legal", "services": ["declarer_tva", "payer_tva"]})
     real_recap = flow.recap
 
-    def recap_then_another_letter_is_used(request):
-        checked = real_recap(request)
+    def recap_then_another_letter_is_used(request, *journey):
+        checked = real_recap(request, *journey)
         if request.method == "POST":
             builders.grant(SpaceFactory(), MARTIN, "payer_tva")
         return checked

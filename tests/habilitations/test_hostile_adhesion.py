@@ -13,16 +13,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from catalogue.models import Service
-from codes.models import PendingRequest
-from core.models import AuditEvent
 from dossiers.models import Dossier
 from habilitations.flows.adhesion import DRAFT_KEY
 from habilitations.models import AdhesionRequest, Statut
 from tests.accounts import journey
 from tests.companies import DUPONT, MARTIN, SANS_SIEGE
 from tests.factories import SpaceFactory
-from tests.habilitations.letters import letters_in
-from tests.hostile import FUZZ, HOSTILE
+from tests.habilitations import requests_written as written
+from tests.hostile import FUZZ, HOSTILE, MALFORMED_FORM_BODIES
 
 pytestmark = pytest.mark.django_db
 EMAIL = "lila.rosemonde@exemple.fr"
@@ -46,20 +44,12 @@ def space(client):
 
 
 def nothing_written(spool):
-    assert not AdhesionRequest.objects.exists()
-    assert not PendingRequest.objects.filter(kind="adhesion").exists()
+    written.nothing_written(spool, "adhesion")
     assert not Dossier.objects.exists()
-    assert letters_in(spool) == []
-    assert not AuditEvent.objects.filter(kind="habilitations.adhesion_requested").exists()
 
 
 def all_or_nothing(spool):
-    """Each request has its code and its letter, and nothing else exists."""
-    requests = AdhesionRequest.objects.count()
-    assert PendingRequest.objects.filter(kind="adhesion").count() == requests
-    assert AdhesionRequest.objects.filter(pending__isnull=True).count() == 0
-    assert len(letters_in(spool)) == requests
-    assert AuditEvent.objects.filter(kind="habilitations.adhesion_requested").count() == requests
+    written.all_or_nothing(spool, "adhesion")
 
 
 def draft_is_clean(client):
@@ -108,17 +98,7 @@ def test_j9_recap_ignores_what_is_posted_with_valider(client, space, spool, extr
 
 
 @pytest.mark.parametrize("url", [FORM, RECAP, SENT])
-@pytest.mark.parametrize(
-    ("body", "content_type"),
-    [
-        (b"siren=\xff\xfe\x00&statut=representant_legal&services=declarer_tva", "application/x-www-form-urlencoded"),
-        (b"\xff\xfe\x00garbage", "application/x-www-form-urlencoded"),
-        ("siren=732829320&statut=representant_legal&services=d\xe9clarer_tva".encode("latin-1"), "application/x-www-form-urlencoded"),
-        (b'--x\r\nContent-Disposition: form-data; name="siren"\r\n\r\ntrunc', "multipart/form-data; boundary=x"),
-        (b'{"siren": "732829320", "services": ["declarer_tva"]}', "application/json"),
-        (b"siren=732829320&" + b"services=declarer_tva&" * 1200, "application/x-www-form-urlencoded"),
-    ],
-)
+@pytest.mark.parametrize(("body", "content_type"), MALFORMED_FORM_BODIES)
 def test_j9_malformed_bodies(client, space, spool, url, body, content_type):
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.generic("POST", url, body, content_type=content_type)

@@ -9,15 +9,9 @@ Every request goes through J2's pages with its own test client, hence its own th
 database connection (tests/threads.py).
 """
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps
 from django.db import connection
-from django.test import Client
 
-from antirobot.testing import captcha_post_data
-from catalogue.models import Service
 from codes.models import PendingRequest
 from core.models import AuditEvent
 from habilitations.models import AdhesionRequest, Habilitation, Role
@@ -25,6 +19,7 @@ from tests.companies import MARTIN
 from tests.conftest import need
 from tests.factories import SpaceFactory
 from tests.habilitations import builders
+from tests.habilitations.racing import load_catalogue, past_the_captcha, submit
 from tests.threads import run_threads
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -38,24 +33,7 @@ def postgres_only():
 
 @pytest.fixture(autouse=True)
 def catalogue():
-    """The catalogue is a data migration's rows, and an earlier transactional test's flush took them.
-
-    (Not serialized_rollback: its reload collides with the content types that flush recreates.)
-    """
-    if not Service.objects.exists():
-        import_module("catalogue.migrations.0002_guide_001").load(apps, None)
-
-
-def past_the_captcha(code: str) -> Client:
-    """A browser that passed J2's first step (code + captcha) and is about to submit its email."""
-    client = Client()
-    first = client.post("/activation", {"code": code, **captcha_post_data(client.get("/activation"))})
-    assert first.status_code == 200 and b"activation/identifiants" in first.content
-    return client
-
-
-def submit(client: Client, code: str, email: str) -> int:
-    return client.post("/activation/identifiants", {"code": code, "email": email, "action": "continue"}).status_code
+    load_catalogue()
 
 
 def titulaires_of(code: str) -> list[int]:
