@@ -187,7 +187,7 @@ def test_r_sub_1_journey_request_letter_activation_ends_what_the_former_titulair
     assert "Monsieur DURAND Paul" in body and "Madame ROSEMONDE Lila" in body and "Payer › TVA" in body
     assert "votre rôle d'administrateur suppléant a pris fin" not in body  # still suppléant for IS
     subjects = [subject for subject, _body in mails_to(cabinet)]
-    assert subjects == ["Une délégation de services a pris fin"] * 2  # its two delegations lost a service each
+    assert subjects == ["Espace professionnel - Une délégation de services a pris fin"] * 2  # its two delegations lost a service each
     [(_subject, body)] = mails_to(invited)
     assert "vous avait proposée a pris fin" in body and "Monsieur DURAND Paul" in body
     assert mails_to(other) == []
