@@ -42,6 +42,7 @@ from tests.factories import SpaceFactory
 NAME = "SARL MARTIN DISTRIBUTION"
 TITLED = ("declarer_tva", "payer_tva")  # the titulaire's services of D (payer_tva: a Payer service)
 DELEGATED = ("declarer_tva",)
+SERVICE = "declarer_tva"  # the service of the doors that take a ``code``
 NAMESPACES = ("habilitations", "entreprise")
 ESPACE_DOORS = ("espace:home", "espace:recap_pdf", "espace:security_history")  # espace's pages showing dossiers
 METHODS = ("GET", "POST")
@@ -63,6 +64,7 @@ class State:
     delegation: str | None = None  # Delegation.State of the delegation offered to X
     end_date_passed: bool = False  # an accepted delegation whose ends_on was yesterday (Paris)
     answer_date_passed: bool = False  # an offer past its answer_by
+    delegated: tuple[str, ...] = ("declarer_tva",)  # the services of the delegation offered to X
 
 
 STATES: tuple[State, ...] = (
@@ -77,6 +79,8 @@ STATES: tuple[State, ...] = (
     State("delegataire_renonce", DELEGATE, delegation=Delegation.State.RENOUNCED),
     State("delegataire_echu", DELEGATE, delegation=Delegation.State.ACCEPTED, end_date_passed=True),
     State("delegataire_offre_expiree", DELEGATE, delegation=Delegation.State.OFFERED, answer_date_passed=True),
+    # A Payer service delegated: still no bank accounts (R-BANK-1), and not the service page of another.
+    State("delegataire_payeur", DELEGATE, delegation=Delegation.State.ACCEPTED, delegated=("payer_tva",)),
     State("titulaire_substitue", FORMER),
     State("demandeur_substitution", REQUESTER),
     State("sans_relation", NOBODY),
@@ -91,6 +95,7 @@ class Capabilities:
     held: tuple[str, ...]  # the services X holds live on D (codes)
     role: str | None  # the role of those rows
     uses: bool  # a live role on a service of D
+    serves: bool  # a live role on declarer_tva (the ``code`` of the doors that take one)
     manages: bool  # titulaire or active suppléant: delegations, company email
     titulaire: bool  # suppléants
     bank: bool  # manages a Payer service: bank accounts
@@ -101,7 +106,7 @@ class Capabilities:
     rows_shown: bool  # J11 lists rows of X on D: live, or ended lately (on hold: neither)
 
 
-CAPABILITIES = ("uses", "manages", "titulaire", "bank", "receives", "requester")
+CAPABILITIES = ("uses", "serves", "manages", "titulaire", "bank", "receives", "requester")
 ANYONE = "anyone"  # a page every signed-in space opens (D shown or not: see Door.shows)
 
 
@@ -112,7 +117,7 @@ def capabilities(state: State) -> Capabilities:
     elif state.party == SUPPLEANT and state.suppleance == Suppleance.State.ACTIVE:
         held, role = TITLED, Role.SUPPLEANT
     elif state.party == DELEGATE and state.delegation == Delegation.State.ACCEPTED and not state.end_date_passed:
-        held, role = DELEGATED, Role.DELEGATAIRE
+        held, role = state.delegated, Role.DELEGATAIRE
     else:
         held, role = (), None
     manages = role in (Role.TITULAIRE, Role.SUPPLEANT)
@@ -129,6 +134,7 @@ def capabilities(state: State) -> Capabilities:
         held=held,
         role=role,
         uses=bool(held),
+        serves=SERVICE in held,
         manages=manages,
         titulaire=role == Role.TITULAIRE,
         bank=manages and any(code in payment for code in held),
@@ -195,7 +201,9 @@ def _suppleance(dossier, titulaire, suppleant, state: str) -> Suppleance:
     return made
 
 
-def _delegation(dossier, grantor, delegate, state: str, *, end_date_passed=False, answer_date_passed=False) -> Delegation:
+def _delegation(
+    dossier, grantor, delegate, state: str, *, end_date_passed=False, answer_date_passed=False, services=DELEGATED
+) -> Delegation:
     now = clock.now()
     created = now - 40 * DAY if answer_date_passed else now - 5 * DAY
     answered = state not in (Delegation.State.OFFERED,)
@@ -206,9 +214,9 @@ def _delegation(dossier, grantor, delegate, state: str, *, end_date_passed=False
         created_at=created, answer_by=created + settings.DELEGATION_ANSWER_TTL,
         decided_at=created + DAY if answered else None, ended_at=ended,
     )
-    made.services.set(Service.objects.filter(code__in=DELEGATED))
+    made.services.set(Service.objects.filter(code__in=services))
     if state in (Delegation.State.ACCEPTED, Delegation.State.REVOKED, Delegation.State.RENOUNCED):
-        _rows(delegate, dossier, DELEGATED, Role.DELEGATAIRE, granted_by=grantor, delegation=made,
+        _rows(delegate, dossier, services, Role.DELEGATAIRE, granted_by=grantor, delegation=made,
               ends_on=ends_on, ended_at=ended)
     return made
 
@@ -255,7 +263,7 @@ def build(state: State) -> World:
     if state.party == DELEGATE:
         world.objects["delegation"] = _delegation(
             dossier, titulaire, space, state.delegation,
-            end_date_passed=state.end_date_passed, answer_date_passed=state.answer_date_passed,
+            end_date_passed=state.end_date_passed, answer_date_passed=state.answer_date_passed, services=state.delegated,
         )
     else:
         cabinet = _space("CORNEILLAN")
@@ -366,7 +374,8 @@ def _list_shows(caps: Capabilities) -> bool | None:
     neither live nor ended (the base lists them nowhere; J12 may say "en veille")."""
     if caps.rows_shown or caps.requester:
         return True
-    return None if caps.related and not caps.receives else False
+    # J13 may list a live offer there too; a refused or lapsed one has left nothing to show.
+    return None if caps.receives_live or (caps.related and not caps.receives) else False
 
 
 def _suppleants_shows(caps: Capabilities) -> bool | None:
@@ -390,7 +399,7 @@ DOORS: dict[str, Door] = {
     # R-HOME-1, R-HOME-2.
     "habilitations:dossiers": Door(ANYONE, shows=shown_if("uses")),
     "habilitations:choose_dossier": Door("uses", data=_with_siren),
-    "habilitations:service": Door("uses"),
+    "habilitations:service": Door("serves"),
     "habilitations:dossier": Door("uses"),
     # J12 "Gérer mes administrateurs suppléants" (the world's designation).
     "habilitations:suppleants": Door(ANYONE, shows=_suppleants_shows),
@@ -440,7 +449,7 @@ def fill(name: str, params: tuple[str, ...], world: World) -> dict:
         if param == "siren":
             kwargs[param] = world.dossier.siren
         elif param == "code":
-            kwargs[param] = DELEGATED[0]
+            kwargs[param] = SERVICE
         elif param == "pk" and door.pk in world.objects:
             kwargs[param] = world.objects[door.pk].pk
         else:
