@@ -24,7 +24,7 @@ A new kind of relationship is a new row of STATES and, if it needs one, a new ca
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 from django.apps import apps
