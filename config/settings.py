@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dossiers",
     "habilitations",
     "entreprise",
+    "assistance",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.DebugErrorPagesMiddleware",  # DEBUG only: French 400/404/500 (docs/decisions.md)
     "django.middleware.common.CommonMiddleware",
+    # R-AST-1: /assistance/ only: its network restriction (404 outside) and the agents' own session.
+    "assistance.middleware.AssistanceMiddleware",
     "core.site.CurrentRequestMiddleware",  # the address being served, for emails (SITE_DOMAIN)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,6 +215,9 @@ THROTTLE_POLICIES = {
     # client address, so that numbers cannot be walked to harvest names.
     "designations_per_space": {"limit": 20, "window": timedelta(hours=1)},
     "designations_per_address": {"limit": 30, "window": timedelta(hours=1)},
+    # R-AST-1: each visit of an enrolment link checks its token; a ceiling per address keeps
+    # the links from being guessed (agents' passwords and codes go through core.guard).
+    "assistance_links_per_address": {"limit": 20, "window": timedelta(hours=1)},
 }
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"
@@ -315,6 +321,19 @@ HABILITATIONS_ENDED_DAYS = 90
 # The récapitulatif is one page (R-PDF-1): it names this many dossiers, then how many more
 # (8 holding two roles with long lines each still print at 8.5 pt; 10 would shrink to 7 pt).
 RECAP_DOSSIERS_SHOWN = 8
+
+# --- The assistance console (R-AST-1) -------------------------------------------------
+# Networks (CIDR) the console answers from; outside them every /assistance/ URL is a 404.
+# Empty: no restriction. The client's address is core.client's (TRUSTED_PROXIES).
+ASSISTANCE_NETWORKS = env.list("ASSISTANCE_NETWORKS", default=[])
+ASSISTANCE_IDLE_TIMEOUT = timedelta(minutes=15)  # an agent's session, idle
+ASSISTANCE_ABSOLUTE_TIMEOUT = timedelta(hours=8)  # an agent's session, whatever it does
+ASSISTANCE_ENROLMENT_TTL = timedelta(hours=24)  # the link manage.py create_agent prints
+ASSISTANCE_RECOVERY_CODES = 10
+ASSISTANCE_PAGE_SIZE = 20  # search results, history rows
+# An action's reason, in characters (the agents' history and the audit log keep it).
+ASSISTANCE_REASON_MIN = 5
+ASSISTANCE_REASON_MAX = 500
 
 # --- Internationalisation (R-TIME-1) ---------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -170,6 +170,13 @@ MESSAGES = {
     "designation_throttled": (
         "Vous avez fait trop de recherches d'espaces professionnels en peu de temps. Réessayez dans une heure."
     ),
+    # R-AST-1: the assistance console
+    "assistance_login_failed": "Adresse électronique ou mot de passe incorrect.",
+    "assistance_code_failed": "Code incorrect ou déjà utilisé.",
+    "assistance_reason_length": "Le motif doit comporter de %(min)s à %(max)s caractères.",
+    "assistance_search_empty": "Saisissez un numéro d'abonné, une adresse électronique, un SIREN ou un nom.",
+    "assistance_no_password": "Cet espace n'a pas d'accès par mot de passe : il n'a pas de délai de connexion.",
+    "assistance_date_invalid": "Saisissez une date valide (format attendu : JJ/MM/AAAA).",
 }
 
 
