@@ -61,9 +61,10 @@ MIDDLEWARE = [
     "antirobot.middleware.BindingCookieMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.DebugErrorPagesMiddleware",  # DEBUG only: French 400/404/500 (docs/decisions.md)
-    "django.middleware.common.CommonMiddleware",
-    # R-AST-1: /assistance/ only: its network restriction (404 outside) and the agents' own session.
+    # R-AST-1: /assistance/ only: its network restriction (404 outside) and the agents' own session
+    # (before CommonMiddleware: outside the networks, not even its slash redirect answers).
     "assistance.middleware.AssistanceMiddleware",
+    "django.middleware.common.CommonMiddleware",
     "core.site.CurrentRequestMiddleware",  # the address being served, for emails (SITE_DOMAIN)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
