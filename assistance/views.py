@@ -26,9 +26,12 @@ from core import clock
 
 
 def _page(request, template, **context):
+    """Render a console page; a refused form answers 400, as the space's pages do."""
     session = getattr(request, "agent_session", None)
     agent = session.agent if session is not None and session.stage == AgentSession.Stage.OPEN else None
-    return render(request, f"assistance/{template}", {"agent": agent, **context})
+    form = context.get("form")
+    status = 400 if form is not None and form.is_bound and form.errors else 200
+    return render(request, f"assistance/{template}", {"agent": agent, **context}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

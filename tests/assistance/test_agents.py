@@ -83,7 +83,7 @@ def test_r_pwd_1_2_the_agents_password_follows_the_policy(client, now):
     token = create_agent()
     for weak in ("court", "motdepassemotdepassemotdepasse", "agent.martin agent.martin 2026"):
         response = client.post(f"/assistance/enrolement/{token}", {"password": weak, "password_confirm": weak})
-        assert response.status_code == 200 and "fr-error-text" in response.content.decode()
+        assert response.status_code == 400 and "fr-error-text" in response.content.decode()
     mismatch = client.post(
         f"/assistance/enrolement/{token}", {"password": AGENT_PASSWORD, "password_confirm": AGENT_PASSWORD + "x"}
     )
@@ -134,14 +134,14 @@ def test_r_ast_1_a_totp_code_is_accepted_once(client, now):
     client.post("/assistance/deconnexion")
     client.post("/assistance/connexion", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD})
     again = client.post("/assistance/connexion/code", {"code": code_at(secret_of())})  # the step just used
-    assert again.status_code == 200 and "Code incorrect" in again.content.decode()
+    assert again.status_code == 400 and "Code incorrect" in again.content.decode()
 
 
 def test_r_ast_1_wrong_password_or_unknown_email_one_message(client, now):
     agent_client(Client(), now)
     for email, password in ((AGENT_EMAIL, "mauvais mot de passe"), ("inconnu@exemple.fr", AGENT_PASSWORD)):
         response = client.post("/assistance/connexion", {"email": email, "password": password})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "Adresse électronique ou mot de passe incorrect." in response.content.decode()
     assert client.get("/assistance/connexion/code").status_code == 302
 
@@ -157,7 +157,7 @@ def test_r_ast_1_recovery_code_works_once(client, now):
     client.post("/assistance/deconnexion")
     client.post("/assistance/connexion", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD})
     again = client.post("/assistance/connexion/code", {"code": codes[0]})
-    assert again.status_code == 200 and "Code incorrect" in again.content.decode()
+    assert again.status_code == 400 and "Code incorrect" in again.content.decode()
     assert client.post("/assistance/connexion/code", {"code": codes[1]}).status_code == 302
 
 
@@ -168,7 +168,7 @@ def test_r_throttle_1_agent_password_checks_are_capped(client, settings, now):
         client.post("/assistance/connexion", {"email": AGENT_EMAIL, "password": "mauvais mot de passe"})
     # Blocked: even the right password is not checked.
     response = client.post("/assistance/connexion", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD})
-    assert response.status_code == 200 and "Trop de tentatives" in response.content.decode()
+    assert response.status_code == 400 and "Trop de tentatives" in response.content.decode()
     assert AuditEvent.objects.filter(kind=Event.LOGIN_THROTTLED).count() == 1
     now.shift(settings.THROTTLE_POLICIES["account_failures"]["first_delay"])
     assert client.post("/assistance/connexion", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD}).status_code == 302
@@ -186,7 +186,7 @@ def test_r_throttle_1_agent_totp_checks_are_capped_and_not_reset_by_the_password
         client.post("/assistance/connexion/code", {"code": wrong})
     now.shift(timedelta(seconds=30))
     response = client.post("/assistance/connexion/code", {"code": right})
-    assert response.status_code == 200 and "Trop de tentatives" in response.content.decode()
+    assert response.status_code == 400 and "Trop de tentatives" in response.content.decode()
 
 
 def test_r_ast_1_idle_timeout_by_the_clock(client, settings, now):
