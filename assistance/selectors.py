@@ -102,6 +102,11 @@ class Table:
     empty: str
     with_actions: bool = False
 
+    @property
+    def labelled(self) -> list[tuple[Row, list[tuple[str, str]]]]:
+        """Return each row with its cells named by their column (stacked on a phone)."""
+        return [(row, list(zip(self.headers, row.cells, strict=True))) for row in self.rows]
+
 
 @dataclass(frozen=True)
 class SpaceState:
