@@ -130,7 +130,7 @@ def test_r_ast_1_a_space_page_shows_its_state(agent, filled):
     assert "552 081 317 DUPONT ET FILS" in page and "Renvoyer le courrier" in page
     reference = OutboxLetter.objects.get().reference
     assert reference in page
-    assert "<td>Actif</td>" in page and "Acceptée" in page and "Payer › CFE" in page
+    assert '<td data-label="État">Actif</td>' in page and "Acceptée" in page and "Payer › CFE" in page
     assert "Mme DUPONT Jean" in page
 
 
