@@ -117,9 +117,6 @@ class SpaceState:
     blocked_until: datetime | None
     tables: list[Table]
 
-    def table(self, title: str) -> Table:
-        return next(table for table in self.tables if table.title == title)
-
 
 def _when(moment: datetime | None) -> str:
     return f"{clock.paris(moment):%d/%m/%Y %H:%M}" if moment else "—"

@@ -40,13 +40,10 @@ def allowed_network(request) -> bool:
     more (a typo must not open the console)."""
     if not settings.ASSISTANCE_NETWORKS:
         return True
-    ip = client_ip(request)
-    try:
-        address = ipaddress.ip_address(ip) if ip else None
-    except ValueError:
+    ip = client_ip(request)  # an address core.client parsed, or None
+    if ip is None:
         return False
-    if address is None:
-        return False
+    address = ipaddress.ip_address(ip)
     for network in settings.ASSISTANCE_NETWORKS:
         try:
             if address in ipaddress.ip_network(network.strip(), strict=False):

@@ -142,10 +142,6 @@ def second_factor(*, agent: Agent, code: str, now: datetime) -> SecondFactor | N
     return SecondFactor(agent, recovery=True) if spent == 1 else None
 
 
-def recovery_codes_left(agent: Agent) -> int:
-    return agent.recovery_codes.filter(used_at__isnull=True).count()
-
-
 @transaction.atomic
 def deactivate(*, agent: Agent, now: datetime) -> int:
     """Deactivate the agent and end its sessions; return how many were open."""
