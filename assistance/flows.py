@@ -40,7 +40,8 @@ def _guarded(request, email: str, verify, *, failed_kind: str, reset_on_success:
         raise Refused(throttled(checked.until))
     if not checked.ok:
         audit.record(request, failed_kind, email=email, agent=email)
-        raise Refused(message("assistance_login_failed" if failed_kind == Event.LOGIN_FAILED else "assistance_code_failed"))
+        wrong = "assistance_login_failed" if failed_kind == Event.LOGIN_FAILED else "assistance_code_failed"
+        raise Refused(message(wrong))
     return checked.value
 
 

@@ -56,7 +56,9 @@ class SearchForm(Form):
     q = TextField(
         max_length=100,
         label="Rechercher un espace",
-        help_text="Numéro d'abonné (14 chiffres), adresse électronique de connexion ou de contact, SIREN ou nom de famille.",
+        help_text=(
+            "Numéro d'abonné (14 chiffres), adresse électronique de connexion ou de contact, SIREN ou nom de famille."
+        ),
         error_messages={"required": message("assistance_search_empty")},
     )
 
@@ -69,7 +71,9 @@ class ReasonField(TextField):
         value = super().clean(value)
         if value and len(value) < settings.ASSISTANCE_REASON_MIN:
             raise ValidationError(
-                message("assistance_reason_length", min=settings.ASSISTANCE_REASON_MIN, max=settings.ASSISTANCE_REASON_MAX),
+                message(
+                    "assistance_reason_length", min=settings.ASSISTANCE_REASON_MIN, max=settings.ASSISTANCE_REASON_MAX
+                ),
                 code="reason_length",
             )
         return value

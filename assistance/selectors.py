@@ -24,7 +24,6 @@ from core import audit, clock
 from core.identity import format_phone, format_siren
 from core.models import AuditEvent
 from core.throttle import Throttle
-from habilitations import policy
 from habilitations.events import Kind as HabilitationEvent
 from habilitations.models import AdhesionRequest, Delegation, Habilitation, Suppleance
 
@@ -140,6 +139,7 @@ def identity(space: Space) -> list[tuple[str, str]]:
             "street_number", "street_type", "street_name", "address_complement", "postal_code", "city", "country"
         )}
     )  # fmt: skip
+    company = space.company_identifier if space.foreign_company else format_siren(space.company_identifier)
     return [
         ("Numéro d'abonné", space.subscriber_number),
         ("Nom", f"{space.get_civility_display()} {space.last_name.upper()} {space.first_name}"),
@@ -148,7 +148,7 @@ def identity(space: Space) -> list[tuple[str, str]]:
         ("Adresse électronique de connexion", space.login_email or "—"),
         ("Adresse électronique de contact", space.contact_email),
         ("Téléphone", format_phone(space.phone)),
-        ("Entreprise déclarée", space.company_identifier if space.foreign_company else format_siren(space.company_identifier)),
+        ("Entreprise déclarée", company),
         ("Adresse postale", ", ".join(address) or "—"),
         ("Question de confiance", space.trust_question),  # the question only, never the answer
         ("Créé le", _when(space.created_at)),
@@ -218,7 +218,9 @@ def space_state(space: Space, now: datetime | None = None) -> SpaceState:
     throttle = Throttle.default().state(account=space.login_email) if is_password else None
     pending = [
         Row([_kind_label(row.kind), _when(row.created_at), _when(row.expires_at)])
-        for row in PendingRequest.objects.filter(space=space, used_at__isnull=True, expires_at__gt=now).order_by("expires_at")
+        for row in PendingRequest.objects.filter(space=space, used_at__isnull=True, expires_at__gt=now).order_by(
+            "expires_at"
+        )
     ]
     adhesions = list(
         AdhesionRequest.objects.filter(space=space).select_related("dossier").prefetch_related("services__family")
@@ -258,7 +260,15 @@ def space_state(space: Space, now: datetime | None = None) -> SpaceState:
         .order_by("ended_at", "dossier__name", "service__family__position", "service__position")
     ]
     suppleances = [
-        Row([_dossier(row.dossier), _person(row.titulaire), _person(row.suppleant), row.get_state_display(), _when(row.created_at)])
+        Row(
+            [
+                _dossier(row.dossier),
+                _person(row.titulaire),
+                _person(row.suppleant),
+                row.get_state_display(),
+                _when(row.created_at),
+            ]
+        )
         for row in Suppleance.objects.filter(Q(titulaire=space) | Q(suppleant=space)).select_related(
             "dossier", "titulaire", "suppleant"
         )
@@ -333,7 +343,9 @@ def kinds_of(space: Space) -> list[tuple[str, str]]:
     return sorted(((kind, space_selectors.kind_label(kind)) for kind in kinds), key=lambda pair: (pair[1], pair[0]))
 
 
-def space_history(space: Space, *, kind: str = "", start: date | None = None, end: date | None = None, page=None) -> HistoryPage:
+def space_history(
+    space: Space, *, kind: str = "", start: date | None = None, end: date | None = None, page=None
+) -> HistoryPage:
     """Return one page of space's whole security history, newest first, filtered by kind and
     by Paris days. Never an event's detail, but the agent and reason of the assistance's own."""
     events = AuditEvent.objects.filter(space=space)

@@ -43,7 +43,8 @@ def login(request):
         except flows.Refused as refused:
             form.add_error(None, refused.text)
         else:
-            return redirect("assistance:second_factor" if stage == AgentSession.Stage.SECOND_FACTOR else "assistance:enrol_totp")
+            second = stage == AgentSession.Stage.SECOND_FACTOR
+            return redirect("assistance:second_factor" if second else "assistance:enrol_totp")
     return _page(request, "login.html", form=form, idle_minutes=flows.idle_minutes())
 
 
@@ -142,7 +143,14 @@ def space_history(request, number):
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return _page(request, "space_history.html", number=space.subscriber_number, form=form, history=history, query=query.urlencode())
+    return _page(
+        request,
+        "space_history.html",
+        number=space.subscriber_number,
+        form=form,
+        history=history,
+        query=query.urlencode(),
+    )
 
 
 @require_http_methods(["GET", "POST"])

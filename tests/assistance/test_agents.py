@@ -19,7 +19,6 @@ from tests.assistance.console import (
     code_at,
     create_agent,
     enrol,
-    log_in,
     secret_of,
 )
 from tests.factories import STRONG_PASSWORD, SpaceFactory

@@ -5,21 +5,19 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django.test import Client, TestCase
 
-from accounts.services import passwords
 from assistance.events import Kind as Event
-from assistance.selectors import LETTER_WINDOW
 from codes.models import OutboxLetter, PendingRequest
 from codes.process import CodeProcess
 from core import clock
 from core.models import AuditEvent
 from core.throttle import Throttle
 from habilitations.events import Kind as HabilitationEvent
-from habilitations.models import AdhesionRequest, Delegation, Habilitation, Role, Suppleance
+from habilitations.models import Delegation, Suppleance
+from mailer.models import OutboxEmail
+from mailer.outbox import decrypt_body
 from accounts.kinds import Kind as RequestKind
-from tests import companies as known
 from tests.accounts.journey import login as space_login
 from tests.assistance.console import agent_client
 from tests.factories import STRONG_PASSWORD, TRUST_ANSWER, SpaceFactory
@@ -89,7 +87,7 @@ def test_r_ast_1_unknown_space_is_a_404(agent):
 
 
 @pytest.fixture
-def filled(settings, companies, spool, now, mailoutbox=None):
+def filled(settings, companies, spool, now):
     """A space holding known secrets: its password, trust answer, a pending email code and a
     letter's code, with habilitations, a suppléance, a delegation, a lock."""
     space = SpaceFactory(login_email=EMAIL, last_name="Rosemonde")
@@ -106,9 +104,6 @@ def filled(settings, companies, spool, now, mailoutbox=None):
     asked, letter_code = builders.request_with_code(space, companies.DUPONT, spool, codes=("declarer_tva",))
     with TestCase.captureOnCommitCallbacks(execute=True):
         process = CodeProcess.initiate(kind=RequestKind.EMAIL_CHANGE, email="nouvelle@exemple.fr", payload={}, now=clock.now(), space=space)
-    from mailer.models import OutboxEmail
-    from mailer.outbox import decrypt_body
-
     body = decrypt_body(OutboxEmail.objects.order_by("-id").first())
     email_code = re.search(r"^\s*([A-Za-z0-9]{12})\s*$", body, re.M).group(1)
     lock(space, settings)

@@ -24,4 +24,5 @@ class Command(BaseCommand):
         if agent is None:
             raise CommandError(f"aucun agent n'a l'adresse {email}")
         ended = agents.deactivate(agent=agent, now=clock.now())
-        self.stdout.write(f"Agent désactivé : {agent.email} ({ended} session{'s' if ended > 1 else ''} fermée{'s' if ended > 1 else ''})")
+        plural = "s" if ended > 1 else ""
+        self.stdout.write(f"Agent désactivé : {agent.email} ({ended} session{plural} fermée{plural})")
