@@ -270,3 +270,15 @@ def test_r_ast_1_a_forged_or_stale_cookie_opens_nothing(client, now):
     assert response.cookies["__Secure-assistance"].value == ""  # dropped
     client.cookies["__Secure-assistance"] = "x" * 500
     assert client.get("/assistance/").status_code == 302
+
+
+def test_r_throttle_1_agent_logins_are_capped_per_address(client, settings, now):
+    agent_client(Client(), now)
+    limit = settings.THROTTLE_POLICIES["address_failures"]["limit"]
+    for index in range(limit):
+        client.post("/assistance/connexion", {"email": f"essai{index}@exemple.fr", "password": "mauvais mot de passe"})
+    response = client.post("/assistance/connexion", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD})
+    assert response.status_code == 400 and "Trop de tentatives" in response.content.decode()
+    # Another address is not refused.
+    other = Client(REMOTE_ADDR="198.51.100.20")
+    assert other.post("/assistance/connexion", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD}).status_code == 302
