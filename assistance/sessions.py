@@ -95,6 +95,9 @@ def open_session(request, agent, stage: str) -> AgentSession:
     """
     now = clock.now()
     end(request)
+    # The agent's sessions past their absolute lifetime are dead whatever they say: forget them
+    # here, so that the table holds a few rows per agent (no housekeeping job needed).
+    AgentSession.objects.filter(agent=agent, created_at__lte=now - settings.ASSISTANCE_ABSOLUTE_TIMEOUT).delete()
     token = secrets.new_token()
     session = AgentSession.objects.create(
         agent=agent, digest=secrets.digest(token, purpose="session"), stage=stage, created_at=now, seen_at=now

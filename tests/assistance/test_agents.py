@@ -282,3 +282,11 @@ def test_r_throttle_1_agent_logins_are_capped_per_address(client, settings, now)
     # Another address is not refused.
     other = Client(REMOTE_ADDR="198.51.100.20")
     assert other.post("/assistance/connexion", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD}).status_code == 302
+
+
+def test_r_ast_1_dead_sessions_are_forgotten_at_the_next_sign_in(client, settings, now):
+    agent_client(client, now)
+    assert AgentSession.objects.count() == 4  # enrolment, console, password step, console
+    now.shift(settings.ASSISTANCE_ABSOLUTE_TIMEOUT)
+    client.post("/assistance/connexion", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD})
+    assert AgentSession.objects.count() == 1
