@@ -339,7 +339,8 @@ def _detail(event, key: str) -> str:
 
 def kinds_of(space: Space) -> list[tuple[str, str]]:
     """Return (kind, label) of every kind of event space's history holds, by label."""
-    kinds = AuditEvent.objects.filter(space=space).values_list("kind", flat=True).distinct()
+    # order_by("kind"): the model orders by date, which DISTINCT would otherwise select too.
+    kinds = AuditEvent.objects.filter(space=space).order_by("kind").values_list("kind", flat=True).distinct()
     return sorted(((kind, space_selectors.kind_label(kind)) for kind in kinds), key=lambda pair: (pair[1], pair[0]))
 
 

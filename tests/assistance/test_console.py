@@ -250,6 +250,7 @@ def test_r_ast_1_space_history_filters_and_pages(agent, settings, now):
     AuditEvent.objects.create(at=clock.now(), kind="accounts.logout", space=space, detail={})
     base = f"/assistance/espaces/{space.subscriber_number}/historique"
     first = agent.get(base).content.decode()
+    assert first.count('value="accounts.login_ok"') == 1  # each kind offered once
     assert "Page 1 sur 3" in first and first.count("<tr>") == 3
     logins = agent.get(base, {"kind": "accounts.login_ok"}).content.decode()
     assert "Page 1 sur 2" in logins and "<td>Déconnexion</td>" not in logins and "kind=accounts.login_ok&amp;page=2" in logins
