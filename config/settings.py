@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dossiers",
     "habilitations",
     "entreprise",
+    "assistance",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +61,9 @@ MIDDLEWARE = [
     "antirobot.middleware.BindingCookieMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.DebugErrorPagesMiddleware",  # DEBUG only: French 400/404/500 (docs/decisions.md)
+    # R-AST-1: /assistance/ only: its network restriction (404 outside) and the agents' own session
+    # (before CommonMiddleware: outside the networks, not even its slash redirect answers).
+    "assistance.middleware.AssistanceMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.site.CurrentRequestMiddleware",  # the address being served, for emails (SITE_DOMAIN)
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -221,6 +225,9 @@ THROTTLE_POLICIES = {
     # R-ENT-1: each request for a new company email sends a code to the address typed: a
     # ceiling per space keeps it from being used to flood a mailbox.
     "company_email_requests_per_space": {"limit": 10, "window": timedelta(hours=1)},
+    # R-AST-1: each visit of an enrolment link checks its token; a ceiling per address keeps
+    # the links from being guessed (agents' passwords and codes go through core.guard).
+    "assistance_links_per_address": {"limit": 20, "window": timedelta(hours=1)},
 }
 
 THROTTLE_REDIS_PREFIX = "espacepro:throttle:"
@@ -324,6 +331,19 @@ HABILITATIONS_ENDED_DAYS = 90
 # The récapitulatif is one page (R-PDF-1): it names this many dossiers, then how many more
 # (8 holding two roles with long lines each still print at 8.5 pt; 10 would shrink to 7 pt).
 RECAP_DOSSIERS_SHOWN = 8
+
+# --- The assistance console (R-AST-1) -------------------------------------------------
+# Networks (CIDR) the console answers from; outside them every /assistance/ URL is a 404.
+# Empty: no restriction. The client's address is core.client's (TRUSTED_PROXIES).
+ASSISTANCE_NETWORKS = env.list("ASSISTANCE_NETWORKS", default=[])
+ASSISTANCE_IDLE_TIMEOUT = timedelta(minutes=15)  # an agent's session, idle
+ASSISTANCE_ABSOLUTE_TIMEOUT = timedelta(hours=8)  # an agent's session, whatever it does
+ASSISTANCE_ENROLMENT_TTL = timedelta(hours=24)  # the link manage.py create_agent prints
+ASSISTANCE_RECOVERY_CODES = 10
+ASSISTANCE_PAGE_SIZE = 20  # search results, history rows
+# An action's reason, in characters (the agents' history and the audit log keep it).
+ASSISTANCE_REASON_MIN = 5
+ASSISTANCE_REASON_MAX = 500
 
 # --- Internationalisation (R-TIME-1) ---------------------------------------------
 LANGUAGE_CODE = "fr"

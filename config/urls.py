@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("habilitations.urls")),
     path("", include("entreprise.urls")),
     path("captcha/", include("antirobot.urls")),
+    path("assistance/", include("assistance.urls")),
     path("sante", health, name="health"),
     # Browsers and other clients ask /favicon.ico without reading the page's <link rel="icon">.
     path("favicon.ico", RedirectView.as_view(url=static("dsfr/dist/favicon/favicon.ico"), permanent=True)),

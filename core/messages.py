@@ -273,6 +273,13 @@ MESSAGES = {
     "delegation_refused_done": "Vous avez refusé la délégation pour %(name)s (SIREN %(siren)s).",
     "delegation_revoked_done": "La délégation donnée à %(person)s pour %(name)s (SIREN %(siren)s) est révoquée.",
     "delegation_renounced_done": "Vous avez renoncé à la délégation pour %(name)s (SIREN %(siren)s).",
+    # R-AST-1: the assistance console
+    "assistance_login_failed": "Adresse électronique ou mot de passe incorrect.",
+    "assistance_code_failed": "Code incorrect ou déjà utilisé.",
+    "assistance_reason_length": "Le motif doit comporter de %(min)s à %(max)s caractères.",
+    "assistance_search_empty": "Saisissez un numéro d'abonné, une adresse électronique, un SIREN ou un nom.",
+    "assistance_no_password": "Cet espace n'a pas d'accès par mot de passe : il n'a pas de délai de connexion.",
+    "assistance_date_invalid": "Saisissez une date valide (format attendu : JJ/MM/AAAA).",
 }
 
 

@@ -199,6 +199,14 @@ class Admission:
 
 
 @dataclass(frozen=True)
+class AccountState:
+    """What the throttle holds against one account, as support reads it (Throttle.state)."""
+
+    failures: int  # consecutive failures not yet forgotten
+    blocked_until: datetime | None  # the running delay's end, None when none runs
+
+
+@dataclass(frozen=True)
 class Throttle:
     """The R-THROTTLE-1 policies for one kind of secret check (password, answer...)."""
 
@@ -268,6 +276,13 @@ class Throttle:
         if policy_name.endswith(PER_ADDRESS):
             key = address_key(key)
         return self.store.incr(f"{policy_name}:{key or 'inconnue'}", policy["window"]) <= policy["limit"]
+
+    def state(self, *, account: str) -> AccountState:
+        """Return account's consecutive failures and running delay, read only: nothing is
+        counted or changed (the assistance console shows it, R-AST-1)."""
+        key = f"acct:{account}"
+        found, blocked = self.store.read({key: self._policy("account_failures")["forget_after"]}, (key,))
+        return AccountState(failures=found.get(key, 0), blocked_until=blocked.get(key))
 
     def lift(self, *, account: str) -> None:
         """Let support lift an account's delay (SPEC §4)."""

@@ -32,6 +32,8 @@ MAY_IMPORT = {
     "habilitations": frozenset({"core", "codes", "catalogue", "dossiers"}) | SIDE_APPS,
     "entreprise": frozenset({"core", "codes", "catalogue", "dossiers", "habilitations"}) | SIDE_APPS,
     "accounts": frozenset({"core", "codes", "catalogue", "dossiers", "habilitations", "entreprise"}) | SIDE_APPS,
+    "assistance": frozenset({"core", "codes", "catalogue", "dossiers", "habilitations", "accounts", "entreprise"})
+    | SIDE_APPS,
 }
 MAY_IMPORT["config"] = frozenset(MAY_IMPORT)  # settings and URLs assemble every app
 

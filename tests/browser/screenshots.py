@@ -2,6 +2,7 @@
 the login lock and J8's lost-certificate path, and issue 14's pages (J9, J2 for services, the
 home with one and several dossiers, the dossiers list, a service page, J11, the mode simplifié),
 J15's and J16's pages (issue 16), J18's bank accounts (list, form, recap, pending account, removal),
+the assistance console's pages (issue 17),
 at 1280 and 375 px, into var/screenshots/ (or
 $SCREENSHOTS_DIR), for a person to look at.
 
@@ -38,7 +39,8 @@ def shot_page(request, chromium, live_server):
     start = 100 if "issue_14" in name else 80 if "lock_and_j8" in name else 50 if "j5_to_j8" in name else 1
     start = 170 if "j15_j16" in name else start  # issue 16: J15 and J16
     start = 160 if "j18" in name else start
-    counter = iter(range(start, 200))
+    start = 200 if "issue_17" in name else start
+    counter = iter(range(start, 300))
 
     def shot(name: str) -> None:
         page.wait_for_load_state("load")
@@ -463,3 +465,57 @@ def test_screenshots_of_j18(shot_page, settings, tmp_path):
         shot("j18-suppression-confirmation")
     finally:
         known.KNOWN.clear()
+
+
+def test_screenshots_of_issue_17(shot_page, settings):
+    """The assistance console (R-AST-1): its login, the enrolment (password, TOTP with its QR
+    code, recovery codes), the search, a locked-out space, the reason asked before lifting its
+    delay, the space once lifted, its security history and the agents' history."""
+    import io
+
+    import pyotp
+    from django.core.management import call_command
+
+    from core.throttle import Throttle
+    from tests.factories import SpaceFactory
+
+    page, shot = shot_page, shot_page.shot
+    space = SpaceFactory(login_email="lila.rosemonde@exemple.fr")
+    for _ in range(settings.THROTTLE_POLICIES["account_failures"]["free_failures"]):
+        Throttle.default().failed(account=space.login_email, address="198.51.100.9")
+    out = io.StringIO()
+    call_command("create_agent", "agent.martin@dgfip.exemple.fr", "Claire Martin", stdout=out)
+    link = re.search(r"/assistance/enrolement/\S+", out.getvalue()).group(0)
+    page.goto("/assistance/connexion")
+    shot("assistance-connexion")
+    page.goto(link)
+    password = "Le phare de Cordouan veille sur la Gironde 1611"
+    field(page, "Mot de passe").fill(password)
+    field(page, "Confirmation du mot de passe").fill(password)
+    shot("assistance-enrolement-mot-de-passe")
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(page.get_by_role("heading", level=1, name="Enregistrer le second facteur")).to_be_visible()
+    shot("assistance-enrolement-second-facteur")
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    field(page, "Code à 6 chiffres").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Confirmer le second facteur").click()
+    expect(page.get_by_role("heading", level=1, name="Vos codes de secours")).to_be_visible()
+    shot("assistance-codes-de-secours")
+    page.get_by_role("link", name="Accéder à la console").click()
+    field(page, "Rechercher un espace").fill("Rosemonde")
+    page.get_by_role("button", name="Rechercher").click()
+    shot("assistance-recherche")
+    page.get_by_role("link", name=space.subscriber_number).click()
+    shot("assistance-espace-bloque")
+    page.get_by_role("link", name="Lever le délai de connexion").click()
+    page.get_by_role("button", name="Lever le délai de connexion").click()
+    expect(page.locator("#form-errors")).to_be_visible()
+    shot("assistance-motif-erreur")
+    field(page, "Motif").fill("Appel de l'usager, identité vérifiée")
+    page.get_by_role("button", name="Lever le délai de connexion").click()
+    expect(page.locator(".fr-alert--success")).to_be_visible()
+    shot("assistance-delai-leve")
+    page.get_by_role("link", name="Historique de sécurité de cet espace").click()
+    shot("assistance-historique-espace")
+    page.get_by_role("link", name="Historique des actions des agents").click()
+    shot("assistance-historique-agents")

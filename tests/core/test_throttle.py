@@ -125,3 +125,20 @@ def test_r_throttle_1_redis_counters_expire_with_their_window(redis_stores):
     assert store.incr("ceiling", timedelta(minutes=10)) == 1
     assert store.incr("ceiling", timedelta(minutes=10)) == 2
     assert 590 <= redis_stores.ttl(store.prefix + "ceiling") <= 600  # the first increment set it
+
+
+def test_r_throttle_1_state_reads_failures_and_delay_without_counting(store):
+    """The assistance console's read (R-AST-1): what runs against an account, nothing counted."""
+    throttle = Throttle(store)
+    account = f"etat-{uuid.uuid4().hex}@exemple.fr"
+    with time_machine.travel(clock.now(), tick=False):
+        assert throttle.state(account=account).failures == 0
+        fail(throttle, 4, account)
+        assert throttle.state(account=account).failures == 4
+        assert throttle.state(account=account).blocked_until is None
+        throttle.failed(account=account, address=None)
+        state = throttle.state(account=account)
+        assert state.failures == 5 and state.blocked_until == clock.now() + timedelta(minutes=1)
+        assert throttle.state(account=account) == state  # reading twice changed nothing
+        throttle.lift(account=account)
+        assert throttle.state(account=account).failures == 0
