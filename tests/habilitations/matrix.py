@@ -27,9 +27,7 @@ from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from io import BytesIO
 
-from django.apps import apps
 from django.conf import settings
-from django.db import models
 
 from catalogue.models import Service
 from core import clock
@@ -37,6 +35,7 @@ from core.identity import format_siren
 from dossiers.models import Dossier
 from habilitations.models import AdhesionRequest, Delegation, Habilitation, Role, Statut, Suppleance
 from tests.companies import MARTIN
+from tests.entreprise import bank as entreprise_bank
 from tests.factories import SpaceFactory
 
 NAME = "SARL MARTIN DISTRIBUTION"
@@ -277,61 +276,9 @@ def build(state: State) -> World:
         world.others.append(requester)
         world.objects["request"] = _request(dossier, requester)
 
-    bank_account = bank_account_model()
-    if bank_account is not None:  # J18's model, once merged
-        world.objects["bank_account"] = make_row(bank_account, dossier=dossier, space=titulaire)
+    # J18: an account of D added by its titulaire through the service, as "Confirmer" does.
+    world.objects["bank_account"] = entreprise_bank.add_account(titulaire)
     return world
-
-
-def bank_account_model():
-    """Return entreprise.BankAccount (J18), or None before it exists."""
-    try:
-        return apps.get_model("entreprise", "BankAccount")
-    except LookupError:
-        return None
-
-
-# A valid French IBAN and an EEA BIC: what a bank account row holds.
-ROW_TEXT = {"iban": "FR7630006000011234567890189", "bic": "AGRIFRPP", "rum": "MATRICE0000000001"}
-
-
-def make_row(model, *, dossier, space):
-    """Return a row of model for dossier, its required fields filled by type (no journey's service).
-
-    Made for the models the matrix learns after a merge (J18's bank account): a foreign key
-    to Dossier is dossier, to a space the titulaire, to Service a Payer service; a text is
-    read from ROW_TEXT by the field's name (``iban``, ``bic``, ``rum``), else "MATRICE".
-    """
-    values = {}
-    now = clock.now()
-    for model_field in model._meta.concrete_fields:
-        if model_field.primary_key or model_field.has_default() or model_field.null:
-            continue
-        if isinstance(model_field, models.ForeignKey):
-            related = model_field.related_model
-            if related is Dossier:
-                values[model_field.name] = dossier
-            elif related is Service:
-                values[model_field.name] = Service.objects.filter(is_payment=True).first()
-            elif related is type(space):
-                values[model_field.name] = space
-            continue
-        if model_field.choices:
-            values[model_field.name] = model_field.choices[0][0]
-        elif isinstance(model_field, models.DateTimeField):
-            values[model_field.name] = now
-        elif isinstance(model_field, models.DateField):
-            values[model_field.name] = clock.paris(now).date()
-        elif isinstance(model_field, models.BooleanField):
-            values[model_field.name] = False
-        elif isinstance(model_field, (models.IntegerField, models.DecimalField, models.FloatField)):
-            values[model_field.name] = 1
-        elif isinstance(model_field, models.JSONField):
-            values[model_field.name] = {}
-        elif isinstance(model_field, (models.CharField, models.TextField)):
-            text = next((value for key, value in ROW_TEXT.items() if key in model_field.name), "MATRICE")
-            values[model_field.name] = text[: model_field.max_length] if model_field.max_length else text
-    return model.objects.create(**values)
 
 
 # Doors.

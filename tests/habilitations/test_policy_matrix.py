@@ -103,16 +103,6 @@ def test_r_hab_2_a_parameter_the_matrix_does_not_know_fails(world):
         matrix.fill("habilitations:service", ("pk",), world)  # a pk the door does not say the kind of
 
 
-def test_matrix_make_row_fills_a_model_s_required_fields(world):
-    """The generic row maker J18's bank account will get (tested here on models of the base)."""
-    from habilitations.models import Delegation, Suppleance
-
-    made = matrix.make_row(Delegation, dossier=world.dossier, space=world.titulaire)
-    assert made.dossier == world.dossier and made.delegate == world.titulaire and made.answer_by is not None
-    assert matrix.make_row(Suppleance, dossier=world.dossier, space=world.titulaire).created_at is not None
-    assert matrix.bank_account_model() is None or "bank_account" in world.objects
-
-
 # The policy module, state by state.
 
 def test_r_hab_2_policy_of_each_state(world):
