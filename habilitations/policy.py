@@ -207,7 +207,7 @@ def own_request(space, pk: int | str) -> AdhesionRequest | None:
     a number is no request of the space's either (a 404, not a 500).
     """
     pk = _number(pk)
-    if not getattr(space, "is_authenticated", False) or pk is None:
+    if not getattr(space, "is_authenticated", False) or not space.is_active or pk is None:
         return None
     return AdhesionRequest.objects.select_related("dossier").filter(pk=pk, space=space).first()
 
