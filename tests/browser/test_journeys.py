@@ -205,7 +205,9 @@ def walk_the_journey(page, smtp_server, visits: Visits, person: dict) -> None:
     expect(page.get_by_role("heading", name="Gérer mon espace", exact=True)).to_be_visible()
     for block in ("Services", "Données personnelles", "Partage des services", "Données de l'entreprise"):
         expect(page.get_by_role("heading", name=block, exact=True)).to_be_visible()
-    expect(page.get_by_text("Les rubriques grisées ne sont pas encore disponibles dans cette version.")).to_be_visible()
+    # SPEC §5 built: every entry of "Gérer mon espace" is a link, none greyed.
+    expect(page.locator(".espace-disabled")).to_have_count(0)
+    expect(page.get_by_text("Les rubriques grisées")).to_have_count(0)
     expect(page.get_by_text("ne sont pas proposées sur ce site")).to_have_count(0)
     # Panels, not DSFR tiles: nothing that looks clickable around entries that are not links.
     expect(page.locator(".fr-tile")).to_have_count(0)
