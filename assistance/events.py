@@ -25,4 +25,5 @@ Kind = audit.EventKinds(
     # Actions on a space (assistance.services.actions): the space sees the one label.
     DELAY_LIFTED=ACTION_LABEL,
     LETTER_RESENT=ACTION_LABEL,
+    BANK_MANDATE_CONFIRMED=ACTION_LABEL,
 )

@@ -24,12 +24,14 @@ from core import audit, clock
 from core.identity import format_phone, format_siren
 from core.models import AuditEvent
 from core.throttle import Throttle
+from entreprise import selectors as bank_selectors
+from entreprise.models import MandateStatus
 from habilitations.events import Kind as HabilitationEvent
 from habilitations.models import AdhesionRequest, Delegation, Habilitation, Suppleance
 
 SEARCH_LIMIT = 50
 # The assistance's actions on spaces: the agents' history lists these kinds.
-ACTION_KINDS = (Event.DELAY_LIFTED, Event.LETTER_RESENT)
+ACTION_KINDS = (Event.DELAY_LIFTED, Event.LETTER_RESENT, Event.BANK_MANDATE_CONFIRMED)
 # A letter is queued in the transaction of its request, moments after it (codes.letters).
 LETTER_WINDOW = timedelta(minutes=1)
 
@@ -288,6 +290,26 @@ def space_state(space: Space, now: datetime | None = None) -> SpaceState:
         .select_related("dossier", "grantor", "delegate")
         .prefetch_related("services__family")
     ]
+    # IBANs masked only (R-BANK-1): the console is not the owner's page.
+    bank = [
+        Row(
+            [
+                _dossier(row.dossier),
+                row.iban_masked,
+                row.bic or "—",
+                row.holder,
+                row.rum,
+                row.get_core_status_display(),
+                row.get_b2b_status_display(),
+                _when(row.created_at),
+                _when(row.mandate_confirmed_at),
+                _when(row.removed_at),
+            ],
+            pk=row.pk,
+            actions=["confirmer-mandat"] if row.b2b_status == MandateStatus.PENDING and not row.removed_at else [],
+        )
+        for row in bank_selectors.space_bank_accounts(space)
+    ]
     return SpaceState(
         number=space.subscriber_number,
         identity=identity(space),
@@ -308,6 +330,10 @@ def space_state(space: Space, now: datetime | None = None) -> SpaceState:
                   suppleances, "Aucune désignation de suppléant."),
             Table("Délégations", ["Dossier", "Accordée par", "Délégataire", "Services", "État", "Jusqu'au"],
                   delegations, "Aucune délégation."),
+            Table("Comptes bancaires",
+                  ["Dossier", "IBAN", "BIC", "Titulaire du compte", "RUM", "CORE", "Interentreprises/B2B",
+                   "Ajouté le", "Mandat confirmé le", "Supprimé le"],
+                  bank, "Aucun compte bancaire sur les dossiers de cet espace.", with_actions=True),
         ],
     )  # fmt: skip
 

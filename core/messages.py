@@ -280,6 +280,10 @@ MESSAGES = {
     "assistance_search_empty": "Saisissez un numéro d'abonné, une adresse électronique, un SIREN ou un nom.",
     "assistance_no_password": "Cet espace n'a pas d'accès par mot de passe : il n'a pas de délai de connexion.",
     "assistance_date_invalid": "Saisissez une date valide (format attendu : JJ/MM/AAAA).",
+    "assistance_bank_removed": "Ce compte bancaire a été supprimé : son mandat ne peut plus être confirmé.",
+    "assistance_bank_not_pending": (
+        "Le mandat de ce compte n'est pas en attente : sa confirmation par la banque est déjà enregistrée."
+    ),
 }
 
 

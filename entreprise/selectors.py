@@ -1,7 +1,7 @@
 """The reads of entreprise's pages (R-BANK-1), each behind habilitations.policy (R-HAB-2)."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from dossiers.models import Dossier
 from entreprise.models import BankAccount
@@ -53,3 +53,13 @@ def bank_managers(dossier: Dossier) -> list:
         .values("space_id")
     )
     return list(get_user_model().objects.filter(pk__in=held, is_active=True).order_by("pk"))
+
+
+def space_bank_accounts(space) -> QuerySet[BankAccount]:
+    """Return every account (removed ones too) of the dossiers space manages the accounts of now,
+    and those space added: what the assistance console shows of it (R-AST-1), oldest first."""
+    return (
+        BankAccount.objects.filter(Q(dossier__in=bank_dossiers(space)) | Q(created_by=space))
+        .select_related("dossier")
+        .order_by("created_at", "pk")
+    )

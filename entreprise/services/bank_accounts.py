@@ -116,10 +116,11 @@ def remove(*, request, actor, account: BankAccount, now: datetime) -> BankAccoun
     return locked
 
 
-def confirm_mandate(*, rum: str, now: datetime, request=None) -> BankAccount:
+def confirm_mandate(*, rum: str, now: datetime, request=None, actor_label: str = "") -> BankAccount:
     """Record the bank's confirmation of the signed mandate rum: B2B "Valide" (support's action).
 
-    Raise BankAccountRefused("unknown") for no live account of that RUM, ("already") for a
+    actor_label names who recorded it in the spaces' histories ("Assistance : Claire Martin"
+    from the console); the command leaves it empty: "l'administration". Raise BankAccountRefused("unknown") for no live account of that RUM, ("already") for a
     mandate confirmed before.
     """
     rum = "".join((rum or "").split()).upper()
@@ -139,7 +140,7 @@ def confirm_mandate(*, rum: str, now: datetime, request=None) -> BankAccount:
         spaces = [*selectors.bank_managers(locked.dossier), locked.created_by]
         sharing.record_shared(
             request, Event.BANK_MANDATE_CONFIRMED, actor=None, spaces=spaces, subject=locked.dossier,
-            **_detail(locked),
+            authority=actor_label or "l'administration", **_detail(locked),
         )
         _notify("bank_mandate_confirmed", locked, spaces=spaces, actor=None, now=now)
     return locked

@@ -75,12 +75,15 @@ def party(space) -> str:
     return f"{person(space)} (n° d'abonné {space.subscriber_number})"
 
 
-def record_shared(request, kind: str, *, actor, spaces, subject, services=(), **detail) -> None:
+def record_shared(
+    request, kind: str, *, actor, spaces, subject, services=(), authority: str = "l'administration", **detail
+) -> None:
     """Record kind once for each distinct space of spaces (R-AUDIT-2), naming who acted.
 
     Each row's ``party`` (shown in that space's security history) names the other side: the
-    actor for the spaces it acted on, the first other space for the actor. ``services`` are
-    stored as codes and shown as labels.
+    actor for the spaces it acted on, the first other space for the actor, ``authority`` when
+    no space acted (an agent of the assistance names itself). ``services`` are stored as codes
+    and shown as labels.
     """
     concerned = []
     for space in spaces:
@@ -92,7 +95,7 @@ def record_shared(request, kind: str, *, actor, spaces, subject, services=(), **
             others = [other for other in concerned if other.pk != space.pk]
             named = party(others[0]) if others else ""
         else:
-            named = party(actor) if actor is not None else "l'administration"
+            named = party(actor) if actor is not None else authority
         audit.record(
             request,
             kind,

@@ -415,6 +415,12 @@ ALLOWED = {
     # the rate-limit counters of the login email, until their window ends (housekeeping)
     ("core.ThrottleCounter", "key"),
 }
+# Rows of other apps that stay, pointing to the tombstone, holding none of the space's values
+# (docs/decisions.md, J16): a bank account is the company's (R-BANK-1), not the space's — its
+# holder and holder's address are the account's, its IBAN the dossier's; ``created_by`` keeps
+# naming the tombstone (a number, no personal datum). Agents of the assistance (R-AST-1)
+# reference no space; their actions on it are audit events (above).
+KEPT_POINTING_TO_THE_TOMBSTONE = {("entreprise.BankAccount", "created_by")}
 
 
 def rows_holding(values) -> list[tuple[str, str, str]]:
@@ -497,3 +503,31 @@ def test_r_del_space_1_a_tombstone_is_named_as_a_deleted_space(space):
     tombstone = Space.objects.get(pk=space.pk)
     assert sharing.person(tombstone) == sharing.party(tombstone) == "un espace supprimé"
     assert sharing.party(SpaceFactory(last_name="NOËL")).startswith("Madame NOËL Lila (n° d'abonné ")
+
+
+def test_r_del_space_1_its_bank_account_stays_the_company_s_and_agents_hold_nothing_of_it(logged, space, world):
+    """A bank account the space added (R-BANK-1) and an action of the assistance on it (R-AST-1)."""
+    from assistance.models import Agent
+    from assistance.services import actions
+    from entreprise.models import BankAccount
+    from tests.assistance.console import create_agent
+    from tests.entreprise import bank
+
+    account = bank.add_account(space)
+    create_agent()
+    actions.perform(
+        action=actions.ACTIONS["lever-delai"], agent=Agent.objects.get(), space=space,
+        reason="Appel de l'usager", now=clock.now(),
+    )
+    OutboxEmail.objects.all().delete()
+    assert confirm(logged).status_code == 302
+    left = {(model, field) for model, field, _ in rows_holding(KNOWN_VALUES) if model != "mailer.OutboxEmail"}
+    assert left <= ALLOWED
+    kept = BankAccount.objects.get(pk=account.pk)
+    assert kept.created_by_id == space.pk and kept.removed_at is None  # the company's account stays
+    assert {
+        (field.model._meta.label, field.name)
+        for field in BankAccount._meta.concrete_fields
+        if field.is_relation and field.related_model is Space
+    } == KEPT_POINTING_TO_THE_TOMBSTONE
+    assert not [field for field in Agent._meta.get_fields() if field.is_relation and field.related_model is Space]

@@ -20,6 +20,7 @@ from mailer.outbox import decrypt_body
 from accounts.kinds import Kind as RequestKind
 from tests.accounts.journey import login as space_login
 from tests.assistance.console import agent_client
+from tests.entreprise import bank
 from tests.factories import STRONG_PASSWORD, TRUST_ANSWER, SpaceFactory
 from tests.habilitations import builders
 
@@ -107,11 +108,15 @@ def filled(settings, companies, spool, now):
     body = decrypt_body(OutboxEmail.objects.order_by("-id").first())
     email_code = re.search(r"^\s*([A-Za-z0-9]{12})\s*$", body, re.M).group(1)
     lock(space, settings)
+    # A bank account it added (R-BANK-1): the console shows its IBAN masked, never whole.
+    account = bank.add_account(space)
     return {
         "space": space,
         "asked": asked,
         "pending": process.pending,
-        "secrets": [STRONG_PASSWORD, TRUST_ANSWER, letter_code, email_code],
+        "account": account,
+        "secrets": [STRONG_PASSWORD, TRUST_ANSWER, letter_code, email_code, bank.IBAN, bank.FORM["iban"].upper(),
+                    account.iban_encrypted, account.iban_digest],
     }
 
 
@@ -133,6 +138,11 @@ def test_r_ast_1_no_page_of_the_console_shows_a_secret(agent, filled, now):
     space, asked = filled["space"], filled["asked"]
     number = space.subscriber_number
     agent.post(f"/assistance/espaces/{number}/actions/lever-delai", {"reason": "Appel de l'usager, identité vérifiée"})
+    confirmed = agent.post(
+        f"/assistance/espaces/{number}/actions/confirmer-mandat/{filled['account'].pk}", {"reason": "Courriel de la banque"}
+    )
+    assert confirmed.status_code == 302
+    assert filled["account"].iban_masked in agent.get(f"/assistance/espaces/{number}").content.decode()
     pages = [
         "/assistance/",
         f"/assistance/?q={number}",
@@ -142,6 +152,7 @@ def test_r_ast_1_no_page_of_the_console_shows_a_secret(agent, filled, now):
         f"/assistance/espaces/{number}/historique?kind={Event.DELAY_LIFTED}",
         f"/assistance/espaces/{number}/actions/lever-delai",
         f"/assistance/espaces/{number}/actions/renvoyer-courrier/{asked.pk}",
+        f"/assistance/espaces/{number}/actions/confirmer-mandat/{filled['account'].pk}",
         "/assistance/historique",
     ]
     hidden = filled["secrets"] + [
@@ -151,7 +162,7 @@ def test_r_ast_1_no_page_of_the_console_shows_a_secret(agent, filled, now):
         OutboxLetter.objects.get().context_encrypted,
     ] + list(PendingRequest.objects.values_list("code_hash", flat=True))
     hidden = [secret for secret in hidden if secret]  # a letter's context is wiped once handed over
-    assert len(hidden) >= 7
+    assert len(hidden) >= 11
     for path in pages:
         response = agent.get(path)
         assert response.status_code == 200, path
