@@ -20,7 +20,7 @@ from catalogue.models import Service
 from codes.errors import CodeVoid
 from codes.process import CodeProcess
 from core import audit
-from core.messages import message
+from habilitations.errors import Refused
 from core.site import current_request
 from dossiers.services.dossiers import open_dossier
 from habilitations.events import Kind as Event
@@ -37,17 +37,8 @@ REQUESTED = {Purpose.ADHESION: Event.ADHESION_REQUESTED, Purpose.SUBSTITUTION: E
 CANCELLED = {Purpose.ADHESION: Event.ADHESION_CANCELLED, Purpose.SUBSTITUTION: Event.SUBSTITUTION_CANCELLED}
 
 
-class AdhesionRefused(Exception):
-    """A request that may not be made; ``code`` keys its French message (core.messages)."""
-
-    def __init__(self, code: str, services: Sequence[Service] = ()):
-        super().__init__(code)
-        self.code = code
-        self.services = list(services)
-
-    def message(self) -> str:
-        """Return the French message of the refusal, naming the services it is about."""
-        return message(self.code, services=", ".join(str(service) for service in self.services))
+class AdhesionRefused(Refused):
+    """An adhesion or substitution request that may not be made (R-ADH-1..3, R-SUB-1)."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from django.db import transaction
 
 from catalogue.models import Service
 from core import clock
-from core.messages import message
+from habilitations.errors import Refused
 from dossiers.models import Dossier
 from habilitations import policy
 from habilitations.events import Kind as Event
@@ -34,16 +34,8 @@ from habilitations.models import Delegation, Habilitation, Role
 from habilitations.services import emails, sharing
 
 
-class DelegationRefused(Exception):
-    """The change is not allowed (now): ``code`` keys the French message, ``services`` those concerned."""
-
-    def __init__(self, code: str, services=()):
-        super().__init__(code)
-        self.code = code
-        self.services = list(services)
-
-    def message(self) -> str:
-        return message(self.code, services=", ".join(str(service) for service in self.services))
+class DelegationRefused(Refused):
+    """A delegation, or its answer or revocation, that is not allowed (now) (R-DEL-1)."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 
 from catalogue.models import Service
 from core.identity import format_siren
-from core.messages import message
+from habilitations.errors import Refused
 from habilitations.events import Kind as Event
 from habilitations.models import Habilitation, Role, Suppleance
 from habilitations.services import emails, sharing
@@ -27,15 +27,8 @@ from habilitations.services import emails, sharing
 LIVE = (Suppleance.State.ACTIVE, Suppleance.State.ON_HOLD)
 
 
-class SuppleanceRefused(Exception):
-    """A change that may not be made; ``code`` keys its French message (core.messages)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-    def message(self, **params) -> str:
-        return message(self.code, **params)
+class SuppleanceRefused(Refused):
+    """A designation or a change of it that may not be made (R-SUP-1)."""
 
 
 def designate(*, access, suppleant, now: datetime, request=None) -> Suppleance:
