@@ -179,6 +179,10 @@ def test_issue_15_designate_delegate_accept_hold_then_substitute(request, chromi
             page, pages = phone(request, chromium, live_server, tmp_path / name, world[key])
             try:
                 page.goto(url)
+                if name == "délégations":  # read as stacked rows, as J12's list, not a table to scroll
+                    cell = page.locator("td[data-label='Donnée par']")
+                    assert cell.evaluate("(td) => getComputedStyle(td).display") == "block"
+                    assert cell.evaluate("(td) => getComputedStyle(td, '::before').content") == '"Donnée par : "'
                 Visits(page, reflow=True).check(f"{name} à 375 px")
             finally:
                 pages.close()
