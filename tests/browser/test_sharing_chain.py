@@ -146,6 +146,9 @@ def test_issue_15_designate_delegate_accept_hold_then_substitute(request, chromi
         go(cp, "Gérer mes délégations")
         expect(cp.get_by_role("heading", name="Délégations reçues")).to_be_visible()
         cv.check("délégations reçues")
+        # Its last column ("Action") within the table, not hidden behind a sideways scroll.
+        wrapper = cp.locator(".fr-table__content", has=cp.get_by_role("table", name="Délégations reçues"))
+        assert wrapper.evaluate("(el) => el.scrollWidth <= el.clientWidth"), "le tableau déborde à 1280 px"
         submit(cp, "Accepter")
         expect(cp.locator(".fr-alert--success")).to_be_visible()
         cv.check("délégation acceptée")
