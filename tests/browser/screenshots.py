@@ -2,7 +2,8 @@
 the login lock and J8's lost-certificate path, and issue 14's pages (J9, J2 for services, the
 home with one and several dossiers, the dossiers list, a service page, J11, the mode simplifié),
 J15's and J16's pages (issue 16), J18's bank accounts (list, form, recap, pending account, removal),
-the assistance console's pages (issue 17),
+the assistance console's pages (issue 17), the sharing pages (issue 15: the dossier page, J12,
+J13, J14) and J17's company email,
 at 1280 and 375 px, into var/screenshots/ (or
 $SCREENSHOTS_DIR), for a person to look at.
 
@@ -40,6 +41,7 @@ def shot_page(request, chromium, live_server):
     start = 170 if "j15_j16" in name else start  # issue 16: J15 and J16
     start = 160 if "j18" in name else start
     start = 200 if "issue_17" in name else start
+    start = 230 if "of_sharing" in name else start  # issue 15 (J12–J14) and J17
     counter = iter(range(start, 300))
 
     def shot(name: str) -> None:
@@ -519,3 +521,88 @@ def test_screenshots_of_issue_17(shot_page, settings):
     shot("assistance-historique-espace")
     page.get_by_role("link", name="Historique des actions des agents").click()
     shot("assistance-historique-agents")
+
+
+def test_screenshots_of_sharing(shot_page, settings, tmp_path):
+    """Issue 15 and J17: the dossier page, J12 (list, designate, confirm, designated), J13 (list,
+    form, recap, offered, received), J14 (form, services, recap, letter sent), J17 (form, code sent)."""
+    from tests import companies as known
+    from tests.factories import SpaceFactory
+    from tests.habilitations import builders
+
+    page, shot = shot_page, shot_page.shot
+    settings.COMPANY_REGISTER = "tests.companies.KnownCompanies"
+    settings.LETTER_SPOOL_DIR = tmp_path / "courriers"
+    known.add_demo_companies()
+    try:
+        space = SpaceFactory(login_email="lila.rosemonde@exemple.fr")
+        for code in ("declarer_tva", "payer_tva"):
+            builders.grant(space, known.MARTIN, code, name="SARL MARTIN DISTRIBUTION")
+        other = SpaceFactory(civility="MME", last_name="Lefèvre-Dupont", first_name="Anne-Sophie")
+        cabinet = SpaceFactory(civility="M", last_name="de la Fontaine-Saint-Aubin", first_name="Jean-Christophe")
+        dupont = SpaceFactory(last_name="Dupont", first_name="Jean-Édouard")
+        builders.grant(dupont, known.DUPONT, "declarer_tva", name="DUPONT ET FILS")
+        builders.grant(dupont, known.DUPONT, "payer_cfe", name="DUPONT ET FILS")
+        builders.delegate(dupont, space, known.DUPONT, ("declarer_tva", "payer_cfe"))
+        page.goto("/")
+        field(page, "Adresse électronique").fill("lila.rosemonde@exemple.fr")
+        field(page, "Mot de passe").fill(STRONG_PASSWORD)
+        field(page, "Recopiez les caractères de l'image").fill(captcha_answer(page))
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page).to_have_url(re.compile(r"/espace$"))
+        page.goto(f"/espace/dossiers/{known.MARTIN}")
+        shot("dossier")
+
+        page.goto("/espace/partage/suppleants")
+        shot("j12-suppleants-vide")
+        page.get_by_role("link", name="Désigner un administrateur suppléant").click()
+        shot("j12-designer")
+        field(page, "Numéro d'abonné de l'espace professionnel").fill(other.subscriber_number)
+        field(page, "Nom du titulaire de cet espace").fill("Lefèvre-Dupont")
+        page.get_by_role("button", name="Continuer").click()
+        expect(page.get_by_role("heading", level=1, name="Confirmer l'administrateur suppléant")).to_be_visible()
+        shot("j12-confirmer")
+        page.get_by_role("button", name="Confirmer").click()
+        expect(page.locator(".fr-alert--success")).to_be_visible()
+        shot("j12-suppleant-designe")
+
+        page.goto("/espace/partage/delegations")
+        shot("j13-delegations-recue")
+        page.goto(f"/espace/dossiers/{known.MARTIN}/delegations/deleguer")
+        shot("j13-deleguer")
+        tick(page, page.get_by_role("group", name="Déclarer", exact=True).get_by_role("checkbox", name="TVA", exact=True))
+        field(page, "Numéro d'abonné de l'espace professionnel").fill(cabinet.subscriber_number)
+        field(page, "Nom du titulaire de cet espace").fill("de la Fontaine-Saint-Aubin")
+        page.get_by_role("button", name="Continuer").click()
+        expect(page.get_by_role("button", name="Valider")).to_be_visible()
+        shot("j13-recapitulatif")
+        page.get_by_role("button", name="Valider").click()
+        expect(page.locator(".fr-alert--success")).to_be_visible()
+        shot("j13-delegation-proposee")
+        page.get_by_role("button", name="Accepter").click()
+        expect(page.locator(".fr-alert--success")).to_be_visible()
+        shot("j13-delegation-acceptee")
+
+        page.goto("/espace/services/substitution")
+        shot("j14-substitution")
+        field(page, "SIREN de l'entreprise").fill(known.DUPONT)
+        tick(page, page.get_by_role("radio", name="Représentant légal"))
+        page.get_by_role("button", name="Afficher les services").click()
+        shot("j14-substitution-services")
+        tick(page, page.get_by_role("group", name="Payer", exact=True).get_by_role("checkbox", name=re.compile("^CFE")))
+        page.get_by_role("button", name="Continuer").click()
+        expect(page.get_by_role("heading", name="Récapitulatif de votre demande")).to_be_visible()
+        shot("j14-recapitulatif")
+        page.get_by_role("button", name="Valider").click()
+        expect(page.get_by_role("heading", name="Votre demande de substitution est enregistrée")).to_be_visible()
+        shot("j14-courrier-envoye")
+
+        page.goto("/espace/entreprise/adresse")  # one dossier: straight to its form
+        shot("j17-formulaire")
+        field(page, "Nouvelle adresse électronique de l'entreprise").fill("contact@martin-distribution.fr")
+        field(page, "Confirmation de la nouvelle adresse électronique de l'entreprise").fill("contact@martin-distribution.fr")
+        page.get_by_role("button", name="Valider").click()
+        expect(page.locator(".fr-alert--success")).to_be_visible()
+        shot("j17-code-envoye")
+    finally:
+        known.KNOWN.clear()
