@@ -100,7 +100,7 @@ def mandate_edited(*, request, actor, account: BankAccount, now: datetime) -> No
 def remove(*, request, actor, account: BankAccount, now: datetime) -> BankAccount:
     """Remove account: both schemes "Révoqué", out of the list; the row stays for the audit."""
     with transaction.atomic():
-        locked = BankAccount.objects.select_for_update().select_related("dossier").get(pk=account.pk)
+        locked = BankAccount.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=account.pk)
         if locked.removed_at is not None:  # removed meanwhile (two tabs): done once, audited once
             return locked
         locked.core_status = MandateStatus.REVOKED
@@ -126,7 +126,7 @@ def confirm_mandate(*, rum: str, now: datetime, request=None, actor_label: str =
     rum = "".join((rum or "").split()).upper()
     with transaction.atomic():
         locked = (
-            BankAccount.objects.select_for_update().select_related("dossier", "created_by")
+            BankAccount.objects.select_for_update(of=("self",)).select_related("dossier", "created_by")
             .filter(rum=rum, removed_at__isnull=True).first()
             if sepa.RUM_RE.fullmatch(rum) else None
         )

@@ -1,6 +1,7 @@
 """Hostile input on every form of the assistance console (SPEC §4 "Bad input", R-AST-1):
 never a 500, nothing changed by a refused form."""
 
+import itertools
 from urllib.parse import quote
 
 import pytest
@@ -50,13 +51,16 @@ def test_second_factor_never_fails(agent, code):
     assert response.status_code in (302, 400)
 
 
+VISITORS = (f"2001:db8:{index:x}::1" for index in itertools.count(1))  # one /64 each
+
+
 @FUZZ
 @given(password=HOSTILE, confirm=HOSTILE, token=HOSTILE)
 def test_enrolment_never_fails(now_fixed, password, confirm, token):
     Agent.objects.all().delete()
-    ThrottleCounter.objects.all().delete()  # each example is a new visitor of the links
+    ThrottleCounter.objects.all().delete()
     link = create_agent()
-    client = Client()
+    client = Client(REMOTE_ADDR=next(VISITORS))  # each example is a new visitor of the links, whatever the store
     assert client.post(f"/assistance/enrolement/{link}", {"password": password, "password_confirm": confirm}).status_code in (302, 400)
     assert client.get("/assistance/enrolement/x", {"t": token}).status_code == 404
     totp = client.post("/assistance/second-facteur", {"code": password})
