@@ -1,12 +1,17 @@
 """What the J13 tests share (not a test module): spaces, a suppléant built from rows, URLs, emails."""
 
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+
 from core import clock
 from habilitations.models import Habilitation, Role, Suppleance
 from mailer.models import OutboxEmail
 from mailer.outbox import decrypt_body
 from tests.companies import MARTIN
 from tests.factories import SpaceFactory
-from tests.habilitations import builders
+from tests.habilitations import builders, steps
 
 LIST = "/espace/partage/delegations"
 NUMBER_A, NUMBER_B, NUMBER_C = "20260540000101", "20260540000202", "20260540000303"
@@ -74,3 +79,30 @@ def mails(space) -> list[tuple[str, str]]:
 
 def form_data(number=NUMBER_B, last_name="Lefevre", services=("declarer_tva",), ends_on="") -> dict:
     return {"subscriber_number": number, "last_name": last_name, "services": list(services), "ends_on": ends_on}
+
+
+# The shared frame of J13's test modules: a clock set at NOW (autouse where imported), the
+# grantor (a titulaire) and the delegate (a cabinet), a signed-in client.
+NOW = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def now(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    return NOW
+
+
+@pytest.fixture
+def grantor():
+    return titulaire()
+
+
+@pytest.fixture
+def delegate_space():
+    return cabinet()
+
+
+def session(space) -> Client:
+    client = Client()
+    steps.enter(client, space)
+    return client

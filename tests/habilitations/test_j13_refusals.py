@@ -19,35 +19,12 @@ from habilitations.services.delegations import DelegationRefused
 from tests.companies import DUPONT, MARTIN
 from tests.factories import SpaceFactory
 from tests.habilitations import builders, steps
-from tests.habilitations.delegating import (
-    LIST, NUMBER_A, NUMBER_B, answer_url, cabinet, form_data, mails, new_url, recap_url, service_url, suppleant_of,
-    titulaire,
+from tests.habilitations.delegating import (  # noqa: F401 (now, grantor, delegate_space: fixtures)
+    answer_url, cabinet, delegate_space, form_data, grantor, LIST, mails, new_url, now, NOW, NUMBER_A,
+    NUMBER_B, recap_url, service_url, session, suppleant_of, titulaire,
 )
 
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def now(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return NOW
-
-
-@pytest.fixture
-def grantor():
-    return titulaire()
-
-
-@pytest.fixture
-def delegate_space():
-    return cabinet()
-
-
-def session(space) -> Client:
-    client = Client()
-    steps.enter(client, space)
-    return client
 
 
 def refused_on(response, field: str, text: str, status=400):
