@@ -9,7 +9,7 @@ LOCK_VENV := var/lock-venv
 COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links
 
-.PHONY: install install-test syslibs lock run test bench clean screenshots
+.PHONY: install install-test syslibs lock run test bench clean screenshots cluster
 
 # A new venv gets a known pip first: the machine's pip 23.2 refuses `coverage[toml]` (an extra
 # named by pytest-cov) under --require-hashes, which later pips accept.
@@ -57,6 +57,12 @@ run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
 	if [ "$${DEBUG:-1}" != "1" ]; then $(PY) manage.py collectstatic --noinput -v0; fi
 	DEBUG=$${DEBUG:-1} PORT=$(PORT) bin/serve
+
+# README's many-node layout on one machine (deploy/cluster.py): NODES (2) gunicorn nodes behind
+# Debian's nginx (https://localhost:8443/), on PostgreSQL (DATABASE_URL) and Redis (REDIS_URL),
+# one mail worker, one letters worker and the periodic jobs; Ctrl-C stops everything.
+cluster: install-test
+	$(PY) deploy/cluster.py
 
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL is set, with the
 # branch coverage of both passes (README "Tests").
