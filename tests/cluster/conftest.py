@@ -11,6 +11,7 @@ and X-Forwarded-Proto), to choose which node serves each request, or goes throug
 
 import os
 import re
+import ssl
 from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -132,10 +133,10 @@ class Browser:
         self.cluster = cluster
         self.address = address
         self.cookies: dict[str, str] = {}
+        context = ssl.create_default_context(cafile=str(cluster.pki / "ca.pem"))
         self.via_nginx = httpx.Client(
             base_url=cluster.url,
-            verify=str(cluster.pki / "ca.pem"),
-            transport=httpx.HTTPTransport(local_address=FRONT_ADDRESS, verify=str(cluster.pki / "ca.pem")),
+            transport=httpx.HTTPTransport(local_address=FRONT_ADDRESS, verify=context),
             timeout=60,
         )
         self.direct = httpx.Client(transport=httpx.HTTPTransport(local_address=PROXY_ADDRESS), timeout=60)
