@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--nodes : au moins un nœud")
     database = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/test"
     redis = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    folder = ROOT / "var" / "cluster"
+    folder = Path(os.environ.get("CLUSTER_DIR") or ROOT / "var" / "cluster")
     folder.mkdir(parents=True, exist_ok=True)
     key_file = folder / "secret_key"
     if not key_file.exists():  # one key for every node, kept between runs (sessions survive)
