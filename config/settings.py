@@ -114,7 +114,13 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            # A dead or mute Redis fails a request within a second (a 503 page, issue 18 §4)
+            # rather than holding a worker for redis-py's 5 s per try.
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
             "KEY_PREFIX": "espacepro",
         }
     }
