@@ -96,7 +96,10 @@ FORM_RENDERER = "core.renderers.FormRenderer"
 
 DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Connections live 60 s, and each is checked before a request reuses it: one PostgreSQL
+    # cut (a restart, a failover, pg_terminate_backend) costs the requests in flight, not the
+    # next one of every thread that held a connection (issue 18 §4).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
