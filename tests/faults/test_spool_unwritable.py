@@ -114,8 +114,8 @@ class PrintingService:
 _WATCHING: list[PrintingService] = []
 
 
-def _audit(name, args):
-    for watch in _WATCHING:
+def _audit(name, args, watching=_WATCHING):  # bound now: module globals are gone at exit
+    for watch in watching:
         watch.event(name, args)
 
 
