@@ -19,7 +19,9 @@ from django.test import Client
 from accounts.hashers import Argon2idHasher
 from antirobot.testing import captcha_post_data
 from codes.models import PendingRequest
-from core import guard
+from codes.process import CodeProcess
+from core import guard, throttle
+from core.views.errors import shared_store_down
 from mailer.models import OutboxEmail
 from tests.accounts import journey, recovery_steps
 from tests.factories import SpaceFactory
@@ -66,8 +68,6 @@ def own_redis(tmp_path):
 
 @pytest.fixture(autouse=True)
 def forget_the_dead_store():
-    from core import throttle
-
     yield
     throttle.default_store.cache_clear()  # the next test must not inherit a dead store
 
@@ -101,25 +101,27 @@ def test_issue_18_4_the_guard_runs_no_check_without_its_counters(settings):
     with pytest.raises(Exception) as raised:
         guard.check_secret(account="lila.rosemonde@exemple.fr", address="192.0.2.7", verify=lambda: verified.append(1))
     assert verified == []
-    from core.views.errors import shared_store_down
-
     assert shared_store_down(raised.value), repr(raised.value)
 
 
-def test_issue_18_4_a_code_with_redis_unreachable_is_refused_and_stays_alive(settings, browser):
-    """J5: a right code posted while Redis is away is not checked, not consumed; it works once Redis is back."""
+def test_issue_18_4_a_code_with_redis_unreachable_is_refused_and_stays_alive(settings, browser, monkeypatch):
+    """J5: a right code posted while Redis is away is not checked, not consumed; it works once
+    Redis is back. Posted from a browser without a session, so that the guard meets the dead
+    store, not the session middleware."""
     space = SpaceFactory(login_email="lila.rosemonde@exemple.fr")
     assert recovery_steps.ask(browser, space.login_email).status_code == 302
     code = recovery_steps.reset_code(space.login_email)
-    database_stores = settings.REDIS_URL, settings.CACHES, settings.SESSION_ENGINE
+    stores = settings.REDIS_URL, settings.CACHES, settings.SESSION_ENGINE
     use_redis(settings, closed_port_url())
-    assert_unavailable(recovery_steps.give_code(browser, space.login_email, code))
+    elsewhere = Client(raise_request_exception=False)
+    checked, resume = [], CodeProcess.resume.__func__
+    monkeypatch.setattr(CodeProcess, "resume", classmethod(lambda cls, **kw: checked.append(1) or resume(cls, **kw)))
+    assert_unavailable(recovery_steps.give_code(elsewhere, space.login_email, code))
+    assert checked == []  # the code was not even looked up
     assert PendingRequest.objects.get(space=space).used_at is None
-    settings.REDIS_URL, settings.CACHES, settings.SESSION_ENGINE = database_stores  # back
-    from core import throttle
-
+    settings.REDIS_URL, settings.CACHES, settings.SESSION_ENGINE = stores  # Redis is back
     throttle.default_store.cache_clear()
-    assert recovery_steps.give_code(browser, space.login_email, code).status_code == 200
+    assert recovery_steps.give_code(elsewhere, space.login_email, code).status_code == 200
 
 
 def test_issue_18_4_pages_that_need_no_redis_still_render_and_no_code_leaves_uncounted(settings, browser):
