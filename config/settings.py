@@ -96,7 +96,10 @@ FORM_RENDERER = "core.renderers.FormRenderer"
 
 DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Connections live 60 s, and each is checked before a request reuses it: one PostgreSQL
+    # cut (a restart, a failover, pg_terminate_backend) costs the requests in flight, not the
+    # next one of every thread that held a connection (issue 18 §4).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -114,7 +117,13 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            # A dead or mute Redis fails a request within a second (a 503 page, issue 18 §4)
+            # rather than holding a worker for redis-py's 5 s per try.
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
             "KEY_PREFIX": "espacepro",
         }
     }

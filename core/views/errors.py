@@ -1,6 +1,10 @@
 """Error pages in French, DSFR, with a way back; never a stack trace (SPEC §4 "Bad input")."""
 
+import sys
 from urllib.parse import urlsplit
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from django.middleware.csrf import REASON_BAD_ORIGIN, REASON_BAD_REFERER, REASON_NO_REFERER
 from django.shortcuts import render
@@ -48,9 +52,48 @@ def method_not_allowed(request):
 
 
 def server_error(request):
+    if shared_store_down(sys.exception()):
+        return service_unavailable(request)
     return _error(
         request, 500, "Erreur inattendue", "Le service rencontre une difficulté. Veuillez réessayer plus tard."
     )
+
+
+# How long a browser or a client is told to wait when the shared store is away (Retry-After).
+RETRY_AFTER_SECONDS = 120
+
+
+def service_unavailable(request):
+    """The answer of any request that needed Redis while it is unreachable (issue 18 §4).
+
+    Sessions, rate-limit counters and captcha ceilings live there: without them a secret
+    check cannot be counted, so none runs (fail closed: the hasher is never reached, the
+    throttle is never skipped) and the person is told to come back, not that the service broke.
+    """
+    response = _error(
+        request,
+        503,
+        "Service momentanément indisponible",
+        "Service momentanément indisponible, réessayez dans quelques minutes.",
+        "Patientez quelques minutes, puis rechargez la page.",
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def shared_store_down(error: BaseException | None) -> bool:
+    """Return whether error comes from Redis being unreachable or mute.
+
+    The throttle's RedisStore raises redis's own errors; the cache and the cache session
+    store raise django-redis's ConnectionInterrupted, raised from them (``__cause__``).
+    """
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, RedisConnectionError | RedisTimeoutError):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 # Django's reasons for a refused form (django.middleware.csrf): an origin check names the
