@@ -56,8 +56,10 @@ def module_name(path: Path, root: Path) -> str:
 
 
 def product_apps(root: Path = ROOT) -> set[str]:
-    """Return the top-level packages of the product (every package of the root but tests/)."""
-    return {path.parent.name for path in root.glob("*/__init__.py")} - {"tests"}
+    """Return the top-level packages of the product (every package of the root but tests/ and
+    deploy/, the operators' tooling: nginx.conf and `make cluster`, which runs the product
+    from outside and is imported by tests only)."""
+    return {path.parent.name for path in root.glob("*/__init__.py")} - {"tests", "deploy"}
 
 
 def modules_of(packages, root: Path = ROOT) -> dict[str, Path]:
@@ -181,6 +183,13 @@ def edges():
 
 def describe(violations) -> str:
     return "\n".join(f"{edge.importer} (ligne {edge.line}) importe {edge.imported}" for edge in violations)
+
+
+def test_no_app_of_the_product_imports_the_deploy_tooling():
+    modules = modules_of(product_apps())
+    known = set(modules) | set(modules_of(["deploy"]))
+    found = [i for name, path in modules.items() for i in imports_of(name, path, known) if app(i.imported) == "deploy"]
+    assert found == [], describe(found)
 
 
 def test_every_app_of_the_product_has_its_place_in_the_layers():
