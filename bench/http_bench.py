@@ -1,0 +1,577 @@
+"""HTTP load bench: the real gunicorn on one core, a load client on the other (issue 18 §3).
+
+Run: make bench-http  (or .venv/bin/python bench/http_bench.py [--quick] [--workers W]); `make
+bench` runs it too. About 1.5 minutes (--quick: about 15 s, the smoke test's).
+
+Shape, fair on a 2-core machine:
+- the server is the product's gunicorn (`gunicorn -c bin/gunicorn.conf.py config.wsgi`, its
+  workers and threads), DEBUG=0, started under `taskset -c 0`; this process, the client,
+  pins itself to core 1 (os.sched_setaffinity). Server CPU is read from /proc/<worker>/stat
+  (utime + stime) around each phase, so "CPU ms per request" is the server's alone;
+- a fresh database: a SQLite file in a temporary directory (default), or with
+  BENCH_STACK=services the PostgreSQL of DATABASE_URL and the Redis of REDIS_URL (sessions
+  and throttle counters there). Point them at a database and a Redis index of your own:
+  the bench EMPTIES them (flush, FLUSHDB);
+- the client connects from 127.0.0.2, the server's only TRUSTED_PROXIES entry: it plays our
+  nginx and says who the visitor is in X-Forwarded-For, each journey from its own TEST-NET
+  address (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24: 762 of them), and each login on its
+  own space (>= 300), so no per-address or per-account limit trips: the bench measures the
+  work of a login, not the throttle's refusals;
+- every journey is what a browser does, cookies, CSRF token and captcha included (the
+  captcha is solved with antirobot.testing.solve under the server's SECRET_KEY, as a person
+  reads it; no test mode): login (page, captcha image, POST, home); the creation wizard up to
+  "Confirmer" and the page saying the code is sent; activation with the codes those wizards
+  emailed (read from the outbox, as the person would read the email); the home with 1
+  dossier and with 1,000; the security history; the recap PDF.
+
+It prints, in one run: logins per second on the server's one core for ours, for a stock
+Django LoginView served the same way (bench/urls.py, same gunicorn, same core) and the raw
+Argon2id verifications per second on that core (the ceiling: each login checks one
+password); the login latency p50/p95/p99 at 1, 4 and 16 clients; requests per second, p50
+and p95 of every page; server CPU ms per request; a worker's RSS at start and after 10,000
+requests. Figures only; no test asserts them (tests/parts/test_http_bench.py checks the lines).
+
+Why our own client and not Locust: Locust is not installed (and the lock would gain gevent,
+whose monkey-patching we would then trust with our timings), and each request here needs
+control Locust makes awkward: the source address (127.0.0.2, the trusted proxy), the
+X-Forwarded-For of each journey, the captcha solved from the page's key, the CSRF token of
+each form. Threads and httpx do all of that in a few lines; the client's own core use is
+printed with every phase, so one can see it never was the bottleneck.
+"""
+
+import argparse
+import html
+import itertools
+import os
+import queue
+import re
+import secrets
+import shutil
+import signal
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+SERVER_CORE, CLIENT_CORE = 0, 1
+PROXY = "127.0.0.2"  # the client's source address: the server's one trusted proxy
+STACK = os.environ.get("BENCH_STACK", "sqlite")
+FOLDER = Path(tempfile.mkdtemp(prefix="espace-http-bench-"))
+
+
+def server_environment() -> dict:
+    """The environment of the served product and of this process's Django (one DB, one key)."""
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    if STACK == "sqlite":
+        environment.update(DATABASE_URL="", REDIS_URL="", SQLITE_PATH=str(FOLDER / "bench.sqlite3"))
+    elif STACK != "services":
+        raise SystemExit(f"BENCH_STACK doit valoir sqlite ou services, pas {STACK!r}")
+    elif not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+        raise SystemExit("BENCH_STACK=services demande DATABASE_URL et REDIS_URL (la base et l'index Redis seront vidés).")
+    environment.update(
+        DJANGO_SETTINGS_MODULE="bench.http_settings",
+        SECRET_KEY="http-bench-" + secrets.token_urlsafe(40),
+        DEBUG="0",
+        CAPTCHA_TEST_MODE="0",
+        SECURE_COOKIES="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        TRUSTED_PROXIES=PROXY,
+        VAR_DIR=str(FOLDER),
+        EMAIL_URL="",  # nothing is sent: no mail worker runs, the outbox only fills
+    )
+    return environment
+
+
+ENVIRONMENT = server_environment()
+os.environ.update(ENVIRONMENT)
+
+import django  # noqa: E402
+
+django.setup()
+import logging  # noqa: E402
+
+import httpx  # noqa: E402
+
+logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request otherwise
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.hashers import get_hasher  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from accounts.models import Space  # noqa: E402
+from antirobot.testing import solve  # noqa: E402
+from bench.login_bench import make_spaces  # noqa: E402
+from tests.accounts.journey import PROFILE, last_code  # noqa: E402
+from tests.factories import STRONG_PASSWORD  # noqa: E402
+from tests.habilitations.holdings import many_dossiers  # noqa: E402
+
+SAMPLE = ROOT / "registre" / "data" / "sirene_sample.csv"
+SAMPLE_ESTABLISHMENTS = ROOT / "registre" / "data" / "sirene_sample_etablissements.csv"
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+KEY_RE = re.compile(r'name="captcha_key" value="([^"]+)"')
+IMAGE_RE = re.compile(r'class="antirobot__image" src="([^"]+)"')
+TICK = os.sysconf("SC_CLK_TCK")
+
+# Counts of the full run and of --quick (the smoke test's).
+FULL = {"logins": {1: 60, 4: 160, 16: 320}, "wizards": 80, "pages": 400, "pdfs": 60, "dossiers": 1000, "rss_after": 10_000}
+QUICK = {"logins": {1: 3, 4: 8, 16: 16}, "wizards": 6, "pages": 30, "pdfs": 4, "dossiers": 1000, "rss_after": 1_000}
+PAGE_CLIENTS = 4
+
+
+def test_net_addresses():
+    """Every host address of the three TEST-NET blocks (RFC 5737), round and round."""
+    blocks = ("192.0.2", "198.51.100", "203.0.113")
+    return itertools.cycle([f"{block}.{host}" for block in blocks for host in range(1, 255)])
+
+
+ADDRESSES = test_net_addresses()
+ADDRESS_LOCK = threading.Lock()
+SERVED = {"requests": 0}  # every request sent to the server, the unmeasured ones included
+
+
+USED_ADDRESSES = set()
+
+
+def next_address() -> str:
+    with ADDRESS_LOCK:
+        address = next(ADDRESSES)
+        USED_ADDRESSES.add(address)
+        return address
+
+
+# --- The server -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+    def cpu_seconds(self) -> float:
+        """utime + stime of every worker (the arbiter only watches them)."""
+        total = 0
+        for pid in self.workers():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        return total / TICK
+
+    def rss_mib(self) -> float:
+        """The largest VmRSS of a worker, in MiB."""
+        sizes = []
+        for pid in self.workers():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        return max(sizes)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def serve(workers: int) -> Server:
+    port = free_port()
+    log = open(FOLDER / "gunicorn.log", "wb")  # noqa: SIM115 (kept open for the server's life)
+    process = subprocess.Popen(
+        ["taskset", "-c", str(SERVER_CORE), str(GUNICORN), "-c", "bin/gunicorn.conf.py", "config.wsgi:application"],
+        cwd=ROOT,
+        env={**ENVIRONMENT, "PORT": str(port), "WEB_WORKERS": str(workers)},
+        stdout=log,
+        stderr=log,
+    )
+    server = Server(process, port)
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn s'est arrêté : voir {FOLDER / 'gunicorn.log'}")
+        try:
+            if httpx.get(f"{server.base}/sante", timeout=5).status_code == 200 and len(server.workers()) == workers:
+                return server
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            server.stop()
+            raise SystemExit("gunicorn n'a pas démarré en 60 s")
+        time.sleep(0.1)  # waiting for the server to listen, not for a result
+
+
+# --- The browser ------------------------------------------------------------------------------
+
+
+# One TLS context for every browser: httpx would build one per client (milliseconds of the
+# client's core each time), though the bench speaks plain HTTP to 127.0.0.1.
+TLS = ssl.create_default_context()
+
+
+class Refused(Exception):
+    """A page did not answer what a browser expects: the bench stops, figures would lie."""
+
+
+@dataclass
+class Browser:
+    """One visitor: a cookie jar, one keep-alive connection, one client address; it times each request."""
+
+    base: str
+    address: str = field(default_factory=next_address)
+    timings: list = field(default_factory=list)
+
+    def __post_init__(self):
+        transport = httpx.HTTPTransport(local_address=PROXY, verify=TLS)
+        self.http = httpx.Client(
+            base_url=self.base, transport=transport, headers={"X-Forwarded-For": self.address}, timeout=120
+        )
+
+    def request(self, label: str, method: str, path: str, expect: int, **options) -> httpx.Response:
+        start = time.perf_counter()
+        response = self.http.request(method, path, **options)
+        response.read()
+        with ADDRESS_LOCK:
+            SERVED["requests"] += 1
+        self.timings.append((label, time.perf_counter() - start))
+        if response.status_code != expect:
+            raise Refused(f"{method} {path}: {response.status_code} au lieu de {expect}\n{response.text[:800]}")
+        return response
+
+    def get(self, label: str, path: str, expect: int = 200) -> httpx.Response:
+        return self.request(label, "GET", path, expect)
+
+    def post(self, label: str, path: str, page: httpx.Response, fields: dict, expect: int = 302) -> httpx.Response:
+        """POST a form of page, with the CSRF token the page carries."""
+        token = CSRF_RE.search(page.text).group(1)
+        return self.request(label, "POST", path, expect, data={"csrfmiddlewaretoken": token, **fields})
+
+    def captcha(self, label: str, page: httpx.Response) -> dict:
+        """Fetch the page's captcha image as a browser does, and read it as a person would."""
+        self.get(label, html.unescape(IMAGE_RE.search(page.text).group(1)))
+        key = html.unescape(KEY_RE.search(page.text).group(1))
+        return {"captcha_key": key, "captcha": solve(key)}
+
+    def close(self) -> None:
+        self.http.close()
+
+
+# --- Journeys: each takes a fresh or prepared browser and one item ----------------------------
+
+
+def our_login(browser: Browser, space: Space) -> None:
+    page = browser.get("connexion : GET / (page)", "/")
+    answer = browser.captcha("connexion : GET image du captcha", page)
+    fields = {"email": space.login_email, "password": STRONG_PASSWORD, **answer}
+    response = browser.post("connexion : POST /", "/", page, fields)
+    if response.headers["location"] != "/espace":
+        raise Refused(f"connexion : redirigée vers {response.headers['location']}")
+    browser.get("connexion : GET /espace (accueil)", "/espace")
+
+
+def stock_login(browser: Browser, space: Space) -> None:
+    page = browser.get("stock : GET /stock-login", "/stock-login")
+    fields = {"username": space.subscriber_number, "password": STRONG_PASSWORD}
+    # Its session lacks the keys our session rules ask (accounts.sessions): /espace would send it
+    # back to the login page, so the stock journey ends at its 302, one request fewer than ours.
+    browser.post("stock : POST /stock-login", "/stock-login", page, fields)
+
+
+def wizard(browser: Browser, email: str) -> None:
+    """J1 as a person does it, up to "Confirmer" and "code envoyé" (the code goes to the outbox)."""
+    browser.get("création : GET /creation", "/creation")
+    page = browser.get("création : GET conditions générales", "/creation/conditions-generales?mode=expert")
+    browser.post("création : POST conditions générales", "/creation/conditions-generales", page, {"accept": "on", "mode": "expert"})
+    page = browser.get("création : GET identifiants", "/creation/identifiants")
+    credentials = {"email": email, "email_confirm": email, "password": STRONG_PASSWORD, "password_confirm": STRONG_PASSWORD}
+    browser.post("création : POST identifiants (courriel)", "/creation/identifiants", page, credentials)
+    page = browser.get("création : GET formulaire", "/creation/formulaire")
+    browser.post("création : POST formulaire", "/creation/formulaire", page, {**PROFILE, "action": "submit"})
+    page = browser.get("création : GET récapitulatif", "/creation/inscription")
+    browser.post("création : POST Confirmer", "/creation/inscription", page, {"action": "confirm"})
+    browser.get("création : GET code envoyé", "/creation/code-envoye")
+
+
+def activation(browser: Browser, item: tuple[str, str]) -> None:
+    """J2 with the code the wizard emailed: the code page, its captcha, the email step, the confirmation."""
+    email, code = item
+    page = browser.get("activation : GET /activation", "/activation")
+    answer = browser.captcha("activation : GET image du captcha", page)
+    page = browser.post("activation : POST code", "/activation", page, {"code": code, **answer}, expect=200)
+    if 'action="/activation/identifiants"' not in page.text:
+        raise Refused("activation : le code n'a pas mené à l'étape du courriel")
+    response = browser.post(
+        "activation : POST courriel", "/activation/identifiants", page, {"code": code, "email": email, "action": "continue"}
+    )
+    browser.get("activation : GET confirmation", response.headers["location"])
+
+
+def page_of(label: str, path: str, expect: int = 200):
+    def visit(browser: Browser, _) -> None:
+        browser.get(label, path, expect)
+
+    return visit
+
+
+# --- Phases -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Phase:
+    label: str
+    clients: int
+    items: int
+    requests: int
+    wall: float
+    server_cpu: float
+    client_cpu: float
+    journeys: list  # seconds per journey
+    pages: dict  # label -> list of seconds
+
+    @property
+    def rate(self) -> float:
+        return self.items / self.wall
+
+
+def run_phase(server: Server, label: str, journey, items: list, clients: int, browsers=None) -> Phase:
+    """Run journey over items with clients threads; browsers: prepared ones (logged in), else a fresh one per journey."""
+    pool = queue.Queue()
+    for browser in browsers or []:
+        pool.put(browser)
+    spent = []
+
+    def one(item):
+        browser = pool.get() if browsers else Browser(server.base)
+        start = time.perf_counter()
+        try:
+            journey(browser, item)
+        finally:
+            spent.append(time.perf_counter() - start)
+            (pool.put(browser) if browsers else browser.close())
+        return browser
+
+    for browser in browsers or []:
+        browser.timings.clear()
+    cpu, client_cpu, wall = server.cpu_seconds(), time.process_time(), time.perf_counter()
+    with ThreadPoolExecutor(clients) as executor:
+        used = list(executor.map(one, items))
+    wall, client_cpu, cpu = time.perf_counter() - wall, time.process_time() - client_cpu, server.cpu_seconds() - cpu
+    pages = {}
+    for browser in {id(b): b for b in used}.values():
+        for page, seconds in browser.timings:
+            pages.setdefault(page, []).append(seconds)
+    requests = sum(len(seconds) for seconds in pages.values())
+    return Phase(label, clients, len(items), requests, wall, cpu, client_cpu, spent, pages)
+
+
+def quantile(values: list, q: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f}"
+
+
+# --- Preparation (this process's Django, the same database as the server) ---------------------
+
+
+def prepare_database() -> None:
+    call_command("migrate", verbosity=0)
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        call_command("flush", verbosity=0, interactive=False)
+        call_command("migrate", "catalogue", "zero", verbosity=0)  # flush emptied the catalogue:
+        call_command("migrate", verbosity=0)  # its data migration loads it again
+    if settings.REDIS_URL:
+        from django_redis import get_redis_connection
+
+        get_redis_connection("default").flushdb()
+    # The companies the wizard's SIREN names (PROFILE: 732 829 320), as `make run` loads them.
+    call_command("import_sirene", str(SAMPLE), str(SAMPLE_ESTABLISHMENTS), verbosity=0)
+
+
+def logged_in(server: Server, spaces: list[Space], choose: str | None = None) -> list[Browser]:
+    """A browser per space, logged in over HTTP (unmeasured); choose: the dossier to make current."""
+    browsers = []
+    for space in spaces:
+        browser = Browser(server.base)
+        our_login(browser, space)
+        if choose:
+            page = browser.get("choisir", "/espace/dossiers")
+            browser.post("choisir", "/espace/dossiers/choisir", page, {"siren": choose})
+        browsers.append(browser)
+    return browsers
+
+
+def ceiling(seconds: float) -> tuple[float, float]:
+    """Raw Argon2id verifications per second on the server's core, in a process of their own there."""
+    program = (
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from accounts.hashers import Argon2idHasher\n"
+        "hasher = Argon2idHasher()\n"
+        f"password = {STRONG_PASSWORD!r}\n"
+        "encoded = hasher.encode(password, hasher.salt())\n"
+        "count, wall, cpu = 0, time.perf_counter(), time.process_time()\n"
+        f"while time.perf_counter() - wall < {seconds}:\n"
+        "    assert hasher.verify(password, encoded)\n"
+        "    count += 1\n"
+        "print(count, time.perf_counter() - wall, time.process_time() - cpu)\n"
+    )
+    out = subprocess.run(
+        ["taskset", "-c", str(SERVER_CORE), str(PYTHON), "-c", program], env=ENVIRONMENT, check=True, capture_output=True, text=True
+    ).stdout.split()
+    count, wall, cpu = int(out[0]), float(out[1]), float(out[2])
+    return count / wall, cpu / count
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+def print_logins(label: str, phases: list[Phase], best_ceiling: float) -> None:
+    for phase in phases:
+        print(
+            f"  {label:9s} {phase.clients:3d} clients {phase.items:5d} {phase.rate:10.1f}"
+            f" {ms(quantile(phase.journeys, 0.50))} {ms(quantile(phase.journeys, 0.95))} {ms(quantile(phase.journeys, 0.99))}"
+            f" {phase.server_cpu / phase.items * 1000:9.1f} {phase.rate / best_ceiling:8.0%} {phase.client_cpu / phase.wall:7.0%}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="petits nombres (le test de fumée)")
+    parser.add_argument("--workers", type=int, default=1, help="workers gunicorn sur le cœur du serveur (1)")
+    args = parser.parse_args()
+    counts = QUICK if args.quick else FULL
+    if not shutil.which("taskset") or len(os.sched_getaffinity(0)) < 2:
+        raise SystemExit("Le banc demande taskset et deux cœurs : le serveur sur l'un, le client sur l'autre.")
+    os.sched_setaffinity(0, {CLIENT_CORE})
+    started = time.perf_counter()
+
+    prepare_database()
+    login_count = max(300, sum(counts["logins"].values()))
+    spaces = make_spaces(login_count + 2 * PAGE_CLIENTS + 2)
+    login_spaces, (rich, *home_spaces) = spaces[:login_count], spaces[login_count:]
+    for space in home_spaces:
+        many_dossiers(space, 1, first=space.pk * 10)
+    rich_dossiers = many_dossiers(rich, counts["dossiers"], first=10_000_000)
+
+    server = serve(args.workers)
+    try:
+        rss_start = server.rss_mib()
+        report(server, counts, login_spaces, home_spaces, rich, rich_dossiers[0].siren, rss_start, args)
+    finally:
+        server.stop()
+        shutil.rmtree(FOLDER, ignore_errors=True)
+    print(f"Durée du banc : {time.perf_counter() - started:.0f} s")
+
+
+def report(server, counts, login_spaces, home_spaces, rich, rich_siren, rss_start, args) -> None:
+    # Warm-up, unmeasured: imports, templates, fonts of the PDF, connections.
+    warm = iter(login_spaces[-4:])
+    run_phase(server, "chauffe", our_login, [next(warm)], 1)
+    run_phase(server, "chauffe", stock_login, [next(warm)], 1)
+    one = logged_in(server, [next(warm)])
+    for path in ("/espace/historique", "/espace/recapitulatif.pdf", "/espace/dossiers"):
+        run_phase(server, "chauffe", page_of("chauffe", path), [0], 1, one)
+
+    rate_ceiling, cpu_ceiling = ceiling(3 if args.quick else 10)
+
+    # Logins: ours and the stock view interleaved at each concurrency, each login its own space.
+    spaces = iter(login_spaces)
+    ours, stock = [], []
+    for clients, count in counts["logins"].items():
+        batch = [next(spaces) for _ in range(count)]
+        ours.append(run_phase(server, "ours", our_login, batch, clients))
+        stock.append(run_phase(server, "stock", stock_login, batch, clients))
+
+    # The wizard, then activation with the codes it emailed.
+    emails = [f"banc-creation-{n}@exemple.fr" for n in range(counts["wizards"])]
+    wizards = run_phase(server, "création", wizard, emails, PAGE_CLIENTS)
+    activations = run_phase(server, "activation", activation, [(email, last_code(email)) for email in emails], PAGE_CLIENTS)
+
+    # Pages of a logged-in space, PAGE_CLIENTS browsers at once.
+    singles = logged_in(server, home_spaces)
+    riches = logged_in(server, [rich] * PAGE_CLIENTS, choose=rich_siren)
+    dossiers = counts["dossiers"]
+    pages = [
+        run_phase(server, "accueil 1", page_of("accueil, 1 dossier : GET /espace", "/espace"), range(counts["pages"]), PAGE_CLIENTS, singles),
+        run_phase(server, "accueil N", page_of(f"accueil, {dossiers} dossiers : GET /espace", "/espace"), range(counts["pages"]), PAGE_CLIENTS, riches),
+        run_phase(server, "liste N", page_of(f"liste, {dossiers} dossiers : GET /espace/dossiers", "/espace/dossiers"), range(counts["pages"]), PAGE_CLIENTS, riches),
+        run_phase(server, "historique", page_of("historique de sécurité : GET /espace/historique", "/espace/historique"), range(counts["pages"]), PAGE_CLIENTS, singles),
+        run_phase(server, "pdf", page_of("récapitulatif : GET /espace/recapitulatif.pdf", "/espace/recapitulatif.pdf"), range(counts["pdfs"]), PAGE_CLIENTS, singles),
+    ]
+    served_by_journeys = SERVED["requests"]
+    # A cheap page until the worker has served rss_after requests (the preparation's included).
+    remaining = max(0, counts["rss_after"] * args.workers - SERVED["requests"])
+    cheap = run_phase(server, "sante", page_of("santé : GET /sante", "/sante"), range(remaining), PAGE_CLIENTS, logged_in(server, home_spaces[:1]) * PAGE_CLIENTS)
+    rss_end = server.rss_mib()
+
+    hasher = get_hasher()
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    store = "Redis" if settings.REDIS_URL else "la base"
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(
+        f"Banc HTTP : gunicorn {args.workers} worker(s) x 2 threads sur le cœur {SERVER_CORE}, client sur le cœur {CLIENT_CORE} ; "
+        f"base {engine}, sessions et compteurs dans {store} ; Argon2id m={hasher.memory_cost} Kio t={hasher.time_cost} p={hasher.parallelism}"
+    )
+    print(
+        f"Charge de la machine (1, 5, 15 min) à la fin : {load} ; "
+        f"{sum(counts['logins'].values())} espaces distincts connectés (chacun une fois par ours et par stock), "
+        f"{len(USED_ADDRESSES)} adresses TEST-NET distinctes"
+    )
+    best_ours, best_stock = max(p.rate for p in ours), max(p.rate for p in stock)
+    print("Connexions par seconde sur un cœur serveur (le meilleur de 1, 4 et 16 clients) :")
+    print(f"  plafond : vérifications Argon2id brutes {rate_ceiling:8.1f} /s  ({cpu_ceiling * 1000:.1f} ms CPU chacune)")
+    print(f"  LoginView de Django (stock)             {best_stock:8.1f} /s  ({best_stock / rate_ceiling:.0%} du plafond)")
+    print(f"  Espace professionnel                    {best_ours:8.1f} /s  ({best_ours / rate_ceiling:.0%} du plafond)")
+    print("Connexion complète (ours : page, image du captcha, POST, accueil ; stock : page, POST), latence en ms :")
+    print(f"  {'':9s} {'':11s} {'nombre':>5s} {'connex./s':>10s} {'p50':>7s} {'p95':>7s} {'p99':>7s} {'CPU ms/c.':>9s} {'/plafond':>8s} {'client':>7s}")
+    print_logins("ours", ours, rate_ceiling)
+    print_logins("stock", stock, rate_ceiling)
+    print(f"Parcours ({PAGE_CLIENTS} clients) : parcours/s, latence du parcours p50 et p95 en ms, CPU serveur ms par parcours :")
+    for phase in (wizards, activations):
+        print(
+            f"  {phase.label:12s} {phase.items:5d} {phase.rate:8.1f} {ms(quantile(phase.journeys, 0.5))}"
+            f" {ms(quantile(phase.journeys, 0.95))} {phase.server_cpu / phase.items * 1000:7.1f}"
+        )
+    print(f"Pages ({PAGE_CLIENTS} clients, connexions à 16 clients) : requêtes/s, latence p50 et p95 en ms, CPU serveur ms par requête de la phase :")
+    print(f"  {'page':52s} {'nombre':>6s} {'req/s':>7s} {'p50':>7s} {'p95':>7s} {'CPU ms':>7s}")
+    for phase in [ours[-1], stock[-1], wizards, activations, *pages, cheap]:
+        cpu_per_request = phase.server_cpu / phase.requests * 1000 if phase.requests else 0.0
+        for label, seconds in phase.pages.items():
+            if label == "choisir":
+                continue
+            rate = len(seconds) / phase.wall
+            print(f"  {label:52s} {len(seconds):6d} {rate:7.1f} {ms(quantile(seconds, 0.5))} {ms(quantile(seconds, 0.95))} {cpu_per_request:7.1f}")
+    print(
+        f"Mémoire d'un worker (VmRSS) : {rss_start:.0f} Mio au démarrage, {rss_end:.0f} Mio après "
+        f"{SERVED['requests']} requêtes ({served_by_journeys} des parcours, {cheap.requests} de /sante)"
+    )
+
+
+if __name__ == "__main__":
+    main()
