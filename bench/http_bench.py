@@ -78,7 +78,7 @@ def server_environment() -> dict:
     elif STACK != "services":
         raise SystemExit(f"BENCH_STACK doit valoir sqlite ou services, pas {STACK!r}")
     elif not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
-        raise SystemExit("BENCH_STACK=services demande DATABASE_URL et REDIS_URL (la base et l'index Redis seront vidés).")
+        raise SystemExit("BENCH_STACK=services demande DATABASE_URL et REDIS_URL (le banc les vide).")
     environment.update(
         DJANGO_SETTINGS_MODULE="bench.http_settings",
         SECRET_KEY="http-bench-" + secrets.token_urlsafe(40),
@@ -123,8 +123,26 @@ IMAGE_RE = re.compile(r'class="antirobot__image" src="([^"]+)"')
 TICK = os.sysconf("SC_CLK_TCK")
 
 # Counts of the full run and of --quick (the smoke test's).
-FULL = {"logins": {1: 60, 4: 160, 16: 320}, "wizards": 80, "pages": 400, "pdfs": 60, "dossiers": 1000, "rss_after": 10_000}
-QUICK = {"logins": {1: 3, 4: 8, 16: 16}, "wizards": 6, "pages": 30, "pdfs": 4, "dossiers": 1000, "rss_after": 1_000}
+FULL = {
+    "logins": {1: 60, 4: 150, 16: 330},
+    "rounds": 3,
+    "ceiling_seconds": 2,
+    "wizards": 80,
+    "pages": 400,
+    "pdfs": 60,
+    "dossiers": 1000,
+    "rss_after": 10_000,
+}
+QUICK = {
+    "logins": {1: 3, 4: 8, 16: 16},
+    "rounds": 1,
+    "ceiling_seconds": 1,
+    "wizards": 6,
+    "pages": 30,
+    "pdfs": 4,
+    "dossiers": 1000,
+    "rss_after": 1_000,
+}
 PAGE_CLIENTS = 4
 
 
@@ -303,9 +321,11 @@ def wizard(browser: Browser, email: str) -> None:
     """J1 as a person does it, up to "Confirmer" and "code envoyé" (the code goes to the outbox)."""
     browser.get("création : GET /creation", "/creation")
     page = browser.get("création : GET conditions générales", "/creation/conditions-generales?mode=expert")
-    browser.post("création : POST conditions générales", "/creation/conditions-generales", page, {"accept": "on", "mode": "expert"})
+    accepted = {"accept": "on", "mode": "expert"}
+    browser.post("création : POST conditions générales", "/creation/conditions-generales", page, accepted)
     page = browser.get("création : GET identifiants", "/creation/identifiants")
-    credentials = {"email": email, "email_confirm": email, "password": STRONG_PASSWORD, "password_confirm": STRONG_PASSWORD}
+    credentials = {"email": email, "email_confirm": email}
+    credentials.update(password=STRONG_PASSWORD, password_confirm=STRONG_PASSWORD)
     browser.post("création : POST identifiants (courriel)", "/creation/identifiants", page, credentials)
     page = browser.get("création : GET formulaire", "/creation/formulaire")
     browser.post("création : POST formulaire", "/creation/formulaire", page, {**PROFILE, "action": "submit"})
@@ -322,9 +342,8 @@ def activation(browser: Browser, item: tuple[str, str]) -> None:
     page = browser.post("activation : POST code", "/activation", page, {"code": code, **answer}, expect=200)
     if 'action="/activation/identifiants"' not in page.text:
         raise Refused("activation : le code n'a pas mené à l'étape du courriel")
-    response = browser.post(
-        "activation : POST courriel", "/activation/identifiants", page, {"code": code, "email": email, "action": "continue"}
-    )
+    fields = {"code": code, "email": email, "action": "continue"}
+    response = browser.post("activation : POST courriel", "/activation/identifiants", page, fields)
     browser.get("activation : GET confirmation", response.headers["location"])
 
 
@@ -350,13 +369,41 @@ class Phase:
     journeys: list  # seconds per journey
     pages: dict  # label -> list of seconds
 
+    ratios: list = field(default_factory=list)  # per round: rate / that round's ceiling
+
     @property
     def rate(self) -> float:
         return self.items / self.wall
 
+    @property
+    def cpu_rate(self) -> float:
+        """Journeys per second of server CPU: the core's capacity, whoever else shared it."""
+        return self.items / self.server_cpu
+
+
+def pooled(rounds: list[Phase], ceilings: list[float]) -> Phase:
+    """One phase of interleaved rounds: counts and timings summed, each round's ratio to its ceiling kept."""
+    pages = {}
+    for phase in rounds:
+        for label, seconds in phase.pages.items():
+            pages.setdefault(label, []).extend(seconds)
+    return Phase(
+        rounds[0].label,
+        rounds[0].clients,
+        sum(p.items for p in rounds),
+        sum(p.requests for p in rounds),
+        sum(p.wall for p in rounds),
+        sum(p.server_cpu for p in rounds),
+        sum(p.client_cpu for p in rounds),
+        [s for p in rounds for s in p.journeys],
+        pages,
+        [p.rate / c for p, c in zip(rounds, ceilings, strict=True)],
+    )
+
 
 def run_phase(server: Server, label: str, journey, items: list, clients: int, browsers=None) -> Phase:
-    """Run journey over items with clients threads; browsers: prepared ones (logged in), else a fresh one per journey."""
+    """Run journey over items with clients threads, each on a fresh browser, or on one of browsers
+    (prepared, logged in) when given."""
     pool = queue.Queue()
     for browser in browsers or []:
         pool.put(browser)
@@ -442,7 +489,11 @@ def ceiling(seconds: float) -> tuple[float, float]:
         "print(count, time.perf_counter() - wall, time.process_time() - cpu)\n"
     )
     out = subprocess.run(
-        ["taskset", "-c", str(SERVER_CORE), str(PYTHON), "-c", program], env=ENVIRONMENT, check=True, capture_output=True, text=True
+        ["taskset", "-c", str(SERVER_CORE), str(PYTHON), "-c", program],
+        env=ENVIRONMENT,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     count, wall, cpu = int(out[0]), float(out[1]), float(out[2])
     return count / wall, cpu / count
@@ -451,13 +502,144 @@ def ceiling(seconds: float) -> tuple[float, float]:
 # --- Report -----------------------------------------------------------------------------------
 
 
-def print_logins(label: str, phases: list[Phase], best_ceiling: float) -> None:
-    for phase in phases:
+@dataclass
+class Results:
+    ceilings: list  # (verifications per second, CPU seconds each), one per round
+    ours: list[Phase]  # one per concurrency, its rounds pooled
+    stock: list[Phase]
+    journeys: list[Phase]  # the wizard, activation
+    pages: list[Phase]  # one page each
+    cheap: Phase
+    rss_start: float
+    rss_end: float
+    served_by_journeys: int
+
+
+def measure(server: Server, counts: dict, spaces: dict, rss_start: float, workers: int) -> Results:
+    # Warm-up, unmeasured: imports, templates, the PDF's fonts, connections.
+    warm = iter(spaces["warm"])
+    run_phase(server, "chauffe", our_login, [next(warm)], 1)
+    run_phase(server, "chauffe", stock_login, [next(warm)], 1)
+    one = logged_in(server, [next(warm)])
+    for path in ("/espace/historique", "/espace/recapitulatif.pdf", "/espace/dossiers"):
+        run_phase(server, "chauffe", page_of("chauffe", path), [0], 1, one)
+
+    # Logins: at each concurrency, rounds of the ceiling, ours and the stock view interleaved
+    # (other processes may take the server's core for a while: each round is read against its
+    # own ceiling); each login on its own space, the stock view logging in the same ones.
+    logins = iter(spaces["logins"])
+    ours, stock, ceilings = [], [], []
+    for clients, count in counts["logins"].items():
+        rounds = {"ceiling": [], "ours": [], "stock": []}
+        for _ in range(counts["rounds"]):
+            batch = [next(logins) for _ in range(count // counts["rounds"])]
+            rounds["ceiling"].append(ceiling(counts["ceiling_seconds"]))
+            rounds["ours"].append(run_phase(server, "ours", our_login, batch, clients))
+            rounds["stock"].append(run_phase(server, "stock", stock_login, batch, clients))
+        rates = [rate for rate, _ in rounds["ceiling"]]
+        ceilings.extend(rounds["ceiling"])
+        ours.append(pooled(rounds["ours"], rates))
+        stock.append(pooled(rounds["stock"], rates))
+
+    # The wizard, then activation with the codes it emailed.
+    emails = [f"banc-creation-{n}@exemple.fr" for n in range(counts["wizards"])]
+    wizards = run_phase(server, "création", wizard, emails, PAGE_CLIENTS)
+    codes = [(email, last_code(email)) for email in emails]
+    activations = run_phase(server, "activation", activation, codes, PAGE_CLIENTS)
+
+    # Pages of logged-in spaces, PAGE_CLIENTS browsers at once.
+    singles = logged_in(server, spaces["homes"])
+    riches = logged_in(server, [spaces["rich"]] * PAGE_CLIENTS, choose=spaces["rich_siren"])
+    n = counts["dossiers"]
+    visits = [
+        ("accueil, 1 dossier : GET /espace", "/espace", counts["pages"], singles),
+        (f"accueil, {n} dossiers : GET /espace", "/espace", counts["pages"], riches),
+        (f"liste, {n} dossiers : GET /espace/dossiers", "/espace/dossiers", counts["pages"], riches),
+        ("historique de sécurité : GET /espace/historique", "/espace/historique", counts["pages"], singles),
+        ("récapitulatif : GET /espace/recapitulatif.pdf", "/espace/recapitulatif.pdf", counts["pdfs"], singles),
+    ]
+    pages = [
+        run_phase(server, label, page_of(label, path), range(count), PAGE_CLIENTS, browsers)
+        for label, path, count, browsers in visits
+    ]
+
+    # A cheap page until each worker has served rss_after requests (the unmeasured ones included).
+    served_by_journeys = SERVED["requests"]
+    remaining = range(max(0, counts["rss_after"] * workers - SERVED["requests"]))
+    label = "santé : GET /sante"
+    cheap = run_phase(server, label, page_of(label, "/sante"), remaining, PAGE_CLIENTS, singles)
+    rss_end = server.rss_mib()
+    return Results(ceilings, ours, stock, [wizards, activations], pages, cheap, rss_start, rss_end, served_by_journeys)
+
+
+def print_report(results: Results, counts: dict, workers: int) -> None:
+    hasher = get_hasher()
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    store = "Redis" if settings.REDIS_URL else "la base"
+    print(
+        f"Banc HTTP : gunicorn {workers} worker(s) x 2 threads sur le cœur {SERVER_CORE}, client sur le cœur "
+        f"{CLIENT_CORE} ; base {engine}, sessions et compteurs dans {store} ; "
+        f"Argon2id m={hasher.memory_cost} Kio t={hasher.time_cost} p={hasher.parallelism}"
+    )
+    print(
+        f"Charge de la machine (1, 5, 15 min) à la fin : {' '.join(f'{v:.2f}' for v in os.getloadavg())} ; "
+        f"{sum(counts['logins'].values())} espaces distincts connectés (chacun une fois par ours et par stock), "
+        f"{len(USED_ADDRESSES)} adresses TEST-NET distinctes"
+    )
+
+    rate_ceiling = statistics.median(rate for rate, _ in results.ceilings)
+    cpu_ceiling = statistics.median(cpu for _, cpu in results.ceilings)
+    print(
+        "Connexions par seconde sur un cœur serveur (mesurées : la meilleure concurrence, médiane des tours ; "
+        "par seconde de CPU du worker : sa capacité, quoi que fassent les autres processus) :"
+    )
+    print(f"  {'':40s} {'mesurées':>8s} {'/plafond':>8s} {'par s CPU':>10s} {'/plafond':>8s}")
+    label = "plafond : vérifications Argon2id brutes"
+    print(f"  {label:40s} {rate_ceiling:8.1f} {1:8.0%} {1 / cpu_ceiling:10.1f} {1:8.0%}")
+    for label, phases in (("LoginView de Django (stock)", results.stock), ("Espace professionnel", results.ours)):
+        best = max(phases, key=lambda phase: phase.rate)
         print(
-            f"  {label:9s} {phase.clients:3d} clients {phase.items:5d} {phase.rate:10.1f}"
-            f" {ms(quantile(phase.journeys, 0.50))} {ms(quantile(phase.journeys, 0.95))} {ms(quantile(phase.journeys, 0.99))}"
-            f" {phase.server_cpu / phase.items * 1000:9.1f} {phase.rate / best_ceiling:8.0%} {phase.client_cpu / phase.wall:7.0%}"
+            f"  {label:40s} {best.rate:8.1f} {statistics.median(best.ratios):8.0%}"
+            f" {best.cpu_rate:10.1f} {best.cpu_rate * cpu_ceiling:8.0%}"
         )
+
+    print("Connexion complète (ours : page, image du captcha, POST, accueil ; stock : page, POST), latence en ms :")
+    header = ("nombre", "connex./s", "p50", "p95", "p99", "CPU ms/c.", "/plafond", "client")
+    print(f"  {'':21s} " + " ".join(f"{h:>{w}s}" for h, w in zip(header, (5, 10, 7, 7, 7, 9, 8, 7), strict=True)))
+    for label, phases in (("ours", results.ours), ("stock", results.stock)):
+        for phase in phases:
+            latencies = " ".join(ms(quantile(phase.journeys, q)) for q in (0.50, 0.95, 0.99))
+            print(
+                f"  {label:9s} {phase.clients:3d} clients {phase.items:5d} {phase.rate:10.1f} {latencies}"
+                f" {phase.server_cpu / phase.items * 1000:9.1f} {statistics.median(phase.ratios):8.0%}"
+                f" {phase.client_cpu / phase.wall:7.0%}"
+            )
+
+    print(
+        f"Parcours ({PAGE_CLIENTS} clients) : parcours/s, latence du parcours p50 et p95 en ms, "
+        "CPU serveur ms par parcours :"
+    )
+    for phase in results.journeys:
+        print(
+            f"  {phase.label:12s} {phase.items:5d} {phase.rate:8.1f} {ms(quantile(phase.journeys, 0.5))}"
+            f" {ms(quantile(phase.journeys, 0.95))} {phase.server_cpu / phase.items * 1000:7.1f}"
+        )
+
+    print(
+        f"Pages ({PAGE_CLIENTS} clients ; connexions : la phase à 16 clients) : requêtes/s, latence p50 et p95 en ms, "
+        "CPU serveur ms par requête (d'un parcours : la moyenne de ses requêtes) :"
+    )
+    print(f"  {'page':52s} {'nombre':>6s} {'req/s':>7s} {'p50':>7s} {'p95':>7s} {'CPU ms':>7s}")
+    for phase in [results.ours[-1], results.stock[-1], *results.journeys, *results.pages, results.cheap]:
+        cpu_per_request = phase.server_cpu / phase.requests * 1000 if phase.requests else 0.0
+        for label, seconds in phase.pages.items():
+            p50, p95 = ms(quantile(seconds, 0.5)), ms(quantile(seconds, 0.95))
+            rate = len(seconds) / phase.wall
+            print(f"  {label:52s} {len(seconds):6d} {rate:7.1f} {p50} {p95} {cpu_per_request:7.1f}")
+    print(
+        f"Mémoire d'un worker (VmRSS) : {results.rss_start:.0f} Mio au démarrage, {results.rss_end:.0f} Mio après "
+        f"{SERVED['requests']} requêtes ({results.served_by_journeys} des parcours, {results.cheap.requests} de /sante)"
+    )
 
 
 def main() -> None:
@@ -472,105 +654,22 @@ def main() -> None:
     started = time.perf_counter()
 
     prepare_database()
-    login_count = max(300, sum(counts["logins"].values()))
-    spaces = make_spaces(login_count + 2 * PAGE_CLIENTS + 2)
-    login_spaces, (rich, *home_spaces) = spaces[:login_count], spaces[login_count:]
-    for space in home_spaces:
+    logins = max(300, sum(counts["logins"].values()))
+    made = make_spaces(logins + 3 + PAGE_CLIENTS + 1)
+    spaces = {"logins": made[:logins], "warm": made[logins : logins + 3]}
+    spaces.update(homes=made[logins + 3 : -1], rich=made[-1])
+    for space in spaces["homes"]:
         many_dossiers(space, 1, first=space.pk * 10)
-    rich_dossiers = many_dossiers(rich, counts["dossiers"], first=10_000_000)
+    spaces["rich_siren"] = many_dossiers(spaces["rich"], counts["dossiers"], first=10_000_000)[0].siren
 
     server = serve(args.workers)
     try:
-        rss_start = server.rss_mib()
-        report(server, counts, login_spaces, home_spaces, rich, rich_dossiers[0].siren, rss_start, args)
+        results = measure(server, counts, spaces, server.rss_mib(), args.workers)
     finally:
         server.stop()
         shutil.rmtree(FOLDER, ignore_errors=True)
+    print_report(results, counts, args.workers)
     print(f"Durée du banc : {time.perf_counter() - started:.0f} s")
-
-
-def report(server, counts, login_spaces, home_spaces, rich, rich_siren, rss_start, args) -> None:
-    # Warm-up, unmeasured: imports, templates, fonts of the PDF, connections.
-    warm = iter(login_spaces[-4:])
-    run_phase(server, "chauffe", our_login, [next(warm)], 1)
-    run_phase(server, "chauffe", stock_login, [next(warm)], 1)
-    one = logged_in(server, [next(warm)])
-    for path in ("/espace/historique", "/espace/recapitulatif.pdf", "/espace/dossiers"):
-        run_phase(server, "chauffe", page_of("chauffe", path), [0], 1, one)
-
-    rate_ceiling, cpu_ceiling = ceiling(3 if args.quick else 10)
-
-    # Logins: ours and the stock view interleaved at each concurrency, each login its own space.
-    spaces = iter(login_spaces)
-    ours, stock = [], []
-    for clients, count in counts["logins"].items():
-        batch = [next(spaces) for _ in range(count)]
-        ours.append(run_phase(server, "ours", our_login, batch, clients))
-        stock.append(run_phase(server, "stock", stock_login, batch, clients))
-
-    # The wizard, then activation with the codes it emailed.
-    emails = [f"banc-creation-{n}@exemple.fr" for n in range(counts["wizards"])]
-    wizards = run_phase(server, "création", wizard, emails, PAGE_CLIENTS)
-    activations = run_phase(server, "activation", activation, [(email, last_code(email)) for email in emails], PAGE_CLIENTS)
-
-    # Pages of a logged-in space, PAGE_CLIENTS browsers at once.
-    singles = logged_in(server, home_spaces)
-    riches = logged_in(server, [rich] * PAGE_CLIENTS, choose=rich_siren)
-    dossiers = counts["dossiers"]
-    pages = [
-        run_phase(server, "accueil 1", page_of("accueil, 1 dossier : GET /espace", "/espace"), range(counts["pages"]), PAGE_CLIENTS, singles),
-        run_phase(server, "accueil N", page_of(f"accueil, {dossiers} dossiers : GET /espace", "/espace"), range(counts["pages"]), PAGE_CLIENTS, riches),
-        run_phase(server, "liste N", page_of(f"liste, {dossiers} dossiers : GET /espace/dossiers", "/espace/dossiers"), range(counts["pages"]), PAGE_CLIENTS, riches),
-        run_phase(server, "historique", page_of("historique de sécurité : GET /espace/historique", "/espace/historique"), range(counts["pages"]), PAGE_CLIENTS, singles),
-        run_phase(server, "pdf", page_of("récapitulatif : GET /espace/recapitulatif.pdf", "/espace/recapitulatif.pdf"), range(counts["pdfs"]), PAGE_CLIENTS, singles),
-    ]
-    served_by_journeys = SERVED["requests"]
-    # A cheap page until the worker has served rss_after requests (the preparation's included).
-    remaining = max(0, counts["rss_after"] * args.workers - SERVED["requests"])
-    cheap = run_phase(server, "sante", page_of("santé : GET /sante", "/sante"), range(remaining), PAGE_CLIENTS, logged_in(server, home_spaces[:1]) * PAGE_CLIENTS)
-    rss_end = server.rss_mib()
-
-    hasher = get_hasher()
-    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    store = "Redis" if settings.REDIS_URL else "la base"
-    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
-    print(
-        f"Banc HTTP : gunicorn {args.workers} worker(s) x 2 threads sur le cœur {SERVER_CORE}, client sur le cœur {CLIENT_CORE} ; "
-        f"base {engine}, sessions et compteurs dans {store} ; Argon2id m={hasher.memory_cost} Kio t={hasher.time_cost} p={hasher.parallelism}"
-    )
-    print(
-        f"Charge de la machine (1, 5, 15 min) à la fin : {load} ; "
-        f"{sum(counts['logins'].values())} espaces distincts connectés (chacun une fois par ours et par stock), "
-        f"{len(USED_ADDRESSES)} adresses TEST-NET distinctes"
-    )
-    best_ours, best_stock = max(p.rate for p in ours), max(p.rate for p in stock)
-    print("Connexions par seconde sur un cœur serveur (le meilleur de 1, 4 et 16 clients) :")
-    print(f"  plafond : vérifications Argon2id brutes {rate_ceiling:8.1f} /s  ({cpu_ceiling * 1000:.1f} ms CPU chacune)")
-    print(f"  LoginView de Django (stock)             {best_stock:8.1f} /s  ({best_stock / rate_ceiling:.0%} du plafond)")
-    print(f"  Espace professionnel                    {best_ours:8.1f} /s  ({best_ours / rate_ceiling:.0%} du plafond)")
-    print("Connexion complète (ours : page, image du captcha, POST, accueil ; stock : page, POST), latence en ms :")
-    print(f"  {'':9s} {'':11s} {'nombre':>5s} {'connex./s':>10s} {'p50':>7s} {'p95':>7s} {'p99':>7s} {'CPU ms/c.':>9s} {'/plafond':>8s} {'client':>7s}")
-    print_logins("ours", ours, rate_ceiling)
-    print_logins("stock", stock, rate_ceiling)
-    print(f"Parcours ({PAGE_CLIENTS} clients) : parcours/s, latence du parcours p50 et p95 en ms, CPU serveur ms par parcours :")
-    for phase in (wizards, activations):
-        print(
-            f"  {phase.label:12s} {phase.items:5d} {phase.rate:8.1f} {ms(quantile(phase.journeys, 0.5))}"
-            f" {ms(quantile(phase.journeys, 0.95))} {phase.server_cpu / phase.items * 1000:7.1f}"
-        )
-    print(f"Pages ({PAGE_CLIENTS} clients, connexions à 16 clients) : requêtes/s, latence p50 et p95 en ms, CPU serveur ms par requête de la phase :")
-    print(f"  {'page':52s} {'nombre':>6s} {'req/s':>7s} {'p50':>7s} {'p95':>7s} {'CPU ms':>7s}")
-    for phase in [ours[-1], stock[-1], wizards, activations, *pages, cheap]:
-        cpu_per_request = phase.server_cpu / phase.requests * 1000 if phase.requests else 0.0
-        for label, seconds in phase.pages.items():
-            if label == "choisir":
-                continue
-            rate = len(seconds) / phase.wall
-            print(f"  {label:52s} {len(seconds):6d} {rate:7.1f} {ms(quantile(seconds, 0.5))} {ms(quantile(seconds, 0.95))} {cpu_per_request:7.1f}")
-    print(
-        f"Mémoire d'un worker (VmRSS) : {rss_start:.0f} Mio au démarrage, {rss_end:.0f} Mio après "
-        f"{SERVED['requests']} requêtes ({served_by_journeys} des parcours, {cheap.requests} de /sante)"
-    )
 
 
 if __name__ == "__main__":
