@@ -40,6 +40,7 @@ printed with every phase, so one can see it never was the bottleneck.
 """
 
 import argparse
+import atexit
 import html
 import itertools
 import os
@@ -68,6 +69,7 @@ SERVER_CORE, CLIENT_CORE = 0, 1
 PROXY = "127.0.0.2"  # the client's source address: the server's one trusted proxy
 STACK = os.environ.get("BENCH_STACK", "sqlite")
 FOLDER = Path(tempfile.mkdtemp(prefix="espace-http-bench-"))
+atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
 
 
 def server_environment() -> dict:
@@ -111,6 +113,7 @@ from django.db import connection  # noqa: E402
 
 from accounts.models import Space  # noqa: E402
 from antirobot.testing import solve  # noqa: E402
+from core.models import AuditEvent  # noqa: E402
 from bench.login_bench import make_spaces  # noqa: E402
 from tests.accounts.journey import PROFILE, last_code  # noqa: E402
 from tests.factories import STRONG_PASSWORD  # noqa: E402
@@ -156,6 +159,7 @@ def test_net_addresses():
 ADDRESSES = test_net_addresses()
 ADDRESS_LOCK = threading.Lock()
 SERVED = {"requests": 0}  # every request sent to the server, the unmeasured ones included
+SEEN = {"addresses": 0}  # distinct client addresses in the product's audit log
 
 
 USED_ADDRESSES = set()
@@ -526,6 +530,15 @@ class Results:
     served_by_journeys: int
 
 
+def check_addresses_seen() -> None:
+    """Stop unless the product recorded the visitors' forwarded addresses, never the proxy's: else
+    every request would count against one address, and the bench would measure the wrong path."""
+    seen = set(AuditEvent.objects.exclude(ip=None).values_list("ip", flat=True).distinct())
+    if not seen or not seen <= USED_ADDRESSES:
+        raise Refused(f"adresses enregistrées hors des visiteurs du banc : {sorted(seen - USED_ADDRESSES)[:5]}")
+    SEEN["addresses"] = len(seen)
+
+
 def measure(server: Server, counts: dict, spaces: dict, rss_start: float, workers: int) -> Results:
     # Warm-up, unmeasured: imports, templates, the PDF's fonts, connections.
     warm = iter(spaces["warm"])
@@ -583,6 +596,7 @@ def measure(server: Server, counts: dict, spaces: dict, rss_start: float, worker
     cheap = run_phase(server, label, page_of(label, "/sante"), remaining, PAGE_CLIENTS, singles)
     rss_end = server.rss_mib()
     journeys = [wizards, activations]
+    check_addresses_seen()
     return Results(ceilings, ours, bare, stock, journeys, pages, cheap, rss_start, rss_end, served_by_journeys)
 
 
@@ -598,7 +612,7 @@ def print_report(results: Results, counts: dict, workers: int) -> None:
     print(
         f"Charge de la machine (1, 5, 15 min) à la fin : {' '.join(f'{v:.2f}' for v in os.getloadavg())} ; "
         f"{sum(counts['logins'].values())} espaces distincts connectés (chacun une fois par ours et par stock), "
-        f"{len(USED_ADDRESSES)} adresses TEST-NET distinctes"
+        f"{len(USED_ADDRESSES)} adresses TEST-NET distinctes, {SEEN['addresses']} vues par le produit"
     )
 
     rate_ceiling = statistics.median(rate for rate, _ in results.ceilings)
@@ -695,7 +709,6 @@ def main() -> None:
         results = measure(server, counts, spaces, server.rss_mib(), args.workers)
     finally:
         server.stop()
-        shutil.rmtree(FOLDER, ignore_errors=True)
     print_report(results, counts, args.workers)
     print(f"Durée du banc : {time.perf_counter() - started:.0f} s")
 

@@ -18,7 +18,7 @@ NUMBER = r"\s+[\d.]+"
 
 EXPECTED = [
     r"^Banc HTTP : gunicorn 1 worker\(s\) x 2 threads sur le cœur 0, client sur le cœur 1 ; base ",
-    r"^Charge de la machine .* espaces distincts connectés .* adresses TEST-NET distinctes$",
+    r"^Charge de la machine .* espaces distincts connectés .* adresses TEST-NET distinctes, \d+ vues par le produit$",
     *(
         rf"^  {re.escape(line)}{NUMBER}\s+\d+%{NUMBER}\s+\d+%$"
         for line in (
