@@ -150,19 +150,17 @@ QUICK = {
 PAGE_CLIENTS = 4
 
 
-def test_net_addresses():
+def documentation_addresses():
     """Every host address of the three TEST-NET blocks (RFC 5737), round and round."""
     blocks = ("192.0.2", "198.51.100", "203.0.113")
     return itertools.cycle([f"{block}.{host}" for block in blocks for host in range(1, 255)])
 
 
-ADDRESSES = test_net_addresses()
+ADDRESSES = documentation_addresses()
 ADDRESS_LOCK = threading.Lock()
+USED_ADDRESSES = set()  # every address a visitor of the bench was given
 SERVED = {"requests": 0}  # every request sent to the server, the unmeasured ones included
 SEEN = {"addresses": 0}  # distinct client addresses in the product's audit log
-
-
-USED_ADDRESSES = set()
 
 
 def next_address() -> str:
@@ -233,8 +231,9 @@ def serve(workers: int) -> Server:
     server = Server(process, port)
     deadline = time.monotonic() + 60
     while True:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn s'est arrêté : voir {FOLDER / 'gunicorn.log'}")
+        if process.poll() is not None:  # its log goes with the temporary folder: quote its end
+            tail = (FOLDER / "gunicorn.log").read_text(errors="replace")[-3000:]
+            raise SystemExit(f"gunicorn s'est arrêté :\n{tail}")
         try:
             if httpx.get(f"{server.base}/sante", timeout=5).status_code == 200 and len(server.workers()) == workers:
                 return server
