@@ -326,7 +326,7 @@ def stock_login(browser: Browser, space: Space) -> None:
     page = browser.get("stock : GET /stock-login", "/stock-login")
     fields = {"username": space.subscriber_number, "password": STRONG_PASSWORD}
     # Its session lacks the keys our session rules ask (accounts.sessions): /espace would send it
-    # back to the login page, so the stock journey ends at its 302, one request fewer than ours.
+    # back to the login page, so the stock journey ends at its 302; our_bare_login makes the same two.
     browser.post("stock : POST /stock-login", "/stock-login", page, fields)
 
 
