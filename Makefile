@@ -9,7 +9,7 @@ LOCK_VENV := var/lock-venv
 COMPILE := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links
 
-.PHONY: install install-test syslibs lock run test bench clean screenshots cluster
+.PHONY: install install-test syslibs lock run test bench bench-http clean screenshots cluster
 
 # A new venv gets a known pip first: the machine's pip 23.2 refuses `coverage[toml]` (an extra
 # named by pytest-cov) under --require-hashes, which later pips accept.
@@ -72,6 +72,11 @@ test: install-test
 # Every benchmark (bench/*_bench.py) in one go; each prints its figures, none asserts them.
 bench: install-test
 	@set -e; for script in bench/*_bench.py; do echo "== $$script"; $(PY) $$script; done
+
+# The HTTP load bench alone (README "Benchmarks"): the real gunicorn pinned to core 0, the load
+# client to core 1; BENCH_STACK=services for PostgreSQL + Redis (it empties them).
+bench-http: install-test
+	$(PY) bench/http_bench.py
 
 clean:
 	rm -rf var .pytest_cache
