@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ForwardedProtoMiddleware",  # X-Forwarded-Proto from TRUSTED_PROXIES only
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.headers.SecurityHeadersMiddleware",

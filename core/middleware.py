@@ -12,6 +12,7 @@ from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.log import log_response
 
+from core.client import direct_peer_is_trusted
 from core.views.errors import bad_request, method_not_allowed, not_found, server_error
 
 
@@ -63,3 +64,22 @@ class DebugErrorPagesMiddleware:
         page = server_error(request)
         log_response("Internal Server Error: %s", request.path, request=request, response=page, exception=exception)
         return page
+
+
+class ForwardedProtoMiddleware:
+    """Believe X-Forwarded-Proto only from TRUSTED_PROXIES, as X-Forwarded-For (core.client).
+
+    Django's SECURE_PROXY_SSL_HEADER (set when TRUSTED_PROXIES is) reads the header from any
+    peer: a local process talking to a node directly could claim https, and Django would then
+    answer as if the connection were encrypted. First in MIDDLEWARE, this drops the header
+    unless the connection comes straight from one of our proxies, so that is_secure() (HSTS,
+    CSRF's strict Referer check, secure redirects) means what nginx saw.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not direct_peer_is_trusted(request):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
+        return self.get_response(request)

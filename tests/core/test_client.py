@@ -78,3 +78,21 @@ def test_per_address_limits_hold_behind_a_proxy_sending_garbage(rf, proxies):
         assert address == "127.0.0.1"
         limiter.failed(account=f"compte{n}@exemple.fr", address=address)
     assert not limiter.allows(account="nouveau@exemple.fr", address=ip(rf, "127.0.0.1", "encore-du-bruit"))
+
+
+# --- X-Forwarded-Proto, believed from our proxies only (core.middleware.ForwardedProtoMiddleware)
+
+
+@pytest.mark.parametrize(
+    "peer, https",
+    [("10.0.0.1", True), ("127.0.0.1", False), ("10.0.0.2", False)],
+    ids=["from-the-proxy", "a-local-process", "another-host"],
+)
+def test_spec_4_https_is_believed_from_a_trusted_proxy_only(client, settings, peer, https):
+    """Django's SECURE_PROXY_SSL_HEADER alone reads X-Forwarded-Proto from any peer: a process
+    reaching a node directly could make it answer as over TLS (HSTS, CSRF's checks)."""
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    page = client.get("/aide", REMOTE_ADDR=peer, HTTP_X_FORWARDED_PROTO="https")
+    assert page.status_code == 200
+    assert ("Strict-Transport-Security" in page) is https
