@@ -22,6 +22,11 @@ Kind = audit.EventKinds(
     RECOVERY_CODE_USED="Assistance : code de secours utilisé",
     LOGOUT="Assistance : déconnexion d'un agent",
     SESSION_EXPIRED="Assistance : session expirée",
+    # What an agent looked at (R-AST-1: every agent action names the agent). Recorded without
+    # ``space=``: the agents' history shows them, the space's own history does not.
+    SEARCHED="Assistance : recherche d'un espace",
+    SPACE_VIEWED="Assistance : consultation d'un espace",
+    SPACE_HISTORY_VIEWED="Assistance : consultation de l'historique d'un espace",
     # Actions on a space (assistance.services.actions): the space sees the one label.
     DELAY_LIFTED=ACTION_LABEL,
     LETTER_RESENT=ACTION_LABEL,

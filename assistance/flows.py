@@ -101,6 +101,13 @@ def second_factor(request, *, code: str) -> None:
     audit.record(request, Event.LOGIN_OK, email=agent.email, agent=agent.email)
 
 
+def looked_at(request, kind: str, *, subject=None, **detail) -> None:
+    """Record what the signed-in agent looked at (a search, a space, its history), naming the
+    agent (R-AST-1: every agent action is an audit event naming the agent)."""
+    agent = request.agent_session.agent
+    audit.record(request, kind, email=agent.email, subject=subject, agent=agent.email, agent_name=agent.name, **detail)
+
+
 def log_out(request) -> None:
     session = request.agent_session
     if session is not None:

@@ -32,6 +32,12 @@ from habilitations.models import AdhesionRequest, Delegation, Habilitation, Supp
 SEARCH_LIMIT = 50
 # The assistance's actions on spaces: the agents' history lists these kinds.
 ACTION_KINDS = (Event.DELAY_LIFTED, Event.LETTER_RESENT, Event.BANK_MANDATE_CONFIRMED)
+# What agents looked at, in the agents' history beside their actions (not in the space's own).
+CONSULTATIONS = {
+    Event.SEARCHED: "Recherche",
+    Event.SPACE_VIEWED: "Consultation de l'espace",
+    Event.SPACE_HISTORY_VIEWED: "Consultation de l'historique de l'espace",
+}
 # A letter is queued in the transaction of its request, moments after it (codes.letters).
 LETTER_WINDOW = timedelta(minutes=1)
 
@@ -399,6 +405,18 @@ def space_history(
     return HistoryPage(page=shown, rows=rows)
 
 
+def _searched(event) -> str:
+    found = event.detail.get("found") if isinstance(event.detail, dict) else None
+    count = found if isinstance(found, int) else 0
+    return f"« {_detail(event, 'query')} » : {count} espace(s) trouvé(s)"
+
+
+def _action_subject(event, named) -> str:
+    if event.kind in CONSULTATIONS:  # the space itself, already in its column
+        return ""
+    return named.get((event.subject_type, event.subject_id), "")
+
+
 def _agent(event) -> str:
     return f"{_detail(event, 'agent_name')} ({_detail(event, 'agent')})"
 
@@ -420,18 +438,19 @@ class ActionsPage:
 
 
 def actions(*, page=None) -> ActionsPage:
-    """Return one page of every agent's actions on spaces, newest first."""
-    events = AuditEvent.objects.filter(kind__in=ACTION_KINDS).select_related("space").order_by("-at", "-id")
+    """Return one page of every agent's actions on spaces and of what they looked at, newest first."""
+    kinds = (*ACTION_KINDS, *CONSULTATIONS)
+    events = AuditEvent.objects.filter(kind__in=kinds).select_related("space").order_by("-at", "-id")
     shown = Paginator(events, settings.ASSISTANCE_PAGE_SIZE).get_page(page)
     named = space_selectors.subjects(shown.object_list)
-    titles = {action.kind: action.title for action in ACTIONS.values()}
+    titles = {**{action.kind: action.title for action in ACTIONS.values()}, **CONSULTATIONS}
     rows = [
         ActionRow(
             at=clock.paris(event.at),
             agent=_agent(event),
             action=titles.get(event.kind, audit.label(event.kind) or ""),
-            number=event.space.subscriber_number if event.space else "",
-            subject=named.get((event.subject_type, event.subject_id), ""),
+            number=event.space.subscriber_number if event.space else _detail(event, "number"),
+            subject=_searched(event) if event.kind == Event.SEARCHED else _action_subject(event, named),
             reason=_detail(event, "reason"),
         )
         for event in shown.object_list

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assistance import flows, secrets, selectors
+from assistance.events import Kind as Event
 from assistance.decorators import agent_required, stage_required
 from assistance.forms import (
     EnrolPasswordForm,
@@ -111,6 +112,8 @@ def logout(request):
 def home(request):
     form = SearchForm(request.GET or None)
     found = selectors.search(form.cleaned_data["q"]) if request.GET and form.is_valid() else None
+    if found is not None:
+        flows.looked_at(request, Event.SEARCHED, query=form.cleaned_data["q"][:100], found=len(found))
     return _page(request, "search.html", form=form, found=found, limit=selectors.SEARCH_LIMIT)
 
 
@@ -124,14 +127,16 @@ def _space(number):
 @require_GET
 @agent_required
 def space(request, number):
-    state = selectors.space_state(_space(number))
-    return _page(request, "space.html", state=state)
+    space = _space(number)
+    flows.looked_at(request, Event.SPACE_VIEWED, subject=space, number=space.subscriber_number)
+    return _page(request, "space.html", state=selectors.space_state(space))
 
 
 @require_GET
 @agent_required
 def space_history(request, number):
     space = _space(number)
+    flows.looked_at(request, Event.SPACE_HISTORY_VIEWED, subject=space, number=space.subscriber_number)
     form = HistoryFilterForm(request.GET or None, kinds=selectors.kinds_of(space))
     filters = form.cleaned_data if request.GET and form.is_valid() else {}
     history = selectors.space_history(

@@ -304,3 +304,37 @@ def test_r_ast_1_no_address_is_outside(rf, settings):
     request = rf.get("/assistance/")
     request.META["REMOTE_ADDR"] = ""
     assert not allowed_network(request)
+
+
+def test_r_ast_1_what_an_agent_looks_at_is_recorded_naming_the_agent(agent):
+    """R-AST-1: every agent action names the agent, a search or a consultation too; the agents'
+    history shows them, the space's own history does not (it is not the space's doing)."""
+    space = SpaceFactory(login_email=EMAIL)
+    number = space.subscriber_number
+    assert agent.get("/assistance/", {"q": EMAIL}).status_code == 200
+    assert agent.get(f"/assistance/espaces/{number}").status_code == 200
+    assert agent.get(f"/assistance/espaces/{number}/historique").status_code == 200
+    assert agent.get("/assistance/", {"q": "inconnu@exemple.fr"}).status_code == 200
+    looked = AuditEvent.objects.filter(kind__startswith="assistance.s").order_by("id")
+    assert [event.kind for event in looked] == [
+        Event.SEARCHED, Event.SPACE_VIEWED, Event.SPACE_HISTORY_VIEWED, Event.SEARCHED
+    ]
+    assert all(event.detail["agent"] == "agent.martin@dgfip.exemple.fr" for event in looked)
+    assert all(event.detail["agent_name"] == "Claire Martin" for event in looked)
+    assert all(event.space is None for event in looked)
+    assert looked[0].detail["query"] == EMAIL and looked[0].detail["found"] == 1
+    assert looked[1].subject_id == str(space.pk) and looked[1].detail["number"] == number
+    history = agent.get("/assistance/historique").content.decode()
+    assert "Consultation de l&#x27;espace" in history and "Consultation de l&#x27;historique de l&#x27;espace" in history
+    assert f"« {EMAIL} » : 1 espace(s) trouvé(s)" in history
+    assert "« inconnu@exemple.fr » : 0 espace(s) trouvé(s)" in history
+    assert f'href="/assistance/espaces/{number}"' in history
+    owner = Client()
+    assert space_login(owner, EMAIL, STRONG_PASSWORD).status_code == 302
+    own = owner.get("/espace/historique").content.decode()
+    assert "Consultation" not in own and "Claire Martin" not in own
+
+
+def test_r_ast_1_an_invalid_search_records_nothing(agent):
+    assert agent.get("/assistance/", {"q": ""}).status_code in (200, 400)
+    assert not AuditEvent.objects.filter(kind=Event.SEARCHED).exists()
