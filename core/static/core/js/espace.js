@@ -31,6 +31,11 @@
         output.classList.toggle("fr-message--valid", data.autorise);
       }).catch(function () {});
     }
+    // A level still waiting to be asked when the form is sent is never asked: the answer to the
+    // form may rotate the CSRF token (a sign-in), and a late request would carry the old one.
+    if (form) {
+      form.addEventListener("submit", function () { clearTimeout(timer); serial++; });
+    }
     input.addEventListener("input", function () {
       clearTimeout(timer);
       if (!input.value) { output.textContent = EMPTY; output.classList.remove("fr-message--error", "fr-message--valid"); return; }
