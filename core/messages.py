@@ -255,6 +255,9 @@ MESSAGES = {
     "delegation_date_invalid": "Saisissez une date de fin valide, par exemple 31/12/2027.",
     "delegation_end_past": "La date de fin ne peut pas être passée : choisissez aujourd'hui ou une date ultérieure.",
     "delegation_delegate_holds": "Cette personne dispose déjà de ces services pour cette entreprise : %(services)s.",
+    "delegation_already_offered": (
+        "Une délégation de ces services à cette personne attend déjà sa réponse : %(services)s."
+    ),
     "delegation_not_offered": "Cette délégation n'est plus en attente de réponse : elle ne peut plus être acceptée ni refusée.",
     "delegation_expired": "Le délai de réponse de cette délégation est dépassé : elle n'est plus valable.",
     "delegation_nothing_left": (

@@ -88,6 +88,12 @@ def offer(*, request=None, grantor, access, delegate, services, ends_on: date | 
     codes = [service if isinstance(service, str) else service.code for service in services]
     plan = check(grantor=grantor, access=access, delegate=delegate, service_codes=codes, ends_on=ends_on, now=now)
     with transaction.atomic():
+        # The dossier's row lock serialises the offers of one dossier (two "Valider" at once,
+        # the titulaire and a suppléant at once): the second sees the first's offer.
+        Dossier.objects.select_for_update().filter(pk=plan.dossier.pk).first()
+        waiting = [service for service in plan.services if _waiting(plan, service, now)]
+        if waiting:
+            raise DelegationRefused("delegation_already_offered", waiting)
         delegation = Delegation.objects.create(
             dossier=plan.dossier,
             grantor=grantor,
@@ -104,6 +110,13 @@ def offer(*, request=None, grantor, access, delegate, services, ends_on: date | 
             **_context(delegation, plan.services, other=grantor),
         )
     return delegation
+
+
+def _waiting(plan: Plan, service: Service, now: datetime) -> bool:
+    """Whether an offer of service to plan's delegate on plan's dossier still awaits its answer."""
+    return Delegation.objects.filter(
+        dossier=plan.dossier, delegate=plan.delegate, state=Delegation.State.OFFERED, answer_by__gt=now, services=service
+    ).exists()
 
 
 def expired(delegation: Delegation, now: datetime) -> bool:

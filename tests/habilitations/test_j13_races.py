@@ -12,6 +12,7 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 
 from catalogue.models import Service
@@ -102,4 +103,46 @@ def test_r_del_1_accept_while_revoking_at_the_same_moment_gives_one_final_state(
     assert final(offered) == (Delegation.State.REVOKED, 0)
     granted = Habilitation.objects.filter(delegation=offered).count()
     assert granted == (2 if "accepted" in results else 0)
+    assert Delegation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_r_del_1_a_second_offer_of_a_waiting_service_to_the_same_person_is_refused():
+    """Two "Valider" (a double click, a second tab): the second offer would add nothing."""
+    grantor, delegate_space = titulaire(), cabinet()
+    first = builders.delegate(grantor, delegate_space, MARTIN, ["declarer_tva"], now=NOW)
+    with pytest.raises(DelegationRefused, match="delegation_already_offered") as refused:
+        builders.delegate(grantor, delegate_space, MARTIN, ["payer_tva", "declarer_tva"], now=NOW)
+    assert [service.code for service in refused.value.services] == ["declarer_tva"]
+    assert "attend déjà sa réponse : Déclarer › TVA" in refused.value.message()
+    other = builders.delegate(grantor, delegate_space, MARTIN, ["payer_tva"], now=NOW)  # another service
+    assert Delegation.objects.count() == 2
+    delegations.refuse(delegation=first, now=NOW)  # answered: it no longer waits
+    again = builders.delegate(grantor, delegate_space, MARTIN, ["declarer_tva"], now=NOW)
+    assert {first.pk, other.pk, again.pk} == set(Delegation.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_r_del_1_an_offer_past_its_answer_time_waits_no_more():
+    grantor, delegate_space = titulaire(), cabinet()
+    builders.delegate(grantor, delegate_space, MARTIN, ["declarer_tva"], now=NOW)
+    later = NOW + settings.DELEGATION_ANSWER_TTL
+    assert builders.delegate(grantor, delegate_space, MARTIN, ["declarer_tva"], now=later).pk
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_r_del_1_two_valider_at_once_make_one_offer(catalogue):
+    need(connection.vendor == "postgresql", "PostgreSQL requis (DATABASE_URL)")
+    grantor, delegate_space = titulaire(), cabinet()
+
+    def valider(index):
+        try:
+            return builders.delegate(grantor, delegate_space, MARTIN, ["declarer_tva", "payer_tva"], now=NOW).pk
+        except DelegationRefused as refused:
+            return refused.code
+
+    results, errors = run_threads(5, valider)
+    assert not errors
+    assert sorted(results, key=str).count("delegation_already_offered") == 4
     assert Delegation.objects.count() == 1
