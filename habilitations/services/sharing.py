@@ -62,14 +62,18 @@ def find_space(request, *, actor, number: str, last_name: str):
 
 
 def person(space) -> str:
-    """Return "M. DUPONT Jean": how a space is named to another (never its email address)."""
+    """Return "Monsieur DUPONT Jean": how a space is named to another (never its email address).
+
+    The civility in full, as a letter or an email writes it to a third party; the header's
+    "Mme"/"M." (Space.civility_short) is the space's own name, abbreviated for the header.
+    """
     if space is None or getattr(space, "deleted_at", None) is not None:  # a tombstone has no name left
         return "un espace supprimé"
     return " ".join(part for part in (space.get_civility_display(), space.last_name, space.first_name) if part)
 
 
 def party(space) -> str:
-    """Return "M. DUPONT Jean (n° d'abonné 12345678901234)": the other party in a history row."""
+    """Return "Monsieur DUPONT Jean (n° d'abonné 12345678901234)": the other party in a history row."""
     if space is None or getattr(space, "deleted_at", None) is not None:
         return person(None)
     return f"{person(space)} (n° d'abonné {space.subscriber_number})"

@@ -97,7 +97,7 @@ def test_r_ent_1_company_email_in_a_real_browser_at_1280(page, titulaire):
     page.get_by_role("button", name="Continuer").click()
     main = page.locator("main")
     expect(main).to_contain_text("L'adresse électronique de l'entreprise a été modifiée")
-    expect(main).to_contain_text(f"SARL MARTIN DISTRIBUTION (SIREN {companies.MARTIN}) est désormais {NEW}")
+    expect(main).to_contain_text(f"SARL MARTIN DISTRIBUTION (SIREN 732 829 320) est désormais {NEW}")
     visits.check("adresse modifiée")
     assert Dossier.objects.get(siren=companies.MARTIN).company_email == NEW
     page.watch.assert_clean("fin du parcours")

@@ -96,7 +96,7 @@ def test_r_ent_1_the_confirmation_page_of_j2_names_the_dossier(client, titulaire
     done = journey.activate(browser, code_sent_to(), titulaire.login_email)
     page = read(browser.get(done["Location"]))
     assert "L'adresse électronique de l'entreprise a été modifiée" in page
-    assert "SARL MARTIN DISTRIBUTION (SIREN 732829320)" in page and f"<strong>{NEW}</strong>" in page
+    assert 'SARL MARTIN DISTRIBUTION (SIREN <span class="espace-nowrap">732 829 320</span>)' in page and f"<strong>{NEW}</strong>" in page
 
 
 def test_r_ent_1_no_notice_when_the_dossier_had_no_address(client, titulaire):

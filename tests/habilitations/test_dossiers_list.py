@@ -16,7 +16,8 @@ from tests.habilitations import holdings as steps
 
 pytestmark = pytest.mark.django_db
 
-ROW = re.compile(r'<td data-label="SIREN">(\d+)</td>\s*<td data-label="Raison sociale">([^<]*)</td>')
+# The SIREN as people read it ("732 829 320", R-SIREN-1), read back as its digits.
+ROW = re.compile(r'<td data-label="SIREN"><span class="espace-nowrap">([\d ]+)</span></td>\s*<td data-label="Raison sociale">([^<]*)</td>')
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def listed(client, query: str = "", **params) -> tuple[str, list[tuple[str, str]
     response = client.get("/espace/dossiers", {"q": query, **params} if query else params)
     assert response.status_code == 200
     page = response.content.decode()
-    return page, ROW.findall(page)
+    return page, [(siren.replace(" ", ""), name) for siren, name in ROW.findall(page)]
 
 
 def sirens(rows) -> list[str]:
@@ -141,7 +142,7 @@ def test_r_home_1_the_list_needs_a_session():
 def test_r_home_1_choisir_ce_dossier_sets_the_current_dossier(client, three):
     page, _ = listed(client)
     assert '<form method="post" action="/espace/dossiers/choisir">' in page and "csrfmiddlewaretoken" in page
-    assert f'name="siren" value="{DUPONT}">Choisir ce dossier<span class="fr-sr-only"> : DUPONT ET FILS, SIREN {DUPONT}' in page
+    assert f'name="siren" value="{DUPONT}">Choisir ce dossier<span class="fr-sr-only"> : DUPONT ET FILS, SIREN 552 081 317' in page
     response = client.post("/espace/dossiers/choisir", {"siren": DUPONT})
     assert response.status_code == 302 and response["Location"] == "/espace"
     assert client.session[CURRENT_DOSSIER_KEY] == DUPONT

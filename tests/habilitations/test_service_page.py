@@ -50,7 +50,7 @@ def test_r_home_2_the_service_page_of_a_titulaire(client, space):
     steps.hold(space, steps.martin(), ["declarer_tva"], started_at=datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc))
     page = shown(client)
     assert "<h1>Déclarer › TVA</h1>" in page
-    assert f"Dossier SIREN {MARTIN} — <strong>SARL MARTIN DISTRIBUTION</strong>" in page
+    assert 'Dossier SIREN <span class="espace-nowrap">732 829 320</span> — <strong>SARL MARTIN DISTRIBUTION</strong>' in page
     assert summary(page) == {
         "Rôle": "Titulaire",
         "Depuis le": "1er janvier 2027",
