@@ -15,6 +15,7 @@ Kind = audit.EventKinds(
     AGENT_CREATED="Assistance : agent créé",
     AGENT_DEACTIVATED="Assistance : agent désactivé",
     ENROLLED="Assistance : mot de passe et second facteur enrôlés",
+    REENROLMENT="Assistance : nouveau lien d'enrôlement (anciens identifiants révoqués)",
     LOGIN_OK="Assistance : connexion d'un agent",
     LOGIN_FAILED="Assistance : connexion refusée",
     LOGIN_THROTTLED="Assistance : connexion bloquée (limitation)",

@@ -142,6 +142,47 @@ def second_factor(*, agent: Agent, code: str, now: datetime) -> SecondFactor | N
     return SecondFactor(agent, recovery=True) if spent == 1 else None
 
 
+def enrolment_link(token: str) -> str:
+    """Return the lines a command prints for an enrolment link: its terms, then the address."""
+    from django.urls import reverse
+
+    site = f"https://{settings.SITE_DOMAIN}" if settings.SITE_DOMAIN else ""
+    hours = int(settings.ASSISTANCE_ENROLMENT_TTL.total_seconds() // 3600)
+    return (
+        f"Lien d'enrôlement (usage unique, valable {hours} h, à transmettre à l'agent seul) :\n"
+        f"{site}{reverse('assistance:enrol', args=[token])}"
+    )
+
+
+class AgentInactive(Exception):
+    """A deactivated agent gets no new enrolment link (create another agent, or reactivate it first)."""
+
+
+@transaction.atomic
+def reenrol(*, agent: Agent, now: datetime) -> tuple[str, int]:
+    """Give the agent a new one-time enrolment link; return its token and the sessions ended.
+
+    For an agent who lost the second factor or the password, or whose first link lapsed. The
+    old password, TOTP secret and recovery codes stop working now, not at the new enrolment:
+    whoever holds the lost phone and knows the password is locked out at once; the agent's
+    open sessions end too.
+    """
+    locked = Agent.objects.select_for_update().get(pk=agent.pk)
+    if not locked.is_active:
+        raise AgentInactive(locked.email)
+    token = secrets.new_token()
+    locked.password, locked.totp_secret, locked.totp_last_step, locked.enrolled_at = "", "", None, None
+    locked.enrolment_digest = secrets.digest(token, purpose="enrolment")
+    locked.enrolment_expires_at = now + settings.ASSISTANCE_ENROLMENT_TTL
+    locked.save(update_fields=[
+        "password", "totp_secret", "totp_last_step", "enrolled_at", "enrolment_digest", "enrolment_expires_at"
+    ])
+    locked.recovery_codes.all().delete()
+    ended = AgentSession.objects.filter(agent=locked, ended_at__isnull=True).update(ended_at=now)
+    audit.record(None, Event.REENROLMENT, email=locked.email, agent=locked.email)
+    return token, ended
+
+
 @transaction.atomic
 def deactivate(*, agent: Agent, now: datetime) -> int:
     """Deactivate the agent and end its sessions; return how many were open."""

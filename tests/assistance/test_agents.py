@@ -1,6 +1,7 @@
 """R-AST-1: agents' accounts, enrolment, sign-in with a second factor, sessions apart from spaces'."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -290,3 +291,39 @@ def test_r_ast_1_dead_sessions_are_forgotten_at_the_next_sign_in(client, setting
     now.shift(settings.ASSISTANCE_ABSOLUTE_TIMEOUT)
     client.post("/assistance/connexion", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD})
     assert AgentSession.objects.count() == 1
+
+
+def test_r_ast_1_reenrol_agent_revokes_the_old_credentials_at_once_and_gives_a_new_link(client, now):
+    """A lost phone: the operator's `reenrol_agent` locks out the old password, TOTP secret and
+    recovery codes now (not at the new enrolment), ends the sessions, and prints a new link."""
+    codes = agent_client(client, now)
+    old_secret = secret_of()
+    out = io.StringIO()
+    call_command("reenrol_agent", AGENT_EMAIL.upper(), stdout=out)
+    printed = out.getvalue()
+    assert "Identifiants de Claire Martin <agent.martin@dgfip.exemple.fr> révoqués (1 session fermée)." in printed
+    assert "usage unique, valable 24 h" in printed
+    token = re.search(r"/assistance/enrolement/([A-Za-z0-9_-]+)$", printed, re.M).group(1)
+    assert client.get("/assistance/").status_code == 302  # the open session ended
+    thief = Client()
+    refused = thief.post("/assistance/connexion", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD})
+    assert refused.status_code == 400 and "incorrect" in refused.content.decode()
+    agent = Agent.objects.get()
+    assert agent.totp_secret == "" and agent.enrolled_at is None and not agent.recovery_codes.exists()
+    assert token not in str(list(Agent.objects.values_list("enrolment_digest", flat=True)))
+    assert AuditEvent.objects.filter(kind=Event.REENROLMENT, email=AGENT_EMAIL).count() == 1
+    new_codes = enrol(Client(), token)  # a new password, a new secret, new recovery codes
+    assert secret_of() != old_secret and len(new_codes) == 10 and not set(new_codes) & set(codes)
+    assert Client().get(f"/assistance/enrolement/{token}").status_code == 404  # the link served once
+
+
+def test_r_ast_1_reenrol_agent_refuses_an_unknown_or_deactivated_agent(now):
+    create_agent()
+    call_command("deactivate_agent", AGENT_EMAIL, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="est désactivé"):
+        call_command("reenrol_agent", AGENT_EMAIL, stdout=io.StringIO())
+    assert not AuditEvent.objects.filter(kind=Event.REENROLMENT).exists()
+    with pytest.raises(CommandError, match="aucun agent"):
+        call_command("reenrol_agent", "inconnu@exemple.fr", stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("reenrol_agent", "pas une adresse", stdout=io.StringIO())

@@ -1,9 +1,7 @@
 """`manage.py create_agent EMAIL NAME`: a support agent and its one-time enrolment link (R-AST-1)."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
-from django.urls import reverse
 
 from assistance.services import agents
 from core import clock
@@ -27,9 +25,5 @@ class Command(BaseCommand):
             agent, token = agents.create(email=email, name=name, now=clock.now())
         except agents.AgentExists:
             raise CommandError(f"un agent existe déjà avec l'adresse {email}") from None
-        path = reverse("assistance:enrol", args=[token])
-        site = f"https://{settings.SITE_DOMAIN}" if settings.SITE_DOMAIN else ""
-        hours = int(settings.ASSISTANCE_ENROLMENT_TTL.total_seconds() // 3600)
         self.stdout.write(f"Agent créé : {agent.name} <{agent.email}>")
-        self.stdout.write(f"Lien d'enrôlement (usage unique, valable {hours} h, à transmettre à l'agent seul) :")
-        self.stdout.write(f"{site}{path}")
+        self.stdout.write(agents.enrolment_link(token))

@@ -1,12 +1,10 @@
 """`manage.py deactivate_agent EMAIL`: an agent can no longer sign in; its sessions end now."""
 
-from django.core.exceptions import ValidationError
-from django.core.management import BaseCommand, CommandError
+from django.core.management import BaseCommand
 
-from assistance.models import Agent
+from assistance.management.commands._agents import agent_of
 from assistance.services import agents
 from core import clock
-from core.identity import normalize_email
 
 
 class Command(BaseCommand):
@@ -16,13 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("email", help="adresse électronique de l'agent")
 
     def handle(self, *args, email, **options):
-        try:
-            email = normalize_email(email)
-        except ValidationError as error:
-            raise CommandError(error.messages[0]) from None
-        agent = Agent.objects.filter(email=email).first()
-        if agent is None:
-            raise CommandError(f"aucun agent n'a l'adresse {email}")
+        agent = agent_of(email)
         ended = agents.deactivate(agent=agent, now=clock.now())
         plural = "s" if ended > 1 else ""
         self.stdout.write(f"Agent désactivé : {agent.email} ({ended} session{plural} fermée{plural})")
