@@ -4,6 +4,7 @@ import email
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.policy import default as default_policy
 
@@ -62,13 +63,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server():
+@contextmanager
+def running_smtp_server():
+    """A real SMTP server on a free loopback port, for as long as the block runs."""
     server = SmtpServer(port=free_port())
     controller = Controller(server, hostname="127.0.0.1", port=server.port)
     controller.start()
-    yield server
-    controller.stop()
+    try:
+        yield server
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server():
+    with running_smtp_server() as server:
+        yield server
 
 
 @pytest.fixture

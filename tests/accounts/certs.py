@@ -28,3 +28,17 @@ def certificate_space(issued, **fields):
     space.save()
     certificates.attach(space, issued.cert)
     return space
+
+
+def site_pki(folder, ca_name: str):
+    """Write a test CA (ca.pem) and a certificate for "localhost" (server.pem, server-key.pem)
+    in folder, as nginx's configuration names them; return the CA, to issue client certificates."""
+    now = clock.now()
+    ca = pki.make_ca(ca_name, now=now)
+    server = pki.issue(
+        ca, "localhost", not_before=now - timedelta(days=1), not_after=now + timedelta(days=30), server_name="localhost"
+    )
+    (folder / "ca.pem").write_bytes(ca.cert_pem)
+    (folder / "server.pem").write_bytes(server.cert_pem)
+    (folder / "server-key.pem").write_bytes(server.key_pem)
+    return ca

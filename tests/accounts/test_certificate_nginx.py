@@ -13,7 +13,6 @@ import ssl
 import subprocess
 import threading
 import time
-from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from core import clock
 from core.models import AuditEvent
 from accounts.services import pki
 from tests.conftest import need
-from tests.accounts.certs import certificate_space, client_cert, escaped
+from tests.accounts.certs import certificate_space, client_cert, escaped, site_pki
 from accounts.events import Kind as Event
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -58,15 +57,7 @@ def derived_config(tmp: Path, *, app_port: int, port: int) -> str:
 @pytest.fixture(scope="module")
 def pki_files(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("nginx")
-    now = clock.now()
-    ca = pki.make_ca("AC de test nginx", now=now)
-    server = pki.issue(
-        ca, "localhost", not_before=now - timedelta(days=1), not_after=now + timedelta(days=30), server_name="localhost"
-    )
-    (tmp / "ca.pem").write_bytes(ca.cert_pem)
-    (tmp / "server.pem").write_bytes(server.cert_pem)
-    (tmp / "server-key.pem").write_bytes(server.key_pem)
-    return tmp, ca
+    return tmp, site_pki(tmp, "AC de test nginx")
 
 
 def start_nginx(tmp: Path, app_port: int):

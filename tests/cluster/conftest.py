@@ -12,23 +12,20 @@ and X-Forwarded-Proto), to choose which node serves each request, or goes throug
 import os
 import re
 import ssl
-from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
-from accounts.services import pki
 from antirobot.testing import captcha_post_data
-from core import clock
 from deploy.cluster import PROXY_ADDRESS, Cluster, find_nginx
+from tests.accounts.certs import site_pki
 from tests.conftest import need, redis_url
-from tests.smtp_server import SmtpServer, free_port
+from tests.smtp_server import running_smtp_server
 
 # A load balancer before nginx (as in front of a national service): its address is trusted
 # too, so that a test's client may say which address it comes from (TEST-NET values).
@@ -58,24 +55,14 @@ def node_redis_url() -> str:
 @pytest.fixture(scope="module")
 def cluster_pki(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cluster-pki")
-    now = clock.now()
-    ca = pki.make_ca("AC de test de la grappe", now=now)
-    server = pki.issue(
-        ca, "localhost", not_before=now - timedelta(days=1), not_after=now + timedelta(days=30), server_name="localhost"
-    )
-    (folder / "ca.pem").write_bytes(ca.cert_pem)
-    (folder / "server.pem").write_bytes(server.cert_pem)
-    (folder / "server-key.pem").write_bytes(server.key_pem)
+    site_pki(folder, "AC de test de la grappe")
     return folder
 
 
 @pytest.fixture(scope="module")
 def cluster_smtp():
-    server = SmtpServer(port=free_port())
-    controller = Controller(server, hostname="127.0.0.1", port=server.port)
-    controller.start()
-    yield server
-    controller.stop()
+    with running_smtp_server() as server:
+        yield server
 
 
 def flush_redis(url: str) -> None:

@@ -31,17 +31,24 @@ def fresh_database(name: str) -> str:
     return f"postgres://{data['USER'] or 'postgres'}@{data['HOST'] or '127.0.0.1'}:{data['PORT'] or 5432}/{name}"
 
 
-def pids_of_group(pgid: int) -> list[int]:
-    found = []
+def processes():
+    """Yield (pid, parent, group, state) of every process (/proc/<pid>/stat)."""
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found
+            yield int(entry.name), int(fields[1]), int(fields[2]), fields[0]
+
+
+def pids_of_group(pgid: int) -> list[int]:
+    return [pid for pid, _, group, state in processes() if group == pgid and state != "Z"]
+
+
+def groups_started_by(parent: int) -> list[int]:
+    """The process groups the command started (each part leads its own)."""
+    return sorted({group for _, ppid, group, _ in processes() if ppid == parent})
 
 
 def test_make_cluster_serves_two_nodes_behind_nginx_and_ctrl_c_stops_everything(tmp_path):
@@ -75,7 +82,7 @@ def test_make_cluster_serves_two_nodes_behind_nginx_and_ctrl_c_stops_everything(
         assert statuses == [200] * 4
         for node in ("node0", "node1"):  # round robin: each node served some of them
             assert '"GET / HTTP/1.0" 200' in (tmp_path / f"{node}.log").read_text()
-        children = [pid for pid in pids_of_group_tree(command.pid)]
+        children = groups_started_by(command.pid)
         assert len(children) >= 6  # two gunicorn arbiters, nginx, three workers (and their own)
         command.send_signal(signal.SIGINT)  # Ctrl-C
         rest, _ = command.communicate(timeout=60)
@@ -88,16 +95,3 @@ def test_make_cluster_serves_two_nodes_behind_nginx_and_ctrl_c_stops_everything(
     assert command.returncode == 0 and "Tout est arrêté." in rest
     assert [pid for group in children for pid in pids_of_group(group)] == []
 
-
-def pids_of_group_tree(parent: int) -> list[int]:
-    """The process groups the command started (each part leads its own)."""
-    groups = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == parent:
-                groups.add(int(fields[2]))
-    return sorted(groups)
