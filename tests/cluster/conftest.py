@@ -12,6 +12,7 @@ and X-Forwarded-Proto), to choose which node serves each request, or goes throug
 import os
 import re
 import ssl
+import threading
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -174,8 +175,9 @@ def browser(cluster):
     made = []
 
     def open_browser(address: str = "192.0.2.10") -> Browser:
-        made.append(Browser(cluster, address))
-        return made[-1]
+        opened = Browser(cluster, address)
+        made.append(opened)
+        return opened  # not made[-1]: threads open browsers at once (another's may be last)
 
     yield open_browser
     for one in made:
@@ -185,3 +187,25 @@ def browser(cluster):
 def log_file(cluster: Cluster, name: str) -> str:
     path = Path(cluster.folder) / f"{name}.log"
     return path.read_text(errors="replace") if path.exists() else ""
+
+
+def start_one_by_one(functions) -> list[threading.Thread]:
+    """Start a thread per function, each once the previous one runs, and return them.
+
+    Under coverage, Python 3.11 threads started at the same instant may fail to install the
+    trace function and die before running (a CI run saw one): starting them one by one avoids
+    it, and a thread that still does not run fails the test instead of leaving it short.
+    """
+    threads = []
+    for function in functions:
+        running = threading.Event()
+
+        def body(function=function, running=running):
+            running.set()
+            function()
+
+        thread = threading.Thread(target=body)
+        thread.start()
+        assert running.wait(30), "un fil d'exécution du test n'a pas démarré"
+        threads.append(thread)
+    return threads

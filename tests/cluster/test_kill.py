@@ -19,6 +19,7 @@ from accounts.events import Kind as Event
 from codes.models import PendingRequest
 from core.models import AuditEvent
 from mailer.models import OutboxEmail
+from tests.cluster.conftest import start_one_by_one
 from tests.factories import SpaceFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -58,9 +59,7 @@ def test_kill_9_a_node_mid_run_the_other_serves_nothing_half_written(cluster, br
             results[index, n] = (started_after_kill, status)
             done.release()
 
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(clients))]
-    for thread in threads:
-        thread.start()
+    threads = start_one_by_one([lambda index=index: run(index) for index in range(len(clients))])
     for _ in range(len(clients) * 3):  # a third of the run served by both nodes
         done.acquire(timeout=60)
     cluster.kill("node0")  # SIGKILL to the whole group: arbiter and workers, mid-request
@@ -68,6 +67,7 @@ def test_kill_9_a_node_mid_run_the_other_serves_nothing_half_written(cluster, br
     for thread in threads:
         thread.join(120)
 
+    assert len(results) == len(clients) * PER_CLIENT  # every client ran all its requests
     direct = [status for (index, _), (_, status) in results.items() if clients[index][0] == "node1"]
     through = {key: value for key, value in results.items() if clients[key[0]][0] == "nginx"}
     assert direct == [302] * (2 * PER_CLIENT), direct  # the survivor failed no request

@@ -17,6 +17,7 @@ from codes.models import PendingRequest
 from core.models import AuditEvent
 from habilitations.models import AdhesionRequest, Habilitation, Role
 from tests.accounts import journey
+from tests.cluster.conftest import start_one_by_one
 from tests.companies import MARTIN
 from tests.factories import STRONG_PASSWORD, SpaceFactory
 from tests.habilitations import builders
@@ -86,12 +87,10 @@ def at_once(people, code: str, email: str) -> list[int]:
 
     def submit(index):
         data = people[index].form(pages[index], code=code, email=email, action="continue")
-        start.wait()
+        start.wait(60)
         statuses[index] = people[index].post("/activation/identifiants", data, node=index % 2).status_code
 
-    threads = [threading.Thread(target=submit, args=(index,)) for index in range(len(people))]
-    for thread in threads:
-        thread.start()
+    threads = start_one_by_one([lambda index=index: submit(index) for index in range(len(people))])
     for thread in threads:
         thread.join(60)
     return statuses
