@@ -33,11 +33,11 @@ import django  # noqa: E402
 django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.database import fresh_database  # noqa: E402
 from core import clock  # noqa: E402
 from accounts.models import AccessMode, Space  # noqa: E402
 from accounts.services import passwords  # noqa: E402
@@ -50,11 +50,7 @@ PAGES = {"accueil": "/espace", "liste": "/espace/dossiers"}
 
 def prepare_database() -> None:
     """Migrate the benchmark database (the catalogue comes with it) and empty a services stack's."""
-    call_command("migrate", verbosity=0)
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        call_command("flush", verbosity=0, interactive=False)
-        call_command("migrate", "catalogue", "zero", verbosity=0)  # flush emptied the catalogue:
-        call_command("migrate", verbosity=0)  # its data migration loads it again
+    fresh_database()
 
 
 def make_space(n: int) -> Space:

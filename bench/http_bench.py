@@ -109,6 +109,7 @@ logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per reques
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import get_hasher  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from bench.database import fresh_database  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from accounts.models import Space  # noqa: E402
@@ -460,15 +461,7 @@ def ms(seconds: float) -> str:
 
 
 def prepare_database() -> None:
-    call_command("migrate", verbosity=0)
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        call_command("flush", verbosity=0, interactive=False)
-        call_command("migrate", "catalogue", "zero", verbosity=0)  # flush emptied the catalogue:
-        call_command("migrate", verbosity=0)  # its data migration loads it again
-    if settings.REDIS_URL:
-        from django_redis import get_redis_connection
-
-        get_redis_connection("default").flushdb()
+    fresh_database()
     # The companies the wizard's SIREN names (PROFILE: 732 829 320), as `make run` loads them.
     call_command("import_sirene", str(SAMPLE), str(SAMPLE_ESTABLISHMENTS), verbosity=0)
 
